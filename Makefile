@@ -1,0 +1,32 @@
+# The two set-up commands of README.md: `make run` serves the demo shop, `make test` runs the tests.
+# A fresh machine needs only Python 3.11+: uv is installed into var/tools, the environment into .venv.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := var/tools
+UV := $(TOOLS)/bin/uv
+VENV_PYTHON := .venv/bin/python
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: run test lint check install
+
+run: install  ## Migrate, load the demo data and serve on http://127.0.0.1:8000/
+	$(VENV_PYTHON) manage.py serve_demo
+
+test: install  ## The whole test suite (DATABASE_URL=postgres://... to run it on PostgreSQL)
+	$(VENV_PYTHON) -m pytest
+
+lint: install  ## What CI checks before the tests
+	$(VENV_PYTHON) -m ruff check .
+	$(VENV_PYTHON) -m ruff format --check .
+	$(VENV_PYTHON) manage.py makemigrations --check --dry-run
+	$(VENV_PYTHON) manage.py check
+
+install: $(UV)
+	$(UV) sync --frozen --python $(PYTHON) --quiet
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)

@@ -1,0 +1,311 @@
+"""Seeding the demo shop. Idempotent: each step creates what is missing and leaves the rest alone."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sites.models import Site
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.text import slugify
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
+from oscar.core.loading import get_model
+
+from . import artwork
+from .catalogue import (
+    ENAMEL_CATEGORIES,
+    ITEMS,
+    PRODUCT_CLASSES,
+    SERIES,
+    TYPE_CATEGORIES,
+    Item,
+    description,
+)
+
+Partner = get_model("partner", "Partner")
+StockRecord = get_model("partner", "StockRecord")
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
+ProductCategory = get_model("catalogue", "ProductCategory")
+ProductImage = get_model("catalogue", "ProductImage")
+Category = get_model("catalogue", "Category")
+OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
+Country = get_model("address", "Country")
+
+PARTNER_NAME = "Pin Senpai Warehouse"
+SERIES_ROOT = "Series"
+SYNTHETIC_UPC_PREFIX = "SYN-"
+DEMO_STAFF = {
+    "username": "staff",
+    "email": "staff@pinsenpai.example",
+    "password": "pinsenpai-staff",
+}
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.created[what] = self.created.get(what, 0) + n
+
+    def __str__(self) -> str:
+        if not self.created:
+            return "Nothing to add: the demo data is already in place."
+        return "Created " + ", ".join(f"{n} {what}" for what, n in self.created.items()) + "."
+
+
+@transaction.atomic
+def seed_demo(*, with_staff: bool) -> SeedReport:
+    report = SeedReport()
+    _seed_site(report)
+    _seed_countries(report)
+    partner = _get_or_create(report, "partner", Partner, name=PARTNER_NAME)
+    classes = {
+        kind: _get_or_create(
+            report,
+            "product classes",
+            ProductClass,
+            name=name,
+            defaults={"requires_shipping": True, "track_stock": True},
+        )
+        for kind, name in PRODUCT_CLASSES.items()
+    }
+    for item in ITEMS:
+        _seed_product(report, item, classes[item.kind], partner)
+    _seed_shipping(report)
+    _copy_missing_image()
+    if with_staff:
+        _seed_staff(report)
+    return report
+
+
+def _get_or_create(report: SeedReport, label: str, model, defaults=None, **lookup):
+    obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
+    if created:
+        report.count(label)
+    return obj
+
+
+def _seed_site(report: SeedReport) -> None:
+    site = Site.objects.get(pk=settings.SITE_ID)
+    if site.domain == "example.com":  # Django's placeholder: replace it once, never overwrite edits
+        site.domain, site.name = "127.0.0.1:8000", settings.OSCAR_SHOP_NAME
+        site.save()
+        report.count("site")
+
+
+def _seed_countries(report: SeedReport) -> None:
+    for code, iso3, numcode, name in [
+        ("US", "USA", "840", "United States"),
+        ("CA", "CAN", "124", "Canada"),
+        ("GB", "GBR", "826", "United Kingdom"),
+        ("JP", "JPN", "392", "Japan"),
+        ("DE", "DEU", "276", "Germany"),
+        ("FR", "FRA", "250", "France"),
+        ("AU", "AUS", "036", "Australia"),
+    ]:
+        _get_or_create(
+            report,
+            "countries",
+            Country,
+            iso_3166_1_a2=code,
+            defaults={
+                "iso_3166_1_a3": iso3,
+                "iso_3166_1_numeric": numcode,
+                "printable_name": name,
+                "name": name,
+                "is_shipping_country": True,
+            },
+        )
+
+
+def _categories_for(item: Item) -> list:
+    type_path = TYPE_CATEGORIES[item.kind]
+    if item.enamel:
+        type_path += " > " + ENAMEL_CATEGORIES[item.enamel]
+    return [
+        create_from_breadcrumbs(type_path),
+        create_from_breadcrumbs(f"{SERIES_ROOT} > {item.series.name}"),
+    ]
+
+
+def _seed_product(report: SeedReport, item: Item, product_class, partner) -> None:
+    if Product.objects.filter(upc=item.code).exists():
+        return
+    product = Product.objects.create(
+        upc=item.code,
+        title=item.title,
+        product_class=product_class,
+        description=description(item),
+        is_public=True,
+    )
+    for category in _categories_for(item):
+        ProductCategory.objects.create(product=product, category=category)
+    StockRecord.objects.create(
+        product=product,
+        partner=partner,
+        partner_sku=item.code,
+        price=item.price,
+        price_currency=settings.OSCAR_DEFAULT_CURRENCY,
+        num_in_stock=item.stock,
+    )
+    image = ProductImage(product=product, caption=item.title, display_order=0)
+    image.original.save(
+        f"{slugify(item.code)}.png", ContentFile(artwork.render_png(item.design)), save=False
+    )
+    image.save()
+    report.count("products")
+
+
+def _seed_shipping(report: SeedReport) -> None:
+    _get_or_create(
+        report,
+        "shipping methods",
+        OrderAndItemCharges,
+        code="standard",
+        defaults={
+            "name": "Standard shipping",
+            "description": "Tracked, 3 to 5 working days.",
+            "price_per_order": Decimal("4.50"),
+            "free_shipping_threshold": Decimal("50.00"),
+        },
+    )
+    _get_or_create(
+        report,
+        "shipping methods",
+        OrderAndItemCharges,
+        code="express",
+        defaults={
+            "name": "Express shipping",
+            "description": "Tracked, next working day.",
+            "price_per_order": Decimal("12.00"),
+        },
+    )
+
+
+def _copy_missing_image() -> None:
+    """Oscar resizes its 'image not found' picture from MEDIA_ROOT, so it has to be there."""
+    target = Path(settings.MEDIA_ROOT) / settings.OSCAR_MISSING_IMAGE_URL
+    if not target.exists():
+        import oscar
+
+        source = Path(oscar.__file__).parent / "static/oscar/img/image_not_found.jpg"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+
+
+def _seed_staff(report: SeedReport) -> None:
+    User = get_user_model()
+    if not User.objects.filter(username=DEMO_STAFF["username"]).exists():
+        User.objects.create_superuser(**DEMO_STAFF)
+        report.count("demo staff account")
+
+
+# --- Synthetic products for benchmarks ---------------------------------------------------------
+
+KINDS = list(PRODUCT_CLASSES)
+SYNTHETIC_WORDS = {
+    "pin": ["Hard Enamel Pin", "Soft Enamel Pin", "Glitter Enamel Pin"],
+    "sticker": ["Vinyl Sticker", "Holographic Sticker"],
+    "keychain": ["Acrylic Keychain"],
+    "stand": ["Acrylic Stand"],
+    "print": ["Art Print (A4)", "Art Print (A3)"],
+}
+MOODS = ["Smiling", "Sleepy", "Victorious", "Rainy Day", "Festival", "Starry", "Chibi", "Winter"]
+
+
+def add_synthetic_products(
+    count: int, *, batch_size: int = 2000, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Add `count` believable extra products in bulk inserts, for benchmarks. Returns how many."""
+    partner = Partner.objects.get(name=PARTNER_NAME)
+    classes = {kind: ProductClass.objects.get(name=name) for kind, name in PRODUCT_CLASSES.items()}
+    type_categories = {
+        kind: Category.objects.get(depth=1, name=name) for kind, name in TYPE_CATEGORIES.items()
+    }
+    series_categories = [create_from_breadcrumbs(f"{SERIES_ROOT} > {s.name}") for s in SERIES]
+    images_by_kind = _demo_image_names()
+    start = Product.objects.filter(upc__startswith=SYNTHETIC_UPC_PREFIX).count()
+    rng = random.Random(start)
+    currency = settings.OSCAR_DEFAULT_CURRENCY
+    done = 0
+    for batch_start in range(start, start + count, batch_size):
+        numbers = range(batch_start, min(batch_start + batch_size, start + count))
+        specs = []
+        for n in numbers:
+            kind = KINDS[n % len(KINDS)]
+            series = SERIES[n % len(SERIES)]
+            title = (
+                f"{series.name} {rng.choice(MOODS)} {rng.choice(SYNTHETIC_WORDS[kind])} No. {n + 1}"
+            )
+            specs.append((n, kind, series, title))
+        with transaction.atomic():
+            products = Product.objects.bulk_create(
+                Product(
+                    upc=f"{SYNTHETIC_UPC_PREFIX}{n + 1:07d}",
+                    title=title,
+                    slug=slugify(title)[:128],
+                    product_class=classes[kind],
+                    structure=Product.STANDALONE,
+                    is_public=True,
+                    description=f"<p>A {kind} from {series.name}. {series.about}</p>",
+                )
+                for n, kind, series, title in specs
+            )
+            StockRecord.objects.bulk_create(
+                StockRecord(
+                    product=product,
+                    partner=partner,
+                    partner_sku=product.upc,
+                    price=Decimal(rng.randrange(300, 3000)) / 100,
+                    price_currency=currency,
+                    num_in_stock=rng.choice([0, 1, 3, 8, 20, 50, 120]),
+                )
+                for product in products
+            )
+            ProductCategory.objects.bulk_create(
+                itertools.chain.from_iterable(
+                    (
+                        ProductCategory(product=product, category=type_categories[kind]),
+                        ProductCategory(
+                            product=product, category=series_categories[SERIES.index(series)]
+                        ),
+                    )
+                    for product, (_, kind, series, _) in zip(products, specs, strict=True)
+                )
+            )
+            if images_by_kind:
+                ProductImage.objects.bulk_create(
+                    ProductImage(
+                        product=product,
+                        original=rng.choice(images_by_kind.get(kind) or images_by_kind["*"]),
+                        caption=product.title,
+                        display_order=0,
+                    )
+                    for product, (_, kind, _, _) in zip(products, specs, strict=True)
+                )
+        done += len(products)
+        if progress:
+            progress(done, count)
+    return done
+
+
+def _demo_image_names() -> dict[str, list[str]]:
+    """Synthetic products share the demo artwork files (same file, same thumbnails)."""
+    by_kind: dict[str, list[str]] = {"*": []}
+    rows = ProductImage.objects.filter(product__upc__in=[i.code for i in ITEMS]).values_list(
+        "original", "product__upc"
+    )
+    kind_of = {i.code: i.kind for i in ITEMS}
+    for name, upc in rows:
+        by_kind.setdefault(kind_of[upc], []).append(name)
+        by_kind["*"].append(name)
+    return by_kind if by_kind["*"] else {}

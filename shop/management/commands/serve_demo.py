@@ -1,0 +1,35 @@
+"""Run the demo shop locally: migrate, load the demo data, print where everything is, serve."""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from shop.demo.seed import DEMO_STAFF
+
+ADDRESS = "127.0.0.1:8000"
+
+
+class Command(BaseCommand):
+    help = f"Migrate, seed the demo data and serve the shop on http://{ADDRESS}/"
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("seed_demo", stdout=self.stdout)
+        base = f"http://{ADDRESS}"
+        lines = [
+            "",
+            f"{settings.OSCAR_SHOP_NAME} is running:",
+            f"  Storefront  {base}/",
+            f"  Blog        {base}/blog/",
+            f"  Dashboard   {base}/dashboard/",
+            f"  Admin       {base}/admin/",
+        ]
+        if settings.DEBUG:
+            lines.append(
+                f"  Staff login {DEMO_STAFF['email']} / {DEMO_STAFF['password']}"
+                f"  (admin username: {DEMO_STAFF['username']})"
+            )
+        lines.append("Press Ctrl+C to stop.\n")
+        self.stdout.write(self.style.SUCCESS("\n".join(lines)))
+        # No autoreloader: it would re-run the migrate and seed steps in a child process.
+        call_command("runserver", ADDRESS, use_reloader=False)

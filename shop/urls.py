@@ -1,0 +1,26 @@
+"""Root URLconf: Oscar's storefront and dashboard, the Django admin, the blog and shop-wide pages."""
+
+from django.apps import apps
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from shop import views
+from shop.sitemaps import SITEMAPS
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("admin/", admin.site.urls),
+    path("blog/", include("blog.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # Oscar's own routes last: its "" redirect to OSCAR_HOMEPAGE is shadowed by our home page.
+    path("", include(apps.get_app_config("oscar").urls[0])),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

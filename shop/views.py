@@ -1,0 +1,47 @@
+"""Shop-wide pages: the home page, the health check and robots.txt."""
+
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from oscar.core.loading import get_model
+
+from shop.search import selectors
+
+Category = get_model("catalogue", "Category")
+
+NEW_ARRIVALS = 8
+
+
+@require_GET
+def home(request):
+    return render(
+        request,
+        "shop/home.html",
+        {
+            "new_arrivals": selectors.sorted_by(selectors.listed_products(), "newest")[
+                :NEW_ARRIVALS
+            ],
+            "shop_categories": Category.get_root_nodes().filter(is_public=True),
+        },
+    )
+
+
+@require_GET
+def healthz(request):
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # any database failure means "not ready"
+        return JsonResponse({"status": "unavailable", "database": False}, status=503)
+    return JsonResponse({"status": "ok", "database": True})
+
+
+@require_GET
+def robots_txt(request):
+    private = ["/basket/", "/checkout/", "/accounts/", "/dashboard/", "/admin/", "/search/"]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in private)]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -1,0 +1,24 @@
+"""Shared fixtures: media in a temporary folder, the demo shop, a staff client."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from shop.demo.seed import DEMO_STAFF, seed_demo
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploads and thumbnails go to a per-session temporary folder, never to var/."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+
+
+@pytest.fixture
+def demo_shop(db):
+    """The demo catalogue of `seed_demo`, with the demo staff account."""
+    return seed_demo(with_staff=True)
+
+
+@pytest.fixture
+def staff_client(client, demo_shop):
+    client.force_login(get_user_model().objects.get(username=DEMO_STAFF["username"]))
+    return client

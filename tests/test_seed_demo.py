@@ -1,0 +1,119 @@
+"""`seed_demo` builds a believable shop once, changes nothing the second time, and bulk-adds products."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from oscar.core.loading import get_model
+from PIL import Image
+
+from shop.demo.catalogue import CHEEKY_PINK_PIN, PRODUCT_CLASSES
+from shop.demo.seed import DEMO_STAFF, SYNTHETIC_UPC_PREFIX, add_synthetic_products
+
+Product = get_model("catalogue", "Product")
+ProductImage = get_model("catalogue", "ProductImage")
+StockRecord = get_model("partner", "StockRecord")
+Category = get_model("catalogue", "Category")
+OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
+Partner = get_model("partner", "Partner")
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [Product, ProductImage, StockRecord, Category, OrderAndItemCharges, Partner]
+
+
+def seed(*args) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def row_counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_demo_shop_has_every_merch_type_with_stock_prices_and_images(settings):
+    settings.DEBUG = True
+    seed()
+    products = Product.objects.all()
+    assert products.count() >= 40
+    counts = {
+        name: products.filter(product_class__name=name).count() for name in PRODUCT_CLASSES.values()
+    }
+    assert all(n >= 5 for n in counts.values()), counts
+    hard_pins = Category.objects.get(name="Hard enamel pins").product_set.count()
+    soft_pins = Category.objects.get(name="Soft enamel pins").product_set.count()
+    assert hard_pins >= 5 and soft_pins >= 5
+    assert Category.objects.get(depth=1, name="Series").get_children().count() >= 5
+    assert StockRecord.objects.filter(price__gt=0).count() == products.count()
+    assert ProductImage.objects.count() == products.count()
+    assert set(OrderAndItemCharges.objects.values_list("code", flat=True)) == {
+        "standard",
+        "express",
+    }
+
+
+def test_the_cheeky_pink_pin_is_a_drawn_pink_pin_not_a_grey_box(settings):
+    seed()
+    pin = Product.objects.get(upc=CHEEKY_PINK_PIN)
+    assert pin.title == "Cheeky Pink-Haired Anime Girl Enamel Pin"
+    assert pin.product_class.name == "Enamel pin"
+    with pin.primary_image().original.open("rb") as f:
+        image = Image.open(f).convert("RGB")
+    colours = image.resize((64, 64)).getcolors(64 * 64)
+    pinkish = sum(n for n, (r, g, b) in colours if r > 200 and g < 170 and b > 130)
+    assert pinkish > 64 * 64 * 0.10  # pink hair and pink enamel dominate
+    assert len(colours) > 50  # a drawing, not a flat placeholder
+
+
+def test_seeding_twice_changes_nothing(settings):
+    settings.DEBUG = True
+    first = seed()
+    before = row_counts()
+    second = seed()
+    assert "Created" in first
+    assert "already in place" in second
+    assert row_counts() == before
+
+
+def test_demo_staff_account_exists_only_with_debug(settings):
+    settings.DEBUG = False
+    seed()
+    assert not get_user_model().objects.filter(username=DEMO_STAFF["username"]).exists()
+    settings.DEBUG = True
+    seed()
+    staff = get_user_model().objects.get(username=DEMO_STAFF["username"])
+    assert staff.is_staff and staff.check_password(DEMO_STAFF["password"])
+
+
+def queries_to_add(count: int) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        add_synthetic_products(count)
+    return len(queries)
+
+
+def test_synthetic_products_are_inserted_in_bulk_not_row_by_row():
+    seed()
+    assert queries_to_add(1500) < 1500 // 10
+
+
+def test_synthetic_products_are_added_with_stock_categories_and_progress():
+    seed()
+    demo_count = Product.objects.count()
+    out = seed("--products", "2500")
+    assert Product.objects.count() == demo_count + 2500
+    synthetic = Product.objects.filter(upc__startswith=SYNTHETIC_UPC_PREFIX)
+    assert StockRecord.objects.filter(product__in=synthetic).count() == 2500
+    assert synthetic.filter(categories__isnull=True).count() == 0
+    assert "2,500/2,500 (100%" in out
+    # A second run adds more, with new UPCs, rather than failing on duplicates.
+    seed("--products", "10")
+    assert synthetic.count() == 2510
+
+
+def test_negative_product_count_is_refused_with_a_message():
+    with pytest.raises(Exception, match="--products must be zero or more"):
+        seed("--products", "-5")

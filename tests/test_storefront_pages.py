@@ -1,0 +1,165 @@
+"""Every public page of the storefront renders with the demo data, and shows what a shopper expects."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from shop.demo.catalogue import CHEEKY_PINK_PIN, ITEMS
+
+Product = get_model("catalogue", "Product")
+Category = get_model("catalogue", "Category")
+
+pytestmark = pytest.mark.django_db
+
+CHEEKY_TITLE = "Cheeky Pink-Haired Anime Girl Enamel Pin"
+
+
+def cheeky_pin():
+    return Product.objects.get(upc=CHEEKY_PINK_PIN)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/catalogue/",
+        "/search/?q=pin",
+        "/basket/",
+        "/accounts/login/",
+        "/blog/",
+        "/robots.txt",
+        "/sitemap.xml",
+        "/healthz",
+        "/offers/",
+    ],
+)
+def test_public_page_renders(client, demo_shop, url):
+    assert client.get(url).status_code == 200
+
+
+def test_product_and_category_pages_render(client, demo_shop):
+    response = client.get(cheeky_pin().get_absolute_url())
+    assert response.status_code == 200
+    assert CHEEKY_TITLE in response.content.decode()
+    assert "$12.00" in response.content.decode()
+
+    stickers = Category.objects.get(depth=1, name="Stickers")
+    page = client.get(stickers.get_absolute_url()).content.decode()
+    assert "Ramen Night Holographic Sticker" in page
+    assert "Enamel Pin</a>" not in page
+
+
+def test_home_page_shows_new_arrivals_and_categories(client, demo_shop):
+    page = client.get("/").content.decode()
+    assert "New arrivals" in page
+    assert page.count('class="product-card"') == 8
+    for name in ["Enamel pins", "Stickers", "Keychains", "Acrylic stands", "Art prints"]:
+        assert f">{name}</a>" in page
+
+
+def test_catalogue_lists_every_public_product_across_pages(client, demo_shop, settings):
+    settings.OSCAR_PRODUCTS_PER_PAGE = 24
+    first = client.get("/catalogue/").content.decode()
+    second = client.get("/catalogue/?page=2").content.decode()
+    assert f"{len(ITEMS)} products" in first
+    assert first.count('class="product-card"') == 24
+    assert second.count('class="product-card"') == len(ITEMS) - 24
+
+
+def test_catalogue_sorts_by_price(client, demo_shop):
+    page = client.get("/catalogue/?sort_by=price-asc").content.decode()
+    prices = [float(p) for p in re.findall(r'product-card__price">\s*\$([\d.]+)', page)]
+    assert prices == sorted(prices) and prices[0] == 4.0
+
+
+def test_search_finds_the_cheeky_pink_pin(client, demo_shop):
+    page = client.get("/search/", {"q": "pink pin"}).content.decode()
+    assert CHEEKY_TITLE in page
+    assert "Unit Zeta" not in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "x" * 10_000},
+        {"q": "' OR 1=1; DROP TABLE catalogue_product; --"},
+        {"sort_by": "nonsense", "page": "abc"},
+        {"page": "99999999999999999999"},
+        {"unknown": "key", "q": "%00<script>"},
+    ],
+)
+def test_hostile_query_strings_never_fail(client, demo_shop, query):
+    response = client.get("/search/", query, follow=True)
+    assert response.status_code == 200
+    assert Product.objects.filter(upc=CHEEKY_PINK_PIN).exists()
+
+
+def test_invalid_page_redirects_to_the_first_page_keeping_the_search(client, demo_shop):
+    response = client.get("/search/", {"q": "pin", "page": "50"})
+    assert response.status_code == 302
+    assert response["Location"] == "/search/?q=pin"
+
+
+def test_shopper_adds_to_basket_and_reaches_checkout(client, demo_shop):
+    product = cheeky_pin()
+    response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 2})
+    assert response.status_code == 302
+    basket = client.get("/basket/").content.decode()
+    assert CHEEKY_TITLE in basket
+    assert "$24.00" in basket
+    # Guest checkout is allowed: the first step asks for an e-mail address.
+    checkout = client.get("/checkout/", follow=True)
+    assert checkout.status_code == 200
+    assert 'name="username"' in checkout.content.decode()
+
+
+def test_out_of_stock_product_cannot_be_added(client, demo_shop):
+    sold_out = Product.objects.get(upc="PIN-PASTEL-HEART")
+    page = client.get(sold_out.get_absolute_url()).content.decode()
+    assert "Add to basket" not in page.split('id="content_inner"')[1]
+
+
+def test_staff_reach_the_dashboard_and_admin(staff_client):
+    assert staff_client.get("/dashboard/").status_code == 200
+    products = staff_client.get(reverse("dashboard:catalogue-product-list"), {"title": "Cheeky"})
+    assert CHEEKY_TITLE in products.content.decode()
+    assert staff_client.get(reverse("dashboard:order-list")).status_code == 200
+    assert staff_client.get("/admin/").status_code == 200
+
+
+def test_dashboard_and_admin_ask_anonymous_visitors_to_log_in(client, demo_shop):
+    assert client.get("/dashboard/")["Location"].startswith("/dashboard/login/")
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")
+
+
+def test_account_pages_work_for_a_registered_customer(client, demo_shop):
+    response = client.post(
+        reverse("customer:register"),
+        {
+            "email": "fan@example.com",
+            "password1": "a-long-pin-password",
+            "password2": "a-long-pin-password",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/accounts/").status_code == 302  # /accounts/ → the profile summary
+    assert "fan@example.com" in client.get(reverse("customer:profile-view")).content.decode()
+
+
+def test_robots_txt_points_at_the_sitemap(client, demo_shop):
+    body = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Disallow: /checkout/" in body
+
+
+def test_sitemap_lists_products_and_categories(client, demo_shop):
+    body = client.get("/sitemap.xml").content.decode()
+    assert cheeky_pin().get_absolute_url() in body
+    assert Category.objects.get(depth=1, name="Stickers").get_absolute_url() in body
+    assert body.count("<url>") >= len(ITEMS)
+
+
+def test_healthz_reports_the_database(client, db):
+    assert client.get("/healthz").json() == {"status": "ok", "database": True}
