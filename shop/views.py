@@ -23,7 +23,7 @@ def home(request):
             "new_arrivals": selectors.sorted_by(selectors.listed_products(), "newest")[
                 :NEW_ARRIVALS
             ],
-            "shop_categories": Category.get_root_nodes().filter(is_public=True),
+            "shop_categories": Category.objects.get_root_nodes().filter(is_public=True),
         },
     )
 

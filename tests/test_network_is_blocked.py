@@ -6,6 +6,7 @@ import pytest
 from pytest_socket import SocketConnectBlockedError
 
 
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")
 def test_connecting_to_a_public_address_is_blocked():
     with (
         pytest.raises(SocketConnectBlockedError),

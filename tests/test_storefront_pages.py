@@ -7,6 +7,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from shop.demo.catalogue import CHEEKY_PINK_PIN, ITEMS
+from shop.demo.seed import DEMO_STAFF
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -163,3 +164,22 @@ def test_sitemap_lists_products_and_categories(client, demo_shop):
 
 def test_healthz_reports_the_database(client, db):
     assert client.get("/healthz").json() == {"status": "ok", "database": True}
+
+
+def test_the_printed_demo_staff_login_works_on_the_dashboard_and_admin(client, demo_shop):
+    response = client.post(
+        reverse("customer:login") + "?next=/dashboard/",
+        {
+            "login_submit": "1",
+            "login-username": DEMO_STAFF["email"],
+            "login-password": DEMO_STAFF["password"],
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/dashboard/").status_code == 200
+    client.logout()
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": DEMO_STAFF["username"], "password": DEMO_STAFF["password"]},
+    )
+    assert response["Location"] == "/admin/"

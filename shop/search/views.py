@@ -81,13 +81,14 @@ class ProductCategoryView(ProductListView):
 
     def narrow(self, products):
         in_category = ProductCategory.objects.filter(
-            category__in=self.category.get_descendants_and_self()
+            category__in=Category.objects.get_tree(self.category)
         )
         return products.filter(pk__in=in_category.values("product_id"))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["category"] = self.category
+        ctx["ancestors"] = Category.objects.get_ancestors(self.category)
         ctx["summary"] = self.category.name
         return ctx
 
