@@ -3,11 +3,13 @@
 import re
 
 import pytest
+from django.contrib.sites.models import Site
 from django.urls import reverse
 from oscar.core.loading import get_model
 
 from shop.demo.catalogue import CHEEKY_PINK_PIN, ITEMS
 from shop.demo.seed import DEMO_STAFF
+from shop.sitemaps import ProductSitemap
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -155,11 +157,25 @@ def test_robots_txt_points_at_the_sitemap(client, demo_shop):
     assert "Disallow: /checkout/" in body
 
 
-def test_sitemap_lists_products_and_categories(client, demo_shop):
-    body = client.get("/sitemap.xml").content.decode()
-    assert cheeky_pin().get_absolute_url() in body
-    assert Category.objects.get(depth=1, name="Stickers").get_absolute_url() in body
-    assert body.count("<url>") >= len(ITEMS)
+def test_sitemap_index_points_at_product_category_and_page_sitemaps(client, demo_shop):
+    index = client.get("/sitemap.xml").content.decode()
+    domain = Site.objects.get_current().domain  # sitemaps name the site's canonical domain
+    for section in ["pages", "products", "categories"]:
+        assert f"<loc>http://{domain}/sitemap-{section}.xml</loc>" in index
+    products = client.get("/sitemap-products.xml").content.decode()
+    assert cheeky_pin().get_absolute_url() in products
+    assert products.count("<url>") == len(ITEMS)
+    categories = client.get("/sitemap-categories.xml").content.decode()
+    assert Category.objects.get(depth=1, name="Stickers").get_absolute_url() in categories
+
+
+def test_product_sitemap_pages_itself_for_a_large_catalogue(client, demo_shop, monkeypatch):
+    monkeypatch.setattr(ProductSitemap, "limit", 10)
+    index = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-products.xml?p=5" in index
+    assert (
+        client.get("/sitemap-products.xml?p=5").content.decode().count("<url>") == len(ITEMS) - 40
+    )
 
 
 def test_healthz_reports_the_database(client, db):
