@@ -165,30 +165,26 @@ def _seed_product(report: SeedReport, item: Item, product_class, partner) -> Non
     report.count("products")
 
 
+SHIPPING_METHODS = {
+    "standard": {
+        "name": "Standard shipping",
+        "description": "Tracked, 3 to 5 working days. Free on orders over $50.",
+        "price_per_order": Decimal("4.50"),
+        "free_shipping_threshold": Decimal("50.00"),
+    },
+    "express": {
+        "name": "Express shipping",
+        "description": "Tracked, next working day.",
+        "price_per_order": Decimal("12.00"),
+    },
+}
+
+
 def _seed_shipping(report: SeedReport) -> None:
-    _get_or_create(
-        report,
-        "shipping methods",
-        OrderAndItemCharges,
-        code="standard",
-        defaults={
-            "name": "Standard shipping",
-            "description": "Tracked, 3 to 5 working days.",
-            "price_per_order": Decimal("4.50"),
-            "free_shipping_threshold": Decimal("50.00"),
-        },
-    )
-    _get_or_create(
-        report,
-        "shipping methods",
-        OrderAndItemCharges,
-        code="express",
-        defaults={
-            "name": "Express shipping",
-            "description": "Tracked, next working day.",
-            "price_per_order": Decimal("12.00"),
-        },
-    )
+    for code, defaults in SHIPPING_METHODS.items():
+        _get_or_create(
+            report, "shipping methods", OrderAndItemCharges, code=code, defaults=defaults
+        )
 
 
 def _copy_missing_image() -> None:
