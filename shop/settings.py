@@ -11,6 +11,7 @@ from oscar.defaults import *  # noqa: F403 -- Oscar's documented way to start fr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+VAR_DIR.mkdir(exist_ok=True)  # the default SQLite file and media live here; git ignores it
 
 env = environ.Env()
 
@@ -138,7 +139,8 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers run beside a writer; a busy timeout queues writers instead of failing them.
+    # SQLite is for local use. IMMEDIATE takes the write lock at BEGIN, so a request never fails with
+    # "database is locked" while upgrading a read to a write: requests queue (up to 20 s) instead.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,

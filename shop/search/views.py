@@ -32,11 +32,13 @@ class ProductListView(ListView):
             return super().get(request, *args, **kwargs)
         except Http404:
             messages.error(request, _("That page number does not exist; here is the first page."))
-            querystring = request.GET.copy()
-            querystring.pop("page", None)
-            return redirect(
-                f"{request.path}?{querystring.urlencode()}" if querystring else request.path
-            )
+            querystring = self.querystring_without_page()
+            return redirect(f"{request.path}?{querystring}" if querystring else request.path)
+
+    def querystring_without_page(self) -> str:
+        querystring = self.request.GET.copy()
+        querystring.pop("page", None)
+        return querystring.urlencode()
 
     def get_queryset(self):
         products = self.narrow(selectors.listed_products())
@@ -51,9 +53,7 @@ class ProductListView(ListView):
         ctx["query"] = self.params["q"]
         ctx["sort_by"] = self.params["sort_by"]
         ctx["sort_choices"] = SearchForm.SORT_BY_CHOICES
-        querystring = self.request.GET.copy()
-        querystring.pop("page", None)
-        ctx["querystring"] = querystring.urlencode()
+        ctx["querystring"] = self.querystring_without_page()
         return ctx
 
 
