@@ -26,8 +26,7 @@ class ProductListView(ListView):
         return settings.OSCAR_PRODUCTS_PER_PAGE
 
     def get(self, request, *args, **kwargs):
-        self.form = SearchForm(request.GET)
-        self.params = self.form.cleaned_or_default()
+        self.params = SearchForm(request.GET).cleaned_or_default()
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
@@ -49,7 +48,6 @@ class ProductListView(ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["form"] = self.form
         ctx["query"] = self.params["q"]
         ctx["sort_by"] = self.params["sort_by"]
         ctx["sort_choices"] = SearchForm.SORT_BY_CHOICES
