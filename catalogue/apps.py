@@ -1,7 +1,21 @@
 """The shop's fork of Oscar's catalogue: anime-merch product data (franchises, attributes, warnings)."""
 
 import oscar.apps.catalogue.apps as apps
+from django.urls import path
 
 
 class CatalogueConfig(apps.CatalogueConfig):
     name = "catalogue"
+
+    def ready(self):
+        super().ready()
+        from oscar.core.loading import get_class
+
+        from . import receivers  # noqa: F401
+
+        self.franchise_view = get_class("search.views", "FranchiseView")
+
+    def get_urls(self):
+        urls = super().get_urls()
+        urls.append(path("franchise/<slug:slug>/", self.franchise_view.as_view(), name="franchise"))
+        return self.post_process_urls(urls)

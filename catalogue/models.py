@@ -1,3 +1,138 @@
-"""Catalogue models. Ours are declared above the import of Oscar's, as Oscar's forking guide says."""
+"""Catalogue models. Ours are declared above the import of Oscar's, as Oscar's forking guide says.
 
-from oscar.apps.catalogue.models import *  # noqa: F403
+Franchise → Character is the fan's way into the catalogue; ContentWarning is shared with the blog.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.catalogue.abstract_models import AbstractProduct
+
+
+class Franchise(models.Model):
+    """A series (anime, manga, game or our own line) that products are made for."""
+
+    name = models.CharField(_("name"), max_length=128, unique=True)
+    slug = models.SlugField(_("slug"), max_length=128, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("franchise")
+        verbose_name_plural = _("franchises")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:franchise", kwargs={"slug": self.slug})
+
+
+class Character(models.Model):
+    franchise = models.ForeignKey(
+        Franchise, on_delete=models.CASCADE, related_name="characters", verbose_name=_("franchise")
+    )
+    name = models.CharField(_("name"), max_length=128)
+    slug = models.SlugField(_("slug"), max_length=128)
+
+    class Meta:
+        ordering = ["franchise__name", "name"]
+        verbose_name = _("character")
+        verbose_name_plural = _("characters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["franchise", "slug"], name="character_slug_unique_per_franchise"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.franchise.name})"
+
+
+class ContentWarning(models.Model):
+    """A theme some buyers or readers want to know about first (NTR, gore, nudity...)."""
+
+    class Level(models.IntegerChoices):
+        # Ordered: a product's level is the highest of its warnings (0 = none).
+        NOTICE = 1, _("Notice")
+        MATURE = 2, _("Mature")
+        ADULT = 3, _("Adult (18+)")
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    slug = models.SlugField(_("slug"), max_length=64, unique=True)
+    explanation = models.TextField(
+        _("explanation"), max_length=500, help_text=_("One or two sentences shown with the badge.")
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level, default=Level.NOTICE)
+
+    class Meta:
+        ordering = ["-level", "name"]
+        verbose_name = _("content warning")
+        verbose_name_plural = _("content warnings")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_withheld_by_default(self) -> bool:
+        return self.level >= self.Level.MATURE
+
+
+class ContentConsent(models.Model):
+    """What a signed-in shopper chose to see; anonymous shoppers keep the same choice in the session."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="content_consent"
+    )
+    shows_mature = models.BooleanField(_("shows mature content"), default=False)
+    adult_confirmed_at = models.DateTimeField(_("confirmed 18+ at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("content consent")
+        verbose_name_plural = _("content consents")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Product(AbstractProduct):
+    franchise = models.ForeignKey(
+        Franchise,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("franchise"),
+    )
+    characters = models.ManyToManyField(
+        Character, blank=True, related_name="products", verbose_name=_("characters")
+    )
+    content_warnings = models.ManyToManyField(
+        ContentWarning, blank=True, related_name="products", verbose_name=_("content warnings")
+    )
+    # Kept in step by catalogue.listing (signals) so listings filter and blur without joins.
+    warning_level = models.PositiveSmallIntegerField(default=0, editable=False, db_index=True)
+    search_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Franchise, characters, type and attribute values: what search matches besides "
+        "the title and description.",
+    )
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)  # Oscar saves attribute values here, after post_save
+        from .indexing import refresh_listing_fields
+
+        refresh_listing_fields([self.pk])
+
+    @property
+    def is_withheld_by_default(self) -> bool:
+        return self.warning_level >= ContentWarning.Level.MATURE
+
+    @property
+    def is_adult(self) -> bool:
+        return self.warning_level >= ContentWarning.Level.ADULT
+
+
+from oscar.apps.catalogue.models import *  # noqa: E402, F403

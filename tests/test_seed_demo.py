@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 from PIL import Image
 
-from shop.demo.catalogue import CHEEKY_PINK_PIN, PRODUCT_CLASSES
+from shop.demo.catalogue import CHEEKY_PINK_PIN, ITEMS, PRODUCT_CLASSES
 from shop.demo.seed import DEMO_STAFF, SYNTHETIC_UPC_PREFIX, add_synthetic_products
 
 Product = get_model("catalogue", "Product")
@@ -19,6 +19,8 @@ StockRecord = get_model("partner", "StockRecord")
 Category = get_model("catalogue", "Category")
 OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
 Partner = get_model("partner", "Partner")
+Franchise = get_model("catalogue", "Franchise")
+ContentWarning = get_model("catalogue", "ContentWarning")
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +49,7 @@ def test_demo_shop_has_every_merch_type_with_stock_prices_and_images(settings):
     hard_pins = Category.objects.get(name="Hard enamel pins").product_set.count()
     soft_pins = Category.objects.get(name="Soft enamel pins").product_set.count()
     assert hard_pins >= 5 and soft_pins >= 5
-    assert Category.objects.get_children(Category.objects.get(depth=1, name="Series")).count() >= 5
+    assert Franchise.objects.count() >= 5
     assert StockRecord.objects.filter(price__gt=0).count() == products.count()
     assert ProductImage.objects.count() == products.count()
     assert set(OrderAndItemCharges.objects.values_list("code", flat=True)) == {
@@ -117,3 +119,23 @@ def test_synthetic_products_are_added_with_stock_categories_and_progress():
 def test_negative_product_count_is_refused_with_a_message():
     with pytest.raises(Exception, match="--products must be zero or more"):
         seed("--products", "-5")
+
+
+def test_every_demo_product_has_franchise_characters_and_attributes(demo_shop):
+    products = Product.objects.filter(upc__in=[item.code for item in ITEMS])
+    assert products.filter(franchise=None).count() == 0
+    assert products.filter(characters=None).count() == 0
+    for product in products.prefetch_related("attribute_values"):
+        required = product.product_class.attributes.filter(required=True).count()
+        assert product.attribute_values.count() >= required > 0, product.title
+    pin = products.get(upc=CHEEKY_PINK_PIN)
+    assert pin.attr.size_mm == 35
+    assert str(pin.attr.enamel) == "Hard enamel"
+    assert "Momo" in pin.search_text and "Hard enamel" in pin.search_text
+
+
+def test_some_demo_products_carry_mature_and_adult_warnings(demo_shop):
+    levels = set(
+        Product.objects.exclude(content_warnings=None).values_list("warning_level", flat=True)
+    )
+    assert {ContentWarning.Level.MATURE, ContentWarning.Level.ADULT} <= levels

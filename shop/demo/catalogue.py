@@ -289,6 +289,16 @@ ITEMS = [
         "The bridge duel at midnight, printed on 250 gsm matte art paper.",
     ),
     item(
+        "PRT-TSUBAKI-ONSEN",
+        "Tsubaki at the Onsen Art Print (A3)",
+        RONIN,
+        "24.00",
+        4,
+        face("print", RED, "smile", eyes=(160, 90, 40)),
+        "Tsubaki resting at the mountain hot spring after the last battle. Artistic nudity: "
+        "sold to adults only.",
+    ),
+    item(
         "STD-KAGEYAMA-JIN",
         "Kageyama Jin Acrylic Stand",
         RONIN,
@@ -539,7 +549,8 @@ def description(product: Item) -> str:
     details = {
         "pin": [
             f"{product.size_mm} mm {product.enamel} enamel pin, {product.design.plating} plating",
-            "Two rubber clutch backs, so it stays put on bags and jackets",
+            f"{PIN_BACKINGS.get(product.code, 'Two rubber clutch backs')}, so it stays put on bags "
+            "and jackets",
             "Arrives on an illustrated backing card in a padded mailer",
         ],
         "sticker": [
@@ -561,3 +572,140 @@ def description(product: Item) -> str:
     }[product.kind]
     items = "".join(f"<li>{line}</li>" for line in details)
     return f"<p>{product.blurb}</p><ul>{items}</ul>"
+
+
+# --- Who is on what, what to know first, and the details a buyer compares --------------------
+
+CAST = {
+    # Pin Senpai Originals have mascots of their own.
+    CHEEKY_PINK_PIN: ["Momo"],
+    "STK-CHEEKY-PINK": ["Momo"],
+    "PIN-PASTEL-HEART": ["Momo"],
+    "PIN-SAKURA-SEASON": ["Momo"],
+    "PIN-SLEEPY-ONIGIRI": ["Onigiri-kun"],
+    "STK-RAMEN-NIGHT": ["Onigiri-kun"],
+    "KEY-LUCKY-CAT": ["Maneki"],
+    "PIN-MIKA-HOSHINO": ["Mika Hoshino"],
+    "STD-MIKA-HOSHINO": ["Mika Hoshino"],
+    "PIN-AOI-KUROSAWA": ["Aoi Kurosawa"],
+    "KEY-AOI-KUROSAWA": ["Aoi Kurosawa"],
+    "PIN-STARLIGHT-CREST": ["Mika Hoshino", "Aoi Kurosawa"],
+    "PRT-STARLIGHT-ENCORE": ["Mika Hoshino", "Aoi Kurosawa"],
+    "STK-STARLIGHT-GLITTER": ["Mika Hoshino"],
+    "PIN-KAGEYAMA-JIN": ["Kageyama Jin"],
+    "STD-KAGEYAMA-JIN": ["Kageyama Jin"],
+    "PIN-MOONLIT-BLADE": ["Kageyama Jin"],
+    "STK-MOONLIT-BLADE": ["Kageyama Jin"],
+    "PIN-CRESCENT-MOON": ["Kageyama Jin"],
+    "PIN-TSUBAKI": ["Tsubaki"],
+    "PRT-TSUBAKI-ONSEN": ["Tsubaki"],
+    "PRT-RONIN-DUEL": ["Kageyama Jin", "Tsubaki"],
+    "PIN-UNIT-ZETA": ["Unit Zeta"],
+    "STD-UNIT-ZETA": ["Unit Zeta"],
+    "KEY-UNIT-ZETA": ["Unit Zeta"],
+    "PRT-ZETA-HANGAR": ["Unit Zeta", "Rei Asuka"],
+    "PIN-REI-ASUKA": ["Rei Asuka"],
+    "STK-ZETA-SQUADRON": ["Rei Asuka", "Unit Zeta"],
+    "PIN-KON-FOX": ["Kon"],
+    "STK-KON-FOX": ["Kon"],
+    "KEY-KON-FOX": ["Kon"],
+    "PIN-YUZU-BARISTA": ["Yuzu"],
+    "STD-YUZU-BARISTA": ["Yuzu"],
+    "PRT-KITSUNE-LATTE": ["Kon", "Yuzu"],
+    "PIN-PRISM-PINK": ["Prism Pink"],
+    "STD-PRISM-PINK": ["Prism Pink"],
+    "PIN-PRISM-BLUE": ["Prism Blue"],
+    "PIN-PRISM-COMPACT": ["Prism Pink", "Prism Blue"],
+    "STK-PRISM-SPARKLE": ["Prism Pink", "Prism Blue"],
+    "PRT-PRISM-FINALE": ["Prism Pink", "Prism Blue"],
+    "PIN-EMBER-DRAGON": ["Ember"],
+    "KEY-EMBER-DRAGON": ["Ember"],
+    "STK-EMBER-SLEEPING": ["Ember"],
+    "PIN-LUMI-COURIER": ["Lumi"],
+    "STD-LUMI-COURIER": ["Lumi"],
+    "PRT-COURIER-MAP": ["Ember", "Lumi"],
+}
+
+
+@dataclass(frozen=True)
+class Warning:
+    slug: str
+    name: str
+    level: int  # catalogue.ContentWarning.Level: 1 notice, 2 mature, 3 adult
+    explanation: str
+
+
+SPOILERS = Warning("spoilers", "Spoilers", 1, "Shows what happens at the end of the series.")
+VIOLENCE = Warning(
+    "violence",
+    "Violence and blood",
+    2,
+    "Shows a sword fight with blood. Not graphic, but not for everyone.",
+)
+NTR = Warning(
+    "ntr",
+    "NTR (netorare)",
+    2,
+    "A story theme of romantic betrayal: someone's partner is taken by another. Many fans "
+    "prefer to avoid it, so it is always labelled.",
+)
+NUDITY = Warning("nudity", "Nudity", 3, "Artistic nudity. For adults (18+) only.")
+WARNINGS = [SPOILERS, VIOLENCE, NTR, NUDITY]
+WARNINGS_BY_CODE = {
+    "PRT-PRISM-FINALE": [SPOILERS],
+    "PRT-RONIN-DUEL": [VIOLENCE],
+    "PRT-TSUBAKI-ONSEN": [NUDITY],
+}
+
+PIN_BACKINGS = {"PIN-MOONLIT-BLADE": "Locking pin back"}
+LIMITED_EDITIONS = {"PIN-MOONLIT-BLADE": 200}
+
+# Attribute code -> (name, Oscar type, options or None, required), per product class.
+ATTRIBUTES = {
+    "pin": [
+        ("size_mm", "Size (mm)", "integer", None, True),
+        ("enamel", "Enamel", "option", ["Hard enamel", "Soft enamel"], True),
+        ("plating", "Plating", "option", ["Gold", "Silver", "Rose gold", "Black nickel"], True),
+        ("backing", "Backing", "option", ["Rubber clutch", "Locking pin back"], True),
+        ("limited_edition", "Limited edition size", "integer", None, False),
+    ],
+    "sticker": [
+        ("finish", "Finish", "option", ["Matte", "Glossy", "Holographic", "Glitter"], True),
+        ("size_cm", "Longest side (cm)", "integer", None, True),
+        ("waterproof", "Waterproof", "boolean", None, False),
+    ],
+    "keychain": [
+        ("size_cm", "Height (cm)", "integer", None, True),
+        ("double_sided", "Printed on both sides", "boolean", None, False),
+    ],
+    "stand": [("height_cm", "Height (cm)", "integer", None, True)],
+    "print": [
+        ("paper_size", "Paper size", "option", ["A5", "A4", "A3"], True),
+        ("paper", "Paper", "text", None, True),
+    ],
+}
+
+
+def attribute_values(product: Item) -> dict[str, object]:
+    """What the product page's attributes table says about a demo item."""
+    if product.kind == "pin":
+        values = {
+            "size_mm": product.size_mm,
+            "enamel": f"{product.enamel.capitalize()} enamel",
+            "plating": product.design.plating.capitalize(),
+            "backing": PIN_BACKINGS.get(product.code, "Rubber clutch"),
+        }
+        if product.code in LIMITED_EDITIONS:
+            values["limited_edition"] = LIMITED_EDITIONS[product.code]
+        return values
+    if product.kind == "sticker":
+        finish = next(
+            (f for f in ("Holographic", "Glitter") if f.lower() in product.title.lower()), "Glossy"
+        )
+        return {"finish": finish, "size_cm": 8, "waterproof": True}
+    if product.kind == "keychain":
+        return {"size_cm": 6, "double_sided": True}
+    if product.kind == "stand":
+        return {"height_cm": 15}
+    size = next(s for s in ("A5", "A4", "A3") if f"({s})" in product.title)
+    return {"paper_size": size, "paper": "250 gsm matte art paper"}

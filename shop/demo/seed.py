@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,12 +19,17 @@ from oscar.core.loading import get_model
 
 from . import artwork
 from .catalogue import (
+    ATTRIBUTES,
+    CAST,
     ENAMEL_CATEGORIES,
     ITEMS,
     PRODUCT_CLASSES,
     SERIES,
     TYPE_CATEGORIES,
+    WARNINGS,
+    WARNINGS_BY_CODE,
     Item,
+    attribute_values,
     description,
 )
 
@@ -36,11 +40,16 @@ ProductClass = get_model("catalogue", "ProductClass")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductImage = get_model("catalogue", "ProductImage")
 Category = get_model("catalogue", "Category")
+ProductAttribute = get_model("catalogue", "ProductAttribute")
+AttributeOptionGroup = get_model("catalogue", "AttributeOptionGroup")
+AttributeOption = get_model("catalogue", "AttributeOption")
+Franchise = get_model("catalogue", "Franchise")
+Character = get_model("catalogue", "Character")
+ContentWarning = get_model("catalogue", "ContentWarning")
 OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
 Country = get_model("address", "Country")
 
 PARTNER_NAME = "Pin Senpai Warehouse"
-SERIES_ROOT = "Series"
 SYNTHETIC_UPC_PREFIX = "SYN-"
 DEMO_STAFF = {
     "username": "staff",
@@ -78,8 +87,34 @@ def seed_demo(*, with_staff: bool) -> SeedReport:
         )
         for kind, name in PRODUCT_CLASSES.items()
     }
+    attributes = {kind: _seed_attributes(report, classes[kind], kind) for kind in classes}
+    franchises = {
+        series: _get_or_create(
+            report,
+            "franchises",
+            Franchise,
+            slug=slugify(series.name),
+            defaults={"name": series.name, "description": series.about},
+        )
+        for series in SERIES
+    }
+    warnings = {
+        w.slug: _get_or_create(
+            report,
+            "content warnings",
+            ContentWarning,
+            slug=w.slug,
+            defaults={"name": w.name, "level": w.level, "explanation": w.explanation},
+        )
+        for w in WARNINGS
+    }
     for item in ITEMS:
-        _seed_product(report, item, classes[item.kind], partner)
+        product = _seed_product(report, item, classes[item.kind], partner)
+        if product.franchise_id is None:  # older demo databases: describe what is there
+            _describe(report, product, item, franchises[item.series], attributes[item.kind])
+            product.content_warnings.set(
+                [warnings[w.slug] for w in WARNINGS_BY_CODE.get(item.code, [])]
+            )
     _seed_shipping(report)
     _copy_missing_image()
     if with_staff:
@@ -127,19 +162,45 @@ def _seed_countries(report: SeedReport) -> None:
         )
 
 
-def _categories_for(item: Item) -> list:
-    type_path = TYPE_CATEGORIES[item.kind]
-    if item.enamel:
-        type_path += " > " + ENAMEL_CATEGORIES[item.enamel]
-    return [
-        create_from_breadcrumbs(type_path),
-        create_from_breadcrumbs(f"{SERIES_ROOT} > {item.series.name}"),
-    ]
+def _seed_attributes(report: SeedReport, product_class, kind: str) -> dict:
+    attributes = {}
+    for code, name, type_, options, required in ATTRIBUTES[kind]:
+        group = None
+        if options:
+            group = _get_or_create(report, "option groups", AttributeOptionGroup, name=name)
+            for option in options:
+                AttributeOption.objects.get_or_create(group=group, option=option)
+        attributes[code] = _get_or_create(
+            report,
+            "attributes",
+            ProductAttribute,
+            product_class=product_class,
+            code=code,
+            defaults={"name": name, "type": type_, "option_group": group, "required": required},
+        )
+    return attributes
 
 
-def _seed_product(report: SeedReport, item: Item, product_class, partner) -> None:
-    if Product.objects.filter(upc=item.code).exists():
-        return
+def _describe(report: SeedReport, product, item: Item, franchise, attributes: dict) -> None:
+    """Franchise, cast and attribute values: what facets, search and the product page show."""
+    product.franchise = franchise
+    product.characters.set(
+        Character.objects.get_or_create(
+            franchise=franchise, slug=slugify(name), defaults={"name": name}
+        )[0]
+        for name in CAST[item.code]
+    )
+    for code, value in attribute_values(item).items():
+        attribute = attributes[code]
+        if attribute.type == ProductAttribute.OPTION:
+            value = attribute.option_group.options.get(option=value)
+        setattr(product.attr, code, value)
+    product.save()  # saves the attribute values, then refreshes what search reads
+
+
+def _seed_product(report: SeedReport, item: Item, product_class, partner):
+    if product := Product.objects.filter(upc=item.code).first():
+        return product
     product = Product.objects.create(
         upc=item.code,
         title=item.title,
@@ -147,8 +208,10 @@ def _seed_product(report: SeedReport, item: Item, product_class, partner) -> Non
         description=description(item),
         is_public=True,
     )
-    for category in _categories_for(item):
-        ProductCategory.objects.create(product=product, category=category)
+    type_path = TYPE_CATEGORIES[item.kind]
+    if item.enamel:
+        type_path += " > " + ENAMEL_CATEGORIES[item.enamel]
+    ProductCategory.objects.create(product=product, category=create_from_breadcrumbs(type_path))
     StockRecord.objects.create(
         product=product,
         partner=partner,
@@ -163,6 +226,7 @@ def _seed_product(report: SeedReport, item: Item, product_class, partner) -> Non
     )
     image.save()
     report.count("products")
+    return product
 
 
 SHIPPING_METHODS = {
@@ -227,7 +291,8 @@ def add_synthetic_products(
     type_categories = {
         kind: Category.objects.get(depth=1, name=name) for kind, name in TYPE_CATEGORIES.items()
     }
-    series_categories = [create_from_breadcrumbs(f"{SERIES_ROOT} > {s.name}") for s in SERIES]
+    franchises = {s: Franchise.objects.get(slug=slugify(s.name)) for s in SERIES}
+    cast = {s: list(franchises[s].characters.all()) for s in SERIES}
     images_by_kind = _demo_image_names()
     start = Product.objects.filter(upc__startswith=SYNTHETIC_UPC_PREFIX).count()
     rng = random.Random(start)
@@ -242,7 +307,7 @@ def add_synthetic_products(
             title = (
                 f"{series.name} {rng.choice(MOODS)} {rng.choice(SYNTHETIC_WORDS[kind])} No. {n + 1}"
             )
-            specs.append((n, kind, series, title))
+            specs.append((n, kind, series, title, rng.choice(cast[series])))
         with transaction.atomic():
             products = Product.objects.bulk_create(
                 Product(
@@ -253,8 +318,15 @@ def add_synthetic_products(
                     structure=Product.STANDALONE,
                     is_public=True,
                     description=f"<p>A {kind} from {series.name}. {series.about}</p>",
+                    franchise=franchises[series],
+                    # Bulk inserts send no signals: fill in what catalogue.indexing would.
+                    search_text=f"{series.name} {character.name} {classes[kind].name}",
                 )
-                for n, kind, series, title in specs
+                for n, kind, series, title, character in specs
+            )
+            Product.characters.through.objects.bulk_create(
+                Product.characters.through(product=product, character=spec[-1])
+                for product, spec in zip(products, specs, strict=True)
             )
             StockRecord.objects.bulk_create(
                 StockRecord(
@@ -268,15 +340,8 @@ def add_synthetic_products(
                 for product in products
             )
             ProductCategory.objects.bulk_create(
-                itertools.chain.from_iterable(
-                    (
-                        ProductCategory(product=product, category=type_categories[kind]),
-                        ProductCategory(
-                            product=product, category=series_categories[SERIES.index(series)]
-                        ),
-                    )
-                    for product, (_, kind, series, _) in zip(products, specs, strict=True)
-                )
+                ProductCategory(product=product, category=type_categories[spec[1]])
+                for product, spec in zip(products, specs, strict=True)
             )
             if images_by_kind:
                 ProductImage.objects.bulk_create(
@@ -286,7 +351,7 @@ def add_synthetic_products(
                         caption=product.title,
                         display_order=0,
                     )
-                    for product, (_, kind, _, _) in zip(products, specs, strict=True)
+                    for product, (_, kind, *_) in zip(products, specs, strict=True)
                 )
         done += len(products)
         if progress:

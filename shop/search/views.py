@@ -15,6 +15,7 @@ from . import selectors
 SearchForm = get_class("search.forms", "SearchForm")
 Category = get_model("catalogue", "Category")
 ProductCategory = get_model("catalogue", "ProductCategory")
+Franchise = get_model("catalogue", "Franchise")
 
 
 class ProductListView(ListView):
@@ -96,3 +97,20 @@ class FacetedSearchView(ProductListView):
 
     def narrow(self, products):
         return selectors.matching(products, self.params["q"])
+
+
+class FranchiseView(ProductListView):
+    template_name = "oscar/catalogue/browse.html"
+
+    def get(self, request, *args, **kwargs):
+        self.franchise = get_object_or_404(Franchise, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def narrow(self, products):
+        return products.filter(franchise=self.franchise)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["franchise"] = self.franchise
+        ctx["summary"] = self.franchise.name
+        return ctx

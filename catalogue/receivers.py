@@ -1,0 +1,54 @@
+"""Keep the listing columns (catalogue.indexing) in step with what they are computed from."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+from oscar.core.loading import get_model
+
+from .indexing import refresh_listing_fields
+
+Product = get_model("catalogue", "Product")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
+Franchise = get_model("catalogue", "Franchise")
+Character = get_model("catalogue", "Character")
+ContentWarning = get_model("catalogue", "ContentWarning")
+
+
+@receiver(m2m_changed, sender=Product.characters.through)
+@receiver(m2m_changed, sender=Product.content_warnings.through)
+def product_tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        refresh_listing_fields([instance.pk])
+    elif pk_set:  # warning.products.add(...) / character.products.add(...)
+        refresh_listing_fields(pk_set)
+    elif action == "post_clear":
+        refresh_listing_fields(instance.products.values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=ProductAttributeValue)
+@receiver(post_delete, sender=ProductAttributeValue)
+def attribute_value_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh_listing_fields([instance.product_id])
+
+
+@receiver(post_save, sender=Franchise)
+@receiver(post_save, sender=Character)
+@receiver(post_save, sender=ContentWarning)
+def name_or_level_changed(sender, instance, raw=False, created=False, **kwargs):
+    if not (raw or created):
+        refresh_listing_fields(instance.products.values_list("pk", flat=True))
+
+
+@receiver(pre_delete, sender=Character)
+@receiver(pre_delete, sender=ContentWarning)
+def remember_products_before_delete(sender, instance, **kwargs):
+    # The join rows go with the instance and send no m2m_changed: note whom to refresh.
+    instance._product_ids = list(instance.products.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Character)
+@receiver(post_delete, sender=ContentWarning)
+def refresh_after_delete(sender, instance, **kwargs):
+    refresh_listing_fields(getattr(instance, "_product_ids", []))
