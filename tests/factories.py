@@ -1,0 +1,71 @@
+"""Factories for the shop's own models, and product helpers built on oscar.test.factories."""
+
+from decimal import Decimal
+
+import factory
+from oscar.core.loading import get_model
+from oscar.test.factories import create_product
+
+Franchise = get_model("catalogue", "Franchise")
+Character = get_model("catalogue", "Character")
+ContentWarning = get_model("catalogue", "ContentWarning")
+
+
+class FranchiseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Franchise
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Franchise {n}")
+    slug = factory.Sequence(lambda n: f"franchise-{n}")
+    description = "A series fans love."
+
+
+class CharacterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Character
+
+    franchise = factory.SubFactory(FranchiseFactory)
+    name = factory.Sequence(lambda n: f"Character {n}")
+    slug = factory.Sequence(lambda n: f"character-{n}")
+
+
+class ContentWarningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContentWarning
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Warning {n}")
+    slug = factory.Sequence(lambda n: f"warning-{n}")
+    explanation = "Something some buyers want to know first."
+    level = ContentWarning.Level.NOTICE
+
+
+def merch(
+    title: str = "Test Enamel Pin",
+    *,
+    price: str = "10.00",
+    stock: int = 10,
+    franchise=None,
+    characters=(),
+    warnings=(),
+    product_class: str = "Enamel pin",
+    **kwargs,
+):
+    """A public standalone product with one stock record, as a listing or product page shows it."""
+    product = create_product(
+        title=title,
+        price=Decimal(price),
+        num_in_stock=stock,
+        product_class=product_class,
+        **kwargs,
+    )
+    if franchise is not None:
+        product.franchise = franchise
+        product.save()
+    if characters:
+        product.characters.set(characters)
+    if warnings:
+        product.content_warnings.set(warnings)
+    product.refresh_from_db()
+    return product
