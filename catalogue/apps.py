@@ -11,11 +11,17 @@ class CatalogueConfig(apps.CatalogueConfig):
         super().ready()
         from oscar.core.loading import get_class
 
-        from . import receivers  # noqa: F401
+        from . import image_receivers, receivers  # noqa: F401
 
         self.franchise_view = get_class("search.views", "FranchiseView")
+        self.content_consent_view = get_class("catalogue.consent_views", "ContentConsentView")
+        self.confirm_adult_view = get_class("catalogue.consent_views", "ConfirmAdultView")
 
     def get_urls(self):
         urls = super().get_urls()
         urls.append(path("franchise/<slug:slug>/", self.franchise_view.as_view(), name="franchise"))
+        urls += [
+            path("content/", self.content_consent_view.as_view(), name="content-consent"),
+            path("content/adult/", self.confirm_adult_view.as_view(), name="confirm-adult"),
+        ]
         return self.post_process_urls(urls)

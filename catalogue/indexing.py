@@ -1,19 +1,23 @@
-"""The product columns listings read instead of joins: `warning_level` and `search_text`.
+"""The product columns listings read instead of joins and subqueries: search text, warning level,
+lowest price and availability.
 
 `refresh_listing_fields()` is the one place they are computed; receivers.py calls it whenever a
-product's franchise, characters, warnings, type or attribute values change.
+product's franchise, characters, warnings, type, attribute values or stock records change.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchVector
-from django.db.models import Max
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils.html import strip_tags
 from oscar.core.loading import get_model
 
 Product = get_model("catalogue", "Product")
 ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
+StockRecord = get_model("partner", "StockRecord")
+
+LISTING_FIELDS = ["search_text", "warning_level", "listing_price", "is_available"]
 
 # PostgreSQL's full-text vector. Migration 0034 builds a GIN index on exactly this expression:
 # change one, change the other (tests/catalogue/test_search.py checks the index is used).
@@ -29,38 +33,59 @@ def search_vector() -> SearchVector:
 
 
 def refresh_listing_fields(product_ids: Iterable[int]) -> None:
-    """Recompute the warning level and search text of these products (and their children)."""
+    """Recompute the listing columns of these products, their parents and their children."""
     ids = set(product_ids)
     if not ids:
         return
+    ids |= set(
+        Product.objects.filter(pk__in=ids, parent__isnull=False).values_list("parent_id", flat=True)
+    )
+    ids |= set(Product.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
     products = (
         Product.objects.filter(pk__in=ids)
-        .select_related("franchise", "product_class", "parent__franchise")
-        .prefetch_related("characters", "parent__characters")
-        .annotate(highest_warning=Coalesce(Max("content_warnings__level"), 0))
+        .select_related("franchise", "product_class", "parent__franchise", "parent__product_class")
+        .prefetch_related("characters", "content_warnings", "parent__content_warnings")
     )
-    values_by_product: dict[int, list[str]] = {}
+    attribute_text: dict[int, list[str]] = defaultdict(list)
     for value in ProductAttributeValue.objects.filter(product__in=ids).select_related(
         "attribute", "value_option"
     ):
-        values_by_product.setdefault(value.product_id, []).append(
-            strip_tags(str(value.value_as_text))
-        )
+        attribute_text[value.product_id].append(strip_tags(str(value.value_as_text)))
+    records: dict[int, list] = defaultdict(list)  # a parent's offer is its children's
+    for record in StockRecord.objects.filter(Q(product__in=ids) | Q(product__parent__in=ids)):
+        records[record.product_id].append(record)
+    children: dict[int, list[int]] = defaultdict(list)
+    for product in products:
+        if product.parent_id:
+            children[product.parent_id].append(product.pk)
+
     changed = []
     for product in products:
-        source = product.parent or product  # a variant is found by its parent's franchise
+        parent = product.parent
+        family = [product, parent] if parent else [product]
         words = [
-            product.franchise.name if product.franchise else "",
-            source.franchise.name if source.franchise and source is not product else "",
+            product.upc or "",
+            *(p.franchise.name for p in family if p.franchise),
             *(character.name for character in product.characters.all()),
-            product.product_class.name if product.product_class else "",
-            *values_by_product.get(product.pk, []),
+            *(p.product_class.name for p in family if p.product_class),
+            *attribute_text[product.pk],
         ]
-        search_text = " ".join(w for w in words if w)
-        if (product.search_text, product.warning_level) != (search_text, product.highest_warning):
-            product.search_text, product.warning_level = search_text, product.highest_warning
+        warnings = [w.level for p in family for w in p.content_warnings.all()]
+        offers = records[product.pk] + [r for c in children[product.pk] for r in records[c]]
+        prices = [r.price for r in offers if r.price is not None]
+        product_class = product.get_product_class()
+        fields = {
+            "search_text": " ".join(w for w in dict.fromkeys(words) if w),
+            "warning_level": max(warnings, default=0),
+            "listing_price": min(prices, default=None),
+            "is_available": bool(offers)
+            and (
+                not (product_class and product_class.track_stock)
+                or any(r.num_in_stock > (r.num_allocated or 0) for r in offers)
+            ),
+        }
+        if any(getattr(product, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(product, name, value)
             changed.append(product)
-    Product.objects.bulk_update(changed, ["search_text", "warning_level"])
-    children = Product.objects.filter(parent_id__in=ids).values_list("pk", flat=True)
-    if children:
-        refresh_listing_fields(set(children) - ids)
+    Product.objects.bulk_update(changed, LISTING_FIELDS)

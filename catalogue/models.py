@@ -111,13 +111,25 @@ class Product(AbstractProduct):
     content_warnings = models.ManyToManyField(
         ContentWarning, blank=True, related_name="products", verbose_name=_("content warnings")
     )
-    # Kept in step by catalogue.listing (signals) so listings filter and blur without joins.
+    # Listing columns, kept in step by catalogue.indexing so that listings filter, sort and count
+    # facets on the product row alone (a correlated subquery per product is slow at 100k).
     warning_level = models.PositiveSmallIntegerField(default=0, editable=False, db_index=True)
+    listing_price = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        editable=False,
+        db_index=True,
+        help_text="Lowest price of the product or, for a parent, of its variants.",
+    )
+    is_available = models.BooleanField(
+        default=False, editable=False, help_text="Has stock to sell (or does not track stock)."
+    )
     search_text = models.TextField(
         blank=True,
         editable=False,
-        help_text="Franchise, characters, type and attribute values: what search matches besides "
-        "the title and description.",
+        help_text="UPC, franchise, characters, type and attribute values: what search matches "
+        "besides the title and description.",
     )
 
     def save(self, *args, **kwargs):

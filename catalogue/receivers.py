@@ -1,9 +1,11 @@
 """Keep the listing columns (catalogue.indexing) in step with what they are computed from."""
 
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 
+from .consent import restore_consent
 from .indexing import refresh_listing_fields
 
 Product = get_model("catalogue", "Product")
@@ -11,6 +13,7 @@ ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 Franchise = get_model("catalogue", "Franchise")
 Character = get_model("catalogue", "Character")
 ContentWarning = get_model("catalogue", "ContentWarning")
+StockRecord = get_model("partner", "StockRecord")
 
 
 @receiver(m2m_changed, sender=Product.characters.through)
@@ -26,9 +29,11 @@ def product_tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
         refresh_listing_fields(instance.products.values_list("pk", flat=True))
 
 
+@receiver(post_save, sender=StockRecord)
+@receiver(post_delete, sender=StockRecord)
 @receiver(post_save, sender=ProductAttributeValue)
 @receiver(post_delete, sender=ProductAttributeValue)
-def attribute_value_changed(sender, instance, raw=False, **kwargs):
+def attribute_value_or_stock_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         refresh_listing_fields([instance.product_id])
 
@@ -52,3 +57,10 @@ def remember_products_before_delete(sender, instance, **kwargs):
 @receiver(post_delete, sender=ContentWarning)
 def refresh_after_delete(sender, instance, **kwargs):
     refresh_listing_fields(getattr(instance, "_product_ids", []))
+
+
+@receiver(user_logged_in)
+def restore_content_consent(sender, request, user, **kwargs):
+    # The choice saved on the account follows the shopper to a new browser (catalogue.consent).
+    if request is not None:
+        restore_consent(request, user)

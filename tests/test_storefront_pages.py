@@ -57,7 +57,7 @@ def test_product_and_category_pages_render(client, demo_shop):
 def test_home_page_shows_new_arrivals_and_categories(client, demo_shop):
     page = client.get("/").content.decode()
     assert "New arrivals" in page
-    assert page.count('class="product-card"') == 8
+    assert page.count('<article class="product-card') == 8
     for name in ["Enamel pins", "Stickers", "Keychains", "Acrylic stands", "Art prints"]:
         assert f">{name}</a>" in page
 
@@ -67,8 +67,8 @@ def test_catalogue_lists_every_public_product_across_pages(client, demo_shop, se
     first = client.get("/catalogue/").content.decode()
     second = client.get("/catalogue/?page=2").content.decode()
     assert f"{len(ITEMS)} products" in first
-    assert first.count('class="product-card"') == 24
-    assert second.count('class="product-card"') == len(ITEMS) - 24
+    assert first.count('<article class="product-card') == 24
+    assert second.count('<article class="product-card') == len(ITEMS) - 24
 
 
 def test_catalogue_sorts_by_price(client, demo_shop):

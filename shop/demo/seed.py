@@ -24,6 +24,7 @@ from .catalogue import (
     ENAMEL_CATEGORIES,
     ITEMS,
     PRODUCT_CLASSES,
+    SALES,
     SERIES,
     TYPE_CATEGORIES,
     WARNINGS,
@@ -46,6 +47,7 @@ AttributeOption = get_model("catalogue", "AttributeOption")
 Franchise = get_model("catalogue", "Franchise")
 Character = get_model("catalogue", "Character")
 ContentWarning = get_model("catalogue", "ContentWarning")
+ProductRecord = get_model("analytics", "ProductRecord")
 OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
 Country = get_model("address", "Country")
 
@@ -115,6 +117,10 @@ def seed_demo(*, with_staff: bool) -> SeedReport:
             product.content_warnings.set(
                 [warnings[w.slug] for w in WARNINGS_BY_CODE.get(item.code, [])]
             )
+            if item.code in SALES:
+                ProductRecord.objects.update_or_create(
+                    product=product, defaults={"num_purchases": SALES[item.code]}
+                )
     _seed_shipping(report)
     _copy_missing_image()
     if with_staff:
@@ -307,7 +313,9 @@ def add_synthetic_products(
             title = (
                 f"{series.name} {rng.choice(MOODS)} {rng.choice(SYNTHETIC_WORDS[kind])} No. {n + 1}"
             )
-            specs.append((n, kind, series, title, rng.choice(cast[series])))
+            price = Decimal(rng.randrange(300, 3000)) / 100
+            stock = rng.choice([0, 1, 3, 8, 20, 50, 120])
+            specs.append((n, kind, series, title, rng.choice(cast[series]), price, stock))
         with transaction.atomic():
             products = Product.objects.bulk_create(
                 Product(
@@ -321,11 +329,13 @@ def add_synthetic_products(
                     franchise=franchises[series],
                     # Bulk inserts send no signals: fill in what catalogue.indexing would.
                     search_text=f"{series.name} {character.name} {classes[kind].name}",
+                    listing_price=price,
+                    is_available=stock > 0,
                 )
-                for n, kind, series, title, character in specs
+                for n, kind, series, title, character, price, stock in specs
             )
             Product.characters.through.objects.bulk_create(
-                Product.characters.through(product=product, character=spec[-1])
+                Product.characters.through(product=product, character=spec[4])
                 for product, spec in zip(products, specs, strict=True)
             )
             StockRecord.objects.bulk_create(
@@ -333,11 +343,11 @@ def add_synthetic_products(
                     product=product,
                     partner=partner,
                     partner_sku=product.upc,
-                    price=Decimal(rng.randrange(300, 3000)) / 100,
+                    price=spec[5],
                     price_currency=currency,
-                    num_in_stock=rng.choice([0, 1, 3, 8, 20, 50, 120]),
+                    num_in_stock=spec[6],
                 )
-                for product in products
+                for product, spec in zip(products, specs, strict=True)
             )
             ProductCategory.objects.bulk_create(
                 ProductCategory(product=product, category=type_categories[spec[1]])

@@ -5,12 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SearchForm(forms.Form):
+    RELEVANCE = "relevance"
     NEWEST = "newest"
+    BEST_SELLING = "best-selling"
     PRICE_LOW_TO_HIGH = "price-asc"
     PRICE_HIGH_TO_LOW = "price-desc"
     TITLE_A_TO_Z = "title-asc"
     SORT_BY_CHOICES = [
+        (RELEVANCE, _("Best match")),
         (NEWEST, _("Newest")),
+        (BEST_SELLING, _("Best-selling")),
         (PRICE_LOW_TO_HIGH, _("Price: low to high")),
         (PRICE_HIGH_TO_LOW, _("Price: high to low")),
         (TITLE_A_TO_Z, _("Name: A to Z")),
@@ -29,15 +33,21 @@ class SearchForm(forms.Form):
             }
         ),
     )
-    sort_by = forms.ChoiceField(
-        required=False, choices=SORT_BY_CHOICES, label=_("Sort by"), initial=NEWEST
-    )
+    sort_by = forms.ChoiceField(required=False, choices=SORT_BY_CHOICES, label=_("Sort by"))
 
     def cleaned_or_default(self) -> dict:
-        """The usable part of the query string: a long query is cut, an unknown sort ignored."""
+        """The usable part of the query string: a long query is cut, an unknown sort ignored.
+
+        Relevance is the default, and only a choice, when there is something to be relevant to.
+        """
         self.is_valid()
         data = self.cleaned_data
-        return {
-            "q": data.get("q", "").strip()[: self.MAX_QUERY_LENGTH],
-            "sort_by": data.get("sort_by") or self.NEWEST,
-        }
+        q = data.get("q", "").strip()[: self.MAX_QUERY_LENGTH]
+        sort_by = data.get("sort_by") or (self.RELEVANCE if q else self.NEWEST)
+        if sort_by == self.RELEVANCE and not q:
+            sort_by = self.NEWEST
+        return {"q": q, "sort_by": sort_by}
+
+    @classmethod
+    def sort_choices(cls, *, has_query: bool) -> list:
+        return [c for c in cls.SORT_BY_CHOICES if has_query or c[0] != cls.RELEVANCE]

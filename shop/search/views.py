@@ -1,16 +1,19 @@
-"""Catalogue, category and search listings on database queries (replaces Oscar's Haystack views)."""
+"""Catalogue, category, franchise and search listings on database queries (replaces Oscar's
+Haystack views). Every listing filters with the same facets and keeps its state in the URL."""
 
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.core.loading import get_class, get_model
 
-from . import selectors
+from . import facets, sections, selectors
 
 SearchForm = get_class("search.forms", "SearchForm")
 Category = get_model("catalogue", "Category")
@@ -18,16 +21,30 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 Franchise = get_model("catalogue", "Franchise")
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count: the facet query has already counted the filtered products."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count = count  # replaces the cached_property, so no COUNT(*) query runs
+
+
 class ProductListView(ListView):
-    """A paginated, sortable product listing; subclasses narrow the products."""
+    """A paginated, sortable, faceted product listing; subclasses narrow the products."""
 
     context_object_name = "products"
+    paginator_class = CountedPaginator
 
     def get_paginate_by(self, queryset):
         return settings.OSCAR_PRODUCTS_PER_PAGE
 
     def get(self, request, *args, **kwargs):
         self.params = SearchForm(request.GET).cleaned_or_default()
+        self.filters = facets.Filters.from_query(request.GET)
+        if self.facet_result.known != self.filters:
+            # Values no product here has (a renamed franchise, an edited URL): drop them visibly.
+            querystring = self.facet_result.known.querystring(request.GET)
+            return redirect(f"{request.path}?{querystring}" if querystring else request.path)
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
@@ -40,20 +57,67 @@ class ProductListView(ListView):
         querystring.pop("page", None)
         return querystring.urlencode()
 
-    def get_queryset(self):
+    @cached_property
+    def searched_products(self):
+        """The listing before facet filters: narrowed by the page, matched by the query."""
         products = self.narrow(selectors.listed_products())
-        return selectors.sorted_by(products, self.params["sort_by"])
+        if self.params["q"]:
+            products = selectors.matching(products, self.params["q"])
+        return products
+
+    @cached_property
+    def facet_result(self) -> facets.FacetResult:
+        return facets.count_facets(self.searched_products, self.filters)
+
+    def get_queryset(self):
+        products = self.searched_products.filter(self.filters.q())
+        products = selectors.sorted_by(products, self.sort_by)
+        return selectors.for_tiles(products)
+
+    @property
+    def sort_by(self) -> str:
+        sort_by = self.params["sort_by"]
+        return (
+            SearchForm.NEWEST
+            if sort_by == SearchForm.RELEVANCE and not self.params["q"]
+            else sort_by
+        )
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return self.paginator_class(queryset, per_page, count=self.facet_result.total, **kwargs)
 
     def narrow(self, products):
         return products
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        selectors.load_tile_extras(ctx["products"])
         ctx["query"] = self.params["q"]
-        ctx["sort_by"] = self.params["sort_by"]
-        ctx["sort_choices"] = SearchForm.SORT_BY_CHOICES
+        ctx["sort_by"] = self.sort_by
+        ctx["sort_choices"] = SearchForm.sort_choices(has_query=bool(self.params["q"]))
         ctx["querystring"] = self.querystring_without_page()
+        ctx["sort_hidden_fields"] = [
+            (name, value)
+            for name, values in self.request.GET.lists()
+            if name not in ("sort_by", "page")
+            for value in values
+        ]
+        ctx["facets"] = self.facet_result.facets
+        ctx["filters"] = self.filters
+        ctx["active_filters"] = [
+            (facet, value, self._querystring_without(facet.param, value.value))
+            for facet in self.facet_result.facets
+            for value in facet.values
+            if value.is_selected
+        ]
+        ctx["clear_filters_querystring"] = facets.Filters().querystring(self.request.GET)
         return ctx
+
+    def _querystring_without(self, param: str, value: str) -> str:
+        querystring = self.request.GET.copy()
+        querystring.pop("page", None)
+        querystring.setlist(param, [v for v in querystring.getlist(param) if v != value])
+        return querystring.urlencode()
 
 
 class CatalogueView(ProductListView):
@@ -92,15 +156,8 @@ class ProductCategoryView(ProductListView):
         return ctx
 
 
-class FacetedSearchView(ProductListView):
-    template_name = "oscar/search/results.html"
-
-    def narrow(self, products):
-        return selectors.matching(products, self.params["q"])
-
-
 class FranchiseView(ProductListView):
-    template_name = "oscar/catalogue/browse.html"
+    template_name = "oscar/catalogue/franchise.html"
 
     def get(self, request, *args, **kwargs):
         self.franchise = get_object_or_404(Franchise, slug=kwargs["slug"])
@@ -113,4 +170,15 @@ class FranchiseView(ProductListView):
         ctx = super().get_context_data(**kwargs)
         ctx["franchise"] = self.franchise
         ctx["summary"] = self.franchise.name
+        # The franchise is fixed here: its facet would only ever list itself.
+        ctx["facets"] = [f for f in ctx["facets"] if f.param != "franchise"]
+        return ctx
+
+
+class FacetedSearchView(ProductListView):
+    template_name = "oscar/search/results.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["sections"] = sections.results_for(self.params["q"]) if self.params["q"] else []
         return ctx

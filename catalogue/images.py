@@ -1,0 +1,101 @@
+"""The few sizes product images are shown at, and their thumbnails, made once when an image is saved.
+
+Pages never call sorl's `get_thumbnail`: sorl names a thumbnail by hashing the source name, the
+geometry and the options, so `thumbnail_url()` works the name out without opening an image,
+reading sorl's key-value store or touching the database. `make_thumbnails()` creates the files
+when a ProductImage is saved (image_receivers.py), and skips any that already exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from django.core.files.storage import default_storage
+from sorl.thumbnail import default, get_thumbnail
+from sorl.thumbnail.conf import defaults as sorl_defaults
+from sorl.thumbnail.conf import settings as sorl_settings
+from sorl.thumbnail.images import ImageFile
+
+WEBP, JPEG = "WEBP", "JPEG"
+# Matches the page's image well (shop.css --paper / product.css), so padding looks like space.
+PADDING_COLOR = "#f7f1f8"
+
+
+@dataclass(frozen=True)
+class Size:
+    """One way a product image is shown: the widths made for srcset, at a fixed aspect ratio."""
+
+    name: str
+    widths: tuple[int, ...]
+    aspect: tuple[int, int] = (1, 1)
+    # "crop" fills the frame (tiles); "pad" shows the whole picture (the product gallery).
+    fit: str = "crop"
+    formats: tuple[str, ...] = (WEBP, JPEG)
+    sizes: str = ""  # the <img sizes> hint: how wide the image is drawn
+
+    def height(self, width: int) -> int:
+        return round(width * self.aspect[1] / self.aspect[0])
+
+    def geometry(self, width: int) -> str:
+        return f"{width}x{self.height(width)}"
+
+    def options(self, fmt: str) -> dict:
+        options = {"format": fmt}
+        if self.fit == "crop":
+            options["crop"] = "center"
+        else:
+            options.update(padding=True, padding_color=PADDING_COLOR)
+        return options
+
+
+SIZES = {
+    size.name: size
+    for size in [
+        # A listing tile is drawn up to ~300 CSS px wide: 400 and its 2x cover phones and desktops.
+        Size("card", (400, 800), sizes="(max-width: 767px) 50vw, 300px"),
+        Size("main", (600, 1200), fit="pad", sizes="(max-width: 767px) 100vw, 560px"),
+        Size("thumb", (96, 192), sizes="72px"),
+        # Open Graph / JSON-LD: one JPEG at the 1.91:1 card size social sites crop to.
+        Size("og", (1200,), aspect=(1200, 630), fit="pad", formats=(JPEG,)),
+    ]
+}
+
+
+@cache
+def _options_with_sorl_defaults(options: tuple) -> dict:
+    """The options exactly as sorl's `get_thumbnail` completes them before hashing the name."""
+    completed = dict(options)
+    for key, value in default.backend.default_options.items():
+        completed.setdefault(key, value)
+    for key, setting in default.backend.extra_options:
+        value = getattr(sorl_settings, setting)
+        if value != getattr(sorl_defaults, setting):
+            completed.setdefault(key, value)
+    return completed
+
+
+def thumbnail_name(source_name: str, size: Size, width: int, fmt: str) -> str:
+    options = _options_with_sorl_defaults(tuple(sorted(size.options(fmt).items())))
+    source = ImageFile(source_name, default_storage)
+    return default.backend._get_thumbnail_filename(source, size.geometry(width), options)
+
+
+def thumbnail_url(source_name: str, size: Size | str, width: int | None = None, fmt: str = JPEG):
+    size = SIZES[size] if isinstance(size, str) else size
+    name = thumbnail_name(source_name, size, width or size.widths[0], fmt)
+    return default.storage.url(name)
+
+
+def make_thumbnails(source_name: str) -> int:
+    """Create every size and format of one image that does not exist yet. Returns how many."""
+    made = 0
+    for size in SIZES.values():
+        for fmt in size.formats:
+            for width in size.widths:
+                name = thumbnail_name(source_name, size, width, fmt)
+                if default.storage.exists(name):
+                    continue
+                get_thumbnail(source_name, size.geometry(width), **size.options(fmt))
+                made += 1
+    return made

@@ -1,0 +1,81 @@
+"""`{% product_picture %}`: a product image as a <picture> with WebP and JPEG srcsets (catalogue.images).
+
+    {% load product_media %}
+    {% product_picture product.primary_image size="card" alt=product.get_title loading="lazy" %}
+
+Takes a ProductImage, the dict Oscar's `primary_image()` returns when a product has none
+(`is_missing`), or a catalogue.product_page.PageImage. Renders only names it can work out, so it
+never opens an image file or runs a query.
+"""
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from catalogue.images import JPEG, SIZES, WEBP, thumbnail_url
+
+register = template.Library()
+
+MISSING_IMAGE = ("oscar/img/image_not_found.jpg", 400, 300)
+
+
+def _source_name(image) -> str | None:
+    if not image:
+        return None
+    if isinstance(image, dict):
+        return None if image.get("is_missing") else getattr(image.get("original"), "name", None)
+    original = getattr(image, "original", None)
+    return getattr(original, "name", original) or None
+
+
+def _srcset(name, size, fmt) -> str:
+    return ", ".join(f"{thumbnail_url(name, size, width, fmt)} {width}w" for width in size.widths)
+
+
+@register.simple_tag
+def product_picture(image, size="card", alt="", loading="lazy", sizes=None, css_class=""):
+    size = SIZES[size]
+    width, height = size.widths[0], size.height(size.widths[0])
+    eager = loading == "eager"
+    # The first image of a page is its largest paint: fetch it early instead of lazily.
+    hints = format_html(
+        ' loading="{}" decoding="{}"{}',
+        loading,
+        "auto" if eager else "async",
+        mark_safe(' fetchpriority="high"') if eager else "",
+    )
+    css = format_html(' class="{}"', css_class) if css_class else ""
+    name = _source_name(image)
+    if name is None:
+        path, missing_width, missing_height = MISSING_IMAGE
+        return format_html(
+            '<img class="{}" src="{}" alt="{}" width="{}" height="{}"{}>',
+            f"{css_class} is-missing".lstrip(),
+            static(path),
+            alt,
+            missing_width,
+            missing_height,
+            hints,
+        )
+    sizes = sizes or size.sizes
+    webp = (
+        format_html(
+            '<source type="image/webp" srcset="{}" sizes="{}">', _srcset(name, size, WEBP), sizes
+        )
+        if WEBP in size.formats
+        else ""
+    )
+    return format_html(
+        '<picture>{}<img{} src="{}" srcset="{}" sizes="{}" alt="{}" width="{}" '
+        'height="{}"{}></picture>',
+        webp,
+        css,
+        thumbnail_url(name, size, width, JPEG),
+        _srcset(name, size, JPEG),
+        sizes,
+        alt,
+        width,
+        height,
+        hints,
+    )

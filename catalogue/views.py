@@ -1,0 +1,66 @@
+"""The shop's fork of Oscar's catalogue views: the product page. Everything else is Oscar's, re-exported.
+
+The page's data comes from catalogue.product_page in a fixed number of queries; this view adds
+what depends on the request: the shopper's content consent, the canonical URL, the JSON-LD.
+"""
+
+from django.db import transaction
+from django.utils.decorators import method_decorator
+from oscar.apps.catalogue import views as oscar_views
+from oscar.apps.catalogue.views import *  # noqa: F403 -- the rest of Oscar's module, unchanged
+
+from . import (
+    product_page,
+    structured_data,
+)
+from .consent import consent_for
+from .images import thumbnail_url
+
+# Oscar's module resolves these from the search app (shop.search.views); keep them the same.
+CatalogueView = oscar_views.CatalogueView
+ProductCategoryView = oscar_views.ProductCategoryView
+
+
+# A read-only page needs no transaction; with SQLite's IMMEDIATE mode every atomic request
+# would queue for the write lock.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class ProductDetailView(oscar_views.ProductDetailView):
+    def get_queryset(self):
+        return product_page.products_for_page(self.request.user)
+
+    def get_alert_status(self):
+        # Oscar asks the database on every page view; only a sold-out product offers the alert.
+        if self.page.stock.is_available:
+            return False
+        return super().get_alert_status()
+
+    def get_context_data(self, **kwargs):
+        request = self.request
+        self.page = page = product_page.load_page(
+            self.object, strategy=request.strategy, user=request.user
+        )
+        ctx = super().get_context_data(**kwargs)
+        product = self.object
+        consent = consent_for(request)
+        withheld = any(consent.withholds(p) for p in (product, product.parent) if p)
+        image = page.primary_image
+        image_url = None
+        if image and not withheld:
+            image_url = request.build_absolute_uri(thumbnail_url(image.original, "og"))
+        canonical_url = request.build_absolute_uri(product.get_absolute_url())
+        graph = structured_data.product_graph(
+            page,
+            absolute_url=request.build_absolute_uri,
+            image_url=image_url,
+            withheld=withheld,
+        )
+        ctx.update(
+            page=page,
+            withheld=withheld,
+            blocks_purchase=any(consent.blocks_purchase(p) for p in (product, product.parent) if p),
+            canonical_url=canonical_url,
+            og_image_url=image_url,
+            meta_description=graph["@graph"][0].get("description", ""),
+            structured_data=structured_data.as_script(graph),
+        )
+        return ctx

@@ -1,0 +1,345 @@
+"""Listing filters read from the query string, and the facet counts shown beside the results.
+
+Counts are disjunctive: a facet's counts apply every other filter but its own, so a shopper sees
+what ticking one more value would give. Two grouped queries compute every facet, whatever the
+catalogue size: one over (type, franchise, price band, in stock, warned, has a ticked character),
+one over characters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
+from oscar.templatetags.currency_filters import currency
+
+Product = get_model("catalogue", "Product")
+ProductCharacter = Product.characters.through
+Character = get_model("catalogue", "Character")
+Franchise = get_model("catalogue", "Franchise")
+ProductClass = get_model("catalogue", "ProductClass")
+
+MAX_VALUES = 20  # per filter: a longer list is someone else's URL, not a shopper's
+SLUG = re.compile(r"^[-\w]{1,128}$")
+
+
+@dataclass(frozen=True)
+class PriceBand:
+    key: str
+    low: Decimal | None
+    high: Decimal | None
+
+    @property
+    def label(self) -> str:
+        if self.low is None:
+            return _("Under %s") % currency(self.high)
+        if self.high is None:
+            return _("%s and up") % currency(self.low)
+        return f"{currency(self.low)} \N{EN DASH} {currency(self.high)}"
+
+    def q(self) -> Q:
+        q = Q()
+        if self.low is not None:
+            q &= Q(listing_price__gte=self.low)
+        if self.high is not None:
+            q &= Q(listing_price__lt=self.high)
+        return q
+
+
+PRICE_BANDS = [
+    PriceBand("under-10", None, Decimal(10)),
+    PriceBand("10-20", Decimal(10), Decimal(20)),
+    PriceBand("20-30", Decimal(20), Decimal(30)),
+    PriceBand("30-plus", Decimal(30), None),
+]
+BANDS = {band.key: band for band in PRICE_BANDS}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the shopper ticked. Malformed values are dropped while reading, never an error."""
+
+    types: tuple[str, ...] = ()
+    franchises: tuple[str, ...] = ()
+    characters: tuple[int, ...] = ()
+    prices: tuple[str, ...] = ()
+    in_stock: bool = False
+    hide_warnings: bool = False
+
+    PARAMS = ("type", "franchise", "character", "price", "in_stock", "hide_warnings")
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> Filters:
+        def slugs(name):
+            return tuple(
+                dict.fromkeys(v for v in query.getlist(name)[:MAX_VALUES] if SLUG.match(v))
+            )
+
+        characters = (v for v in query.getlist("character")[:MAX_VALUES] if v.isdigit())
+        return cls(
+            types=slugs("type"),
+            franchises=slugs("franchise"),
+            characters=tuple(dict.fromkeys(int(v) for v in characters if len(v) < 10)),
+            prices=tuple(dict.fromkeys(v for v in query.getlist("price") if v in BANDS)),
+            in_stock=query.get("in_stock") == "1",
+            hide_warnings=query.get("hide_warnings") == "1",
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+    def q(self, *, ignoring: str = "") -> Q:
+        """The filter as one condition on listing products; `ignoring` leaves one facet out."""
+        q = Q()
+        if self.types and ignoring != "type":
+            q &= Q(product_class__slug__in=self.types)
+        if self.franchises and ignoring != "franchise":
+            q &= Q(franchise__slug__in=self.franchises)
+        if self.characters and ignoring != "character":
+            q &= Exists(
+                ProductCharacter.objects.filter(
+                    product_id=OuterRef("pk"), character_id__in=self.characters
+                )
+            )
+        if self.prices and ignoring != "price":
+            bands = Q()
+            for key in self.prices:
+                bands |= BANDS[key].q()
+            q &= bands
+        if self.in_stock and ignoring != "in_stock":
+            q &= Q(is_available=True)
+        if self.hide_warnings and ignoring != "hide_warnings":
+            q &= Q(warning_level=0)
+        return q
+
+    def querystring(self, query: QueryDict) -> str:
+        """`query` with these filters in place of the ones it had (other parameters kept)."""
+        query = query.copy()
+        for param in self.PARAMS:
+            query.pop(param, None)
+        query.setlist("type", self.types)
+        query.setlist("franchise", self.franchises)
+        query.setlist("character", [str(c) for c in self.characters])
+        query.setlist("price", self.prices)
+        if self.in_stock:
+            query["in_stock"] = "1"
+        if self.hide_warnings:
+            query["hide_warnings"] = "1"
+        return query.urlencode()
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    is_selected: bool
+
+
+@dataclass
+class Facet:
+    param: str
+    title: str
+    values: list[FacetValue] = field(default_factory=list)
+    is_multiple: bool = True
+
+
+@dataclass
+class FacetResult:
+    facets: list[Facet]
+    total: int  # products matching every filter: the paginator's count
+    known: Filters  # the filters less values this listing has never heard of (stale URLs)
+
+
+def count_facets(products: QuerySet, filters: Filters) -> FacetResult:
+    """Facet values with their counts for `products` (already narrowed and searched).
+
+    Each count is how many products have that value once every other facet filter applies.
+    """
+    band = Case(
+        *(When(band.q(), then=Value(band.key)) for band in PRICE_BANDS),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    has_character = _characters_q(filters) if filters.characters else Value(True)
+    rows = list(
+        products.annotate(band=band, has_character=has_character)
+        # Grouping on ids keeps it a hash aggregate; names come from the cached vocabulary.
+        .values(
+            "product_class_id",
+            "franchise_id",
+            "band",
+            "is_available",
+            "warning_level",
+            "has_character",
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    class_names, franchise_names_by_id = vocabulary(ProductClass), vocabulary(Franchise)
+    for row in rows:
+        row["product_class__slug"], row["product_class__name"] = class_names.get(
+            row["product_class_id"], ("", "")
+        )
+        row["franchise__slug"], row["franchise__name"] = franchise_names_by_id.get(
+            row["franchise_id"], (None, None)
+        )
+
+    def matches(row, *, ignoring: str) -> bool:
+        return _row_matches(row, filters, ignoring=ignoring)
+
+    types, franchises = defaultdict(int), defaultdict(int)
+    type_names, franchise_names = {}, {}
+    bands, in_stock, unwarned, total = defaultdict(int), 0, 0, 0
+    for row in rows:
+        n = row["n"]
+        type_slug, franchise_slug = row["product_class__slug"], row["franchise__slug"]
+        type_names[type_slug] = row["product_class__name"]
+        if franchise_slug:
+            franchise_names[franchise_slug] = row["franchise__name"]
+        if matches(row, ignoring="type"):
+            types[type_slug] += n
+        if franchise_slug and matches(row, ignoring="franchise"):
+            franchises[franchise_slug] += n
+        if row["band"] and matches(row, ignoring="price"):
+            bands[row["band"]] += n
+        if row["is_available"] and matches(row, ignoring="in_stock"):
+            in_stock += n
+        if not row["warning_level"] and matches(row, ignoring="hide_warnings"):
+            unwarned += n
+        if matches(row, ignoring=""):
+            total += n
+
+    characters = _character_facet(products, filters)
+    known = replace(
+        filters,
+        types=tuple(v for v in filters.types if v in type_names),
+        franchises=tuple(v for v in filters.franchises if v in franchise_names),
+        characters=tuple(
+            c for c in filters.characters if str(c) in {v.value for v in characters.values}
+        ),
+    )
+    facets = [
+        _facet("type", _("Product type"), type_names, types, filters.types),
+        _facet("franchise", _("Franchise"), franchise_names, franchises, filters.franchises),
+        characters,
+        Facet(
+            "price",
+            _("Price"),
+            [
+                FacetValue(b.key, b.label, bands[b.key], b.key in filters.prices)
+                for b in PRICE_BANDS
+                if bands[b.key] or b.key in filters.prices
+            ],
+        ),
+        Facet(
+            "in_stock",
+            _("Availability"),
+            [FacetValue("1", _("In stock only"), in_stock, filters.in_stock)],
+            is_multiple=False,
+        ),
+        Facet(
+            "hide_warnings",
+            _("Content warnings"),
+            [
+                FacetValue(
+                    "1", _("Hide items with content warnings"), unwarned, filters.hide_warnings
+                )
+            ],
+            is_multiple=False,
+        ),
+    ]
+    return FacetResult(facets=facets, total=total, known=known)
+
+
+def vocabulary(model) -> dict[int, tuple[str, str]]:
+    """{pk: (slug, name)} of product types or franchises, cached until one changes (shop.apps)."""
+    key = vocabulary_cache_key(model)
+    names = cache.get(key)
+    if names is None:
+        names = {
+            pk: (slug, name) for pk, slug, name in model.objects.values_list("pk", "slug", "name")
+        }
+        cache.set(key, names, timeout=None)
+    return names
+
+
+def vocabulary_cache_key(model) -> str:
+    return f"shop:facet-names:{model._meta.label_lower}"
+
+
+def forget_vocabulary(sender, **kwargs) -> None:
+    cache.delete(vocabulary_cache_key(sender))
+
+
+def _characters_q(filters: Filters) -> Q:
+    return Exists(
+        ProductCharacter.objects.filter(
+            product_id=OuterRef("pk"), character_id__in=filters.characters
+        )
+    )
+
+
+def _row_matches(row: dict, filters: Filters, *, ignoring: str) -> bool:
+    """Filters.q() for one grouped row."""
+    if filters.types and ignoring != "type" and row["product_class__slug"] not in filters.types:
+        return False
+    if (
+        filters.franchises
+        and ignoring != "franchise"
+        and row["franchise__slug"] not in filters.franchises
+    ):
+        return False
+    if filters.prices and ignoring != "price" and row["band"] not in filters.prices:
+        return False
+    if filters.in_stock and ignoring != "in_stock" and not row["is_available"]:
+        return False
+    if ignoring != "character" and not row["has_character"]:
+        return False
+    return not (filters.hide_warnings and ignoring != "hide_warnings" and row["warning_level"])
+
+
+def _facet(param, title, names: dict, counts: dict, selected: tuple) -> Facet:
+    values = [
+        FacetValue(slug, name, counts.get(slug, 0), slug in selected)
+        for slug, name in names.items()
+        if counts.get(slug) or slug in selected
+    ]
+    values.sort(key=lambda v: (not v.is_selected, -v.count, v.label))
+    return Facet(param, title, values)
+
+
+def _character_facet(products: QuerySet, filters: Filters) -> Facet:
+    rows = (
+        ProductCharacter.objects.filter(
+            product_id__in=products.filter(filters.q(ignoring="character")).values("pk")
+        )
+        .values("character_id", "character__name", "character__franchise__name")
+        .annotate(n=Count("product_id"))
+        .order_by("-n", "character__name")
+    )
+    values = [
+        FacetValue(
+            str(row["character_id"]),
+            row["character__name"],
+            row["n"],
+            row["character_id"] in filters.characters,
+        )
+        for row in rows
+    ]
+    missing = set(filters.characters) - {int(v.value) for v in values}
+    if missing:  # ticked, but none left under the other filters: still show them, to untick
+        values += [
+            FacetValue(str(pk), name, 0, True)
+            for pk, name in Character.objects.filter(pk__in=missing).values_list("pk", "name")
+        ]
+    values.sort(key=lambda v: (not v.is_selected, -v.count, v.label))
+    return Facet("character", _("Character"), values)

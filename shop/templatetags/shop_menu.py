@@ -1,0 +1,44 @@
+"""The category menu beside listings, built once and kept in the cache until a category changes.
+
+Oscar's `category_tree` tag runs two queries on every page; the menu changes only when staff
+edit categories, so shop.apps invalidates it then (and only then).
+"""
+
+from dataclasses import dataclass
+
+from django import template
+from django.core.cache import cache
+from oscar.core.loading import get_model
+
+Category = get_model("catalogue", "Category")
+
+register = template.Library()
+
+CACHE_KEY = "shop:category-menu"
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    pk: int
+    name: str
+    url: str
+    depth: int
+
+
+@register.simple_tag
+def category_menu() -> list[MenuEntry]:
+    menu = cache.get(CACHE_KEY)
+    if menu is None:
+        categories = list(Category.objects.browsable().order_by("path"))
+        hidden = [c.path for c in categories if c.exclude_from_menu]
+        menu = [
+            MenuEntry(c.pk, c.name, c.get_absolute_url(), c.depth)
+            for c in categories
+            if not any(c.path.startswith(path) for path in hidden)
+        ]
+        cache.set(CACHE_KEY, menu, timeout=None)
+    return menu
+
+
+def forget_category_menu(**kwargs) -> None:
+    cache.delete(CACHE_KEY)

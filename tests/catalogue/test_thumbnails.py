@@ -1,0 +1,78 @@
+"""Product thumbnails: made once per image and size when the image is saved, never by a page view."""
+
+import io
+from unittest import mock
+
+import pytest
+from django.core.files.base import ContentFile
+from oscar.core.loading import get_model
+from PIL import Image
+from sorl.thumbnail import default, get_thumbnail
+
+from catalogue import images
+from shop.demo.catalogue import CHEEKY_PINK_PIN
+from tests.factories import merch
+
+Product = get_model("catalogue", "Product")
+ProductImage = get_model("catalogue", "ProductImage")
+
+pytestmark = pytest.mark.django_db
+
+FILES_PER_IMAGE = sum(len(s.widths) * len(s.formats) for s in images.SIZES.values())
+
+
+def save_image(product, django_capture_on_commit_callbacks, name="new-angle.png"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (240, 120, 175)).save(buffer, "PNG")
+    image = ProductImage(product=product, caption="New angle", display_order=5)
+    image.original.save(name, ContentFile(buffer.getvalue()), save=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        image.save()
+    return image
+
+
+def count_writes():
+    return mock.patch.object(default.engine, "write", wraps=default.engine.write)
+
+
+def test_saving_an_image_makes_every_size_once(demo_shop, django_capture_on_commit_callbacks):
+    pin = Product.objects.get(upc=CHEEKY_PINK_PIN)
+    with count_writes() as write:
+        image = save_image(pin, django_capture_on_commit_callbacks)
+    assert write.call_count == FILES_PER_IMAGE
+    for size in images.SIZES.values():
+        for fmt in size.formats:
+            for width in size.widths:
+                name = images.thumbnail_name(image.original.name, size, width, fmt)
+                assert default.storage.exists(name), (size.name, fmt, width)
+
+    with count_writes() as write, django_capture_on_commit_callbacks(execute=True):
+        image.save()  # saved again (a caption edit): nothing is made twice
+    assert write.call_count == 0
+
+
+def test_page_views_make_no_thumbnails(client, demo_shop, django_capture_on_commit_callbacks):
+    pin = Product.objects.get(upc=CHEEKY_PINK_PIN)
+    image = save_image(pin, django_capture_on_commit_callbacks)
+    with count_writes() as write, mock.patch.object(default.kvstore, "get") as kvstore:
+        for _ in range(2):
+            html = client.get(pin.get_absolute_url()).content.decode()
+            assert images.thumbnail_url(image.original.name, "main", 600, images.WEBP) in html
+    assert write.call_count == 0
+    assert kvstore.call_count == 0  # nor does a page ask sorl's key-value store
+
+
+def test_names_worked_out_by_the_page_are_the_ones_sorl_makes():
+    size = images.SIZES["main"]
+    buffer = io.BytesIO()
+    Image.new("RGB", (50, 40), (1, 2, 3)).save(buffer, "PNG")
+    name = default.storage.save("images/products/naming-check.png", ContentFile(buffer.getvalue()))
+    made = get_thumbnail(name, size.geometry(600), **size.options(images.JPEG))
+    assert made.name == images.thumbnail_name(name, size, 600, images.JPEG)
+    assert made.size == [600, 600]  # padded to the declared shape: width/height never lie
+
+
+def test_product_without_images_shows_oscars_placeholder(client, db):
+    html = client.get(merch("Imageless Pin").get_absolute_url()).content.decode()
+    assert 'src="/static/oscar/img/image_not_found.jpg"' in html
+    assert 'width="400" height="300"' in html
