@@ -11,12 +11,8 @@ class ShopConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from oscar.core.loading import get_model
 
-        from shop.search.facets import forget_vocabulary
         from shop.templatetags.shop_menu import forget_category_menu
 
         Category = get_model("catalogue", "Category")
         post_save.connect(forget_category_menu, sender=Category, dispatch_uid="category-menu")
         post_delete.connect(forget_category_menu, sender=Category, dispatch_uid="category-menu-del")
-        for model in (get_model("catalogue", "ProductClass"), get_model("catalogue", "Franchise")):
-            post_save.connect(forget_vocabulary, sender=model, dispatch_uid=f"names-{model}")
-            post_delete.connect(forget_vocabulary, sender=model, dispatch_uid=f"names-del-{model}")

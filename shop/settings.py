@@ -111,7 +111,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "oscar.apps.search.context_processors.search_form",
                 "oscar.apps.checkout.context_processors.checkout",
-                "oscar.apps.communication.notifications.context_processors.notifications",
+                # Not Oscar's notifications processor: it counts unread notifications on every
+                # page for signed-in shoppers, for a badge only Oscar's unused nav_accounts shows.
                 "oscar.core.context_processors.metadata",
             ],
         },
