@@ -1,0 +1,41 @@
+"""`make_thumbnails` fills in the thumbnails listings and product pages link to, once."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from oscar.core.loading import get_model
+
+from catalogue.images import JPEG, SIZES, WEBP, thumbnail_name
+
+ProductImage = get_model("catalogue", "ProductImage")
+
+
+@pytest.fixture
+def fresh_media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.django_db
+def test_make_thumbnails_creates_the_missing_files_and_nothing_the_second_time(
+    fresh_media, demo_shop
+):
+    # The demo images were saved inside the test's transaction: no thumbnails were made yet.
+    ProductImage.objects.exclude(product__upc="PIN-CHEEKY-PINK").delete()  # keep the test quick
+    name = ProductImage.objects.get().original.name
+    card = [
+        fresh_media / thumbnail_name(name, SIZES["card"], w, f)
+        for w in (400,)
+        for f in (JPEG, WEBP)
+    ]
+    assert not any(path.exists() for path in card)
+
+    out = io.StringIO()
+    call_command("make_thumbnails", stdout=out)
+
+    assert all(path.exists() for path in card)
+    assert out.getvalue() == "Made 13 thumbnails; checked 1 product image.\n"
+    again = io.StringIO()
+    call_command("make_thumbnails", stdout=again)
+    assert again.getvalue().startswith("Made 0 thumbnails")
