@@ -1,4 +1,4 @@
-"""Sitemaps of the storefront: products, categories and the fixed pages."""
+"""Sitemaps of the storefront: products, categories, franchises and the fixed pages."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -6,6 +6,7 @@ from oscar.core.loading import get_model
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
+Franchise = get_model("catalogue", "Franchise")
 
 
 class ProductSitemap(Sitemap):
@@ -26,6 +27,13 @@ class CategorySitemap(Sitemap):
         return Category.objects.filter(is_public=True).order_by("path")
 
 
+class FranchiseSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Franchise.objects.order_by("slug")
+
+
 class PageSitemap(Sitemap):
     changefreq = "daily"
 
@@ -36,4 +44,9 @@ class PageSitemap(Sitemap):
         return reverse(name)
 
 
-SITEMAPS = {"pages": PageSitemap, "products": ProductSitemap, "categories": CategorySitemap}
+SITEMAPS = {
+    "pages": PageSitemap,
+    "products": ProductSitemap,
+    "categories": CategorySitemap,
+    "franchises": FranchiseSitemap,
+}

@@ -1,6 +1,7 @@
 """Shop-wide pages: the home page, the health check and robots.txt."""
 
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,20 +11,29 @@ from oscar.core.loading import get_model
 from shop.search import selectors
 
 Category = get_model("catalogue", "Category")
+Franchise = get_model("catalogue", "Franchise")
 
 NEW_ARRIVALS = 8
+FRANCHISES_SHOWN = 12
 
 
 @require_GET
 def home(request):
+    newest = selectors.sorted_by(selectors.listed_products(), "newest")
+    new_arrivals = list(selectors.for_tiles(newest)[:NEW_ARRIVALS])
+    selectors.load_tile_extras(new_arrivals)
     return render(
         request,
         "shop/home.html",
         {
-            "new_arrivals": selectors.sorted_by(selectors.listed_products(), "newest")[
-                :NEW_ARRIVALS
-            ],
+            "new_arrivals": new_arrivals,
             "shop_categories": Category.objects.get_root_nodes().filter(is_public=True),
+            # Only series with something to sell, most stocked first.
+            "franchises": Franchise.objects.annotate(
+                n=Count("products", filter=Q(products__is_public=True, products__parent=None))
+            )
+            .filter(n__gt=0)
+            .order_by("-n", "name")[:FRANCHISES_SHOWN],
         },
     )
 

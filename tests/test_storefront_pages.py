@@ -60,6 +60,7 @@ def test_home_page_shows_new_arrivals_and_categories(client, demo_shop):
     assert page.count('<article class="product-card') == 8
     for name in ["Enamel pins", "Stickers", "Keychains", "Acrylic stands", "Art prints"]:
         assert f">{name}</a>" in page
+    assert '<a href="/catalogue/franchise/cafe-kitsune/">Café Kitsune</a>' in page
 
 
 def test_catalogue_lists_every_public_product_across_pages(client, demo_shop, settings):
@@ -160,13 +161,15 @@ def test_robots_txt_points_at_the_sitemap(client, demo_shop):
 def test_sitemap_index_points_at_product_category_and_page_sitemaps(client, demo_shop):
     index = client.get("/sitemap.xml").content.decode()
     domain = Site.objects.get_current().domain  # sitemaps name the site's canonical domain
-    for section in ["pages", "products", "categories"]:
+    for section in ["pages", "products", "categories", "franchises"]:
         assert f"<loc>http://{domain}/sitemap-{section}.xml</loc>" in index
     products = client.get("/sitemap-products.xml").content.decode()
     assert cheeky_pin().get_absolute_url() in products
     assert products.count("<url>") == len(ITEMS)
     categories = client.get("/sitemap-categories.xml").content.decode()
     assert Category.objects.get(depth=1, name="Stickers").get_absolute_url() in categories
+    franchises = client.get("/sitemap-franchises.xml").content.decode()
+    assert "/catalogue/franchise/moonlit-ronin/</loc>" in franchises
 
 
 def test_product_sitemap_pages_itself_for_a_large_catalogue(client, demo_shop, monkeypatch):
