@@ -9,6 +9,7 @@ is read in bulk once and cached per product version (`PageParts`).
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -33,9 +34,11 @@ ProductReview = get_model("reviews", "ProductReview")
 RELATED_LIMIT = 4
 REVIEWS_SHOWN = 3
 LOW_STOCK = 5
-# Bounds staleness for edits that do not change the product row (a renamed category, a new
-# product in the franchise); edits that do change it start a new version at once.
-PARTS_TIMEOUT = 10 * 60
+# Edits to the product row start a new version of its parts; edits elsewhere in the catalogue
+# (a renamed category, a new product in the franchise, a review) start a new generation of all
+# of them (catalogue.receivers). The timeout only lets unused entries go.
+PARTS_TIMEOUT = 24 * 60 * 60
+GENERATION_KEY = "catalogue:product-page:generation"
 # Text attributes may describe what the picture shows; specs (size, plating) never do.
 REVEALING_TYPES = {ProductAttribute.TEXT, ProductAttribute.RICHTEXT}
 
@@ -262,18 +265,34 @@ def _cache_key(product_id: int) -> str:
 def _version(product) -> tuple:
     """Changes whenever the product, its parent, its warnings or what search reads of it changes."""
     rows = [product, product.parent] if product.parent else [product]
-    return tuple(
-        (
-            p.date_updated.isoformat(),
-            p.warning_level,
-            hashlib.md5(p.search_text.encode(), usedforsecurity=False).hexdigest()[:12],
-        )
-        for p in rows
+    return (
+        _generation(),
+        *(
+            (
+                p.date_updated.isoformat(),
+                p.warning_level,
+                hashlib.md5(p.search_text.encode(), usedforsecurity=False).hexdigest()[:12],
+            )
+            for p in rows
+        ),
     )
 
 
 def forget_page(product_id: int) -> None:
     cache.delete(_cache_key(product_id))
+
+
+def _generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, time.time_ns(), None)  # another process may have won: reread
+        generation = cache.get(GENERATION_KEY, 0)
+    return generation
+
+
+def forget_all_pages(**kwargs) -> None:
+    """A signal receiver: whatever changed, every cached page part is read again once."""
+    cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
 def page_parts(product) -> PageParts:

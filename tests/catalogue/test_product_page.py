@@ -23,6 +23,7 @@ ProductImage = get_model("catalogue", "ProductImage")
 ProductRecommendation = get_model("catalogue", "ProductRecommendation")
 ProductReview = get_model("reviews", "ProductReview")
 StockRecord = get_model("partner", "StockRecord")
+Category = get_model("catalogue", "Category")
 
 pytestmark = pytest.mark.django_db
 
@@ -336,3 +337,13 @@ def test_product_page_runs_the_same_few_queries_whatever_the_catalogue_size(
     assert len(cold) <= QUERY_BUDGET, "\n".join(cold)
     counts["rich"] = len(queries(client, rich.get_absolute_url()))
     assert counts["small"] == counts["large"] == counts["rich"] <= QUERY_BUDGET, counts
+
+
+def test_a_renamed_category_shows_in_the_breadcrumbs_at_once(client, demo_shop):
+    pin = product(CHEEKY_PINK_PIN)
+    assert "Hard enamel pins</a>" in page(client, pin)  # the page's parts are now cached
+    category = Category.objects.get(name="Hard enamel pins")
+    category.name = "Hard enamel"
+    category.save()
+    html = page(client, pin)
+    assert "Hard enamel</a>" in html and "Hard enamel pins</a>" not in html
