@@ -6,7 +6,7 @@ Oscar's product views are not overridden: they load forms.ProductForm through ge
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpResponseRedirect
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from oscar.core.loading import get_classes, get_model
@@ -20,6 +20,22 @@ FranchiseForm, CharacterFormSet, ContentWarningForm = get_classes(
 INVALID_MESSAGE = _("Your submitted data was not valid - please correct the errors below")
 
 
+class TaxonomyPageMixin:
+    """Names the list page the form and delete pages of a franchise or warning lead back to."""
+
+    list_url_name: str
+
+    def get_success_url(self):
+        return reverse(self.list_url_name)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["list_url"] = reverse(self.list_url_name)
+        ctx["list_title"] = self.model._meta.verbose_name_plural
+        ctx["verbose_name"] = self.model._meta.verbose_name
+        return ctx
+
+
 class FranchiseListView(generic.ListView):
     template_name = "oscar/dashboard/catalogue/franchise_list.html"
     context_object_name = "franchises"
@@ -29,13 +45,13 @@ class FranchiseListView(generic.ListView):
     )
 
 
-class FranchiseCreateUpdateView(generic.UpdateView):
+class FranchiseCreateUpdateView(TaxonomyPageMixin, generic.UpdateView):
     """The franchise and its characters in one form, validated and saved together."""
 
     template_name = "oscar/dashboard/catalogue/franchise_form.html"
     model = Franchise
     form_class = FranchiseForm
-    success_url = reverse_lazy("dashboard:catalogue-franchise-list")
+    list_url_name = "dashboard:catalogue-franchise-list"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -81,23 +97,20 @@ class FranchiseUpdateView(FranchiseCreateUpdateView):
         return _("Update franchise “%s”") % self.object.name
 
 
-class TaxonomyDeleteView(generic.DeleteView):
+class TaxonomyDeleteView(TaxonomyPageMixin, generic.DeleteView):
     """Deleting a franchise or warning untags its products; the page says how many first."""
 
     template_name = "oscar/dashboard/catalogue/taxonomy_delete.html"
-    list_url_name: str
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = _("Delete “%s”?") % self.object
         ctx["num_products"] = self.object.products.count()
-        ctx["list_url"] = reverse(self.list_url_name)
-        ctx["list_title"] = self.model._meta.verbose_name_plural
         return ctx
 
     def get_success_url(self):
         messages.info(self.request, _("“%s” deleted") % self.object)
-        return reverse(self.list_url_name)
+        return super().get_success_url()
 
 
 class FranchiseDeleteView(TaxonomyDeleteView):
@@ -111,11 +124,11 @@ class ContentWarningListView(generic.ListView):
     queryset = ContentWarning.objects.annotate(num_products=Count("products"))
 
 
-class ContentWarningCreateUpdateView(generic.UpdateView):
-    template_name = "oscar/dashboard/catalogue/content_warning_form.html"
+class ContentWarningCreateUpdateView(TaxonomyPageMixin, generic.UpdateView):
+    template_name = "oscar/dashboard/catalogue/taxonomy_form.html"
     model = ContentWarning
     form_class = ContentWarningForm
-    success_url = reverse_lazy("dashboard:catalogue-content-warning-list")
+    list_url_name = "dashboard:catalogue-content-warning-list"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
