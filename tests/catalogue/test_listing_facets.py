@@ -6,6 +6,7 @@ from itertools import combinations
 
 import pytest
 from oscar.core.loading import get_model
+from oscar.test.factories import create_product
 
 Product = get_model("catalogue", "Product")
 Character = get_model("catalogue", "Character")
@@ -205,3 +206,26 @@ def test_hostile_query_strings_never_fail(client, demo_shop, query):
         response = client.get(f"{url}?{query}", follow=True)
         assert response.status_code == 200, (url, query)
     assert Product.objects.count() > 40
+
+
+@pytest.mark.django_db
+def test_a_parent_is_listed_once_from_its_cheapest_variant_and_in_stock_through_them(client):
+    parent = create_product(
+        title="Prism Compact Pin", structure="parent", product_class="Enamel pin"
+    )
+    create_product(title="Gold", parent=parent, price="18.00", num_in_stock=0)
+    small = create_product(title="Silver", parent=parent, price="12.00", num_in_stock=0)
+    parent.refresh_from_db()
+    assert (parent.listing_price, parent.is_available) == (Decimal("12.00"), False)
+
+    response = client.get("/catalogue/", {"price": "10-20"})
+    assert [p.title for p in response.context["products"]] == ["Prism Compact Pin"]
+    assert "From" in response.content.decode() and "$12.00" in response.content.decode()
+    assert client.get("/catalogue/", {"in_stock": "1"}).context["paginator"].count == 0
+
+    record = small.stockrecords.get()
+    record.num_in_stock = 3
+    record.save()  # a variant back in stock puts its parent back in the in-stock listing
+
+    in_stock = client.get("/catalogue/", {"in_stock": "1"}).context["products"]
+    assert [p.title for p in in_stock] == ["Prism Compact Pin"]
