@@ -101,11 +101,7 @@ class Filters:
         if self.franchises and ignoring != "franchise":
             q &= Q(franchise__slug__in=self.franchises)
         if self.characters and ignoring != "character":
-            q &= Exists(
-                ProductCharacter.objects.filter(
-                    product_id=OuterRef("pk"), character_id__in=self.characters
-                )
-            )
+            q &= _characters_q(self)
         if self.prices and ignoring != "price":
             bands = Q()
             for key in self.prices:
@@ -146,7 +142,6 @@ class Facet:
     param: str
     title: str
     values: list[FacetValue] = field(default_factory=list)
-    is_multiple: bool = True
 
 
 @dataclass
@@ -188,7 +183,7 @@ def count_facets(products: QuerySet, filters: Filters) -> FacetResult:
         .order_by()
     )
 
-    def matches(row, *, ignoring: str) -> bool:
+    def matches(row, *, ignoring: str) -> bool:  # Filters.q(ignoring=...) for one grouped row
         return _row_matches(row, filters, ignoring=ignoring)
 
     types, franchises = defaultdict(int), defaultdict(int)
@@ -239,7 +234,6 @@ def count_facets(products: QuerySet, filters: Filters) -> FacetResult:
             "in_stock",
             _("Availability"),
             [FacetValue("1", _("In stock only"), in_stock, filters.in_stock)],
-            is_multiple=False,
         ),
         Facet(
             "hide_warnings",
@@ -249,7 +243,6 @@ def count_facets(products: QuerySet, filters: Filters) -> FacetResult:
                     "1", _("Hide items with content warnings"), unwarned, filters.hide_warnings
                 )
             ],
-            is_multiple=False,
         ),
     ]
     return FacetResult(facets=facets, total=total, known=known)
