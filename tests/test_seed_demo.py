@@ -7,11 +7,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 from PIL import Image
 
 from shop.demo.catalogue import CHEEKY_PINK_PIN, ITEMS, PRODUCT_CLASSES
-from shop.demo.seed import DEMO_STAFF, SYNTHETIC_UPC_PREFIX, add_synthetic_products
+from shop.demo.seed import DEMO_STAFF, SYNTHETIC_UPC_PREFIX, add_synthetic_products, seed_demo
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -20,6 +21,7 @@ Category = get_model("catalogue", "Category")
 OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
 Partner = get_model("partner", "Partner")
 Franchise = get_model("catalogue", "Franchise")
+ProductCategory = get_model("catalogue", "ProductCategory")
 ContentWarning = get_model("catalogue", "ContentWarning")
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +141,13 @@ def test_some_demo_products_carry_mature_and_adult_warnings(demo_shop):
         Product.objects.exclude(content_warnings=None).values_list("warning_level", flat=True)
     )
     assert {ContentWarning.Level.MATURE, ContentWarning.Level.ADULT} <= levels
+
+
+def test_seed_retires_the_series_categories_of_older_demo_databases(demo_shop):
+    old = create_from_breadcrumbs("Series > Moonlit Ronin")
+    ProductCategory.objects.create(product=Product.objects.get(upc=CHEEKY_PINK_PIN), category=old)
+
+    seed_demo(with_staff=True)
+
+    assert not Category.objects.filter(name__in=["Series", "Moonlit Ronin"]).exists()
+    assert Product.objects.get(upc=CHEEKY_PINK_PIN).categories.count() == 1

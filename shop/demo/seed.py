@@ -53,6 +53,7 @@ Country = get_model("address", "Country")
 
 PARTNER_NAME = "Pin Senpai Warehouse"
 SYNTHETIC_UPC_PREFIX = "SYN-"
+LEGACY_SERIES_ROOT = "Series"
 DEMO_STAFF = {
     "username": "staff",
     "email": "staff@pinsenpai.example",
@@ -121,6 +122,7 @@ def seed_demo(*, with_staff: bool) -> SeedReport:
                 ProductRecord.objects.update_or_create(
                     product=product, defaults={"num_purchases": SALES[item.code]}
                 )
+    _retire_series_categories()
     _seed_shipping(report)
     _copy_missing_image()
     if with_staff:
@@ -166,6 +168,14 @@ def _seed_countries(report: SeedReport) -> None:
                 "is_shipping_country": True,
             },
         )
+
+
+def _retire_series_categories() -> None:
+    """Demo databases from before franchises had a "Series" category tree; franchises replace it."""
+    for root in Category.objects.filter(depth=1, name=LEGACY_SERIES_ROOT):
+        tree = Category.objects.get_tree(root)
+        ProductCategory.objects.filter(category__in=tree).delete()
+        root.delete()  # Treebeard deletes the descendants with it
 
 
 def _seed_attributes(report: SeedReport, product_class, kind: str) -> dict:
