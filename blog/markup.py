@@ -1,0 +1,166 @@
+"""A post's Markdown → sanitised HTML with heading anchors, a table of contents, reading time and
+the products it embeds or links to. Pure functions: no database, no request.
+
+Embeds are lines of their own:
+
+    [[product:PIN-CHEEKY-PINK]]                  one live product card (UPC, or the product's slug)
+    [[products:PIN-KON-FOX, STK-KON-FOX]]        a row of cards
+
+They become `<div data-product-embed="...">` placeholders that survive sanitising; the live cards
+(price, stock, basket button) are put in at request time by blog.cards, after sanitising.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+from django.utils.html import strip_tags
+
+WORDS_PER_MINUTE = 200
+MAX_ROW = 6
+
+EMBED_LINE = re.compile(r"^\[\[product:\s*([^\]\s]+)\s*\]\]\s*$", re.MULTILINE)
+ROW_LINE = re.compile(r"^\[\[products:\s*([^\]]+?)\s*\]\]\s*$", re.MULTILINE)
+PLACEHOLDER = re.compile(r'<div data-product-(embed|row)="([^"]*)"></div>')
+# Oscar's product URL: /catalogue/<slug>_<pk>/ (relative, or absolute on any host we serve).
+PRODUCT_PATH = re.compile(r"^/catalogue/[\w-]*_(\d+)/$")
+HREF = re.compile(r'<a href="([^"]*)"')
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption",
+    "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "mark", "ol", "p", "pre",
+    "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
+    "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "div": {"data-product-embed", "data-product-row"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@dataclass(frozen=True)
+class ProductRef:
+    """A product the body points at: by UPC/slug (an embed) or by pk (a link to its page)."""
+
+    key: str = ""
+    pk: int | None = None
+    is_embedded: bool = False
+
+
+@dataclass
+class Rendered:
+    html: str
+    toc: list[dict] = field(default_factory=list)  # [{"id", "name", "level"}] for h2/h3
+    reading_minutes: int = 1
+    products: list[ProductRef] = field(default_factory=list)
+
+
+def render(
+    body: str, *, attribution: str = "", own_hosts: frozenset[str] = frozenset()
+) -> Rendered:
+    """Render a post body. `attribution` is added as `?from=` to links to products, so a sale can
+    be traced to the article; `own_hosts` are the hosts whose links are not external."""
+    source = EMBED_LINE.sub(lambda m: _placeholder("embed", m.group(1)), body)
+    source = ROW_LINE.sub(lambda m: _placeholder("row", _row_keys(m.group(1))), source)
+    md = markdown.Markdown(
+        extensions=["extra", "sane_lists", "toc"],
+        extension_configs={"toc": {"toc_depth": "2-3"}},
+        output_format="html",
+    )
+    # Headings start at h2: the page's h1 is the title.
+    html = md.convert(_shift_headings(source))
+    html = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+    html, products = _mark_links(html, attribution=attribution, own_hosts=own_hosts)
+    embeds = [
+        ProductRef(key=key, is_embedded=True)
+        for kind, keys in PLACEHOLDER.findall(html)
+        for key in keys.split()
+    ]
+    words = len(strip_tags(html).split())
+    return Rendered(
+        html=html,
+        toc=_flatten(md.toc_tokens),
+        reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)),
+        products=_unique(embeds + products),
+    )
+
+
+def split_embeds(html: str) -> list[tuple[str, list[str]]]:
+    """Stored HTML as (html before, keys of the cards that follow) pairs, for blog.cards."""
+    parts, start = [], 0
+    for match in PLACEHOLDER.finditer(html):
+        parts.append((html[start : match.start()], match.group(2).split()))
+        start = match.end()
+    parts.append((html[start:], []))
+    return parts
+
+
+def _placeholder(kind: str, keys: str) -> str:
+    safe = re.sub(r"[^\w\- ]", "", keys)
+    return f'\n\n<div data-product-{kind}="{safe}"></div>\n\n'
+
+
+def _row_keys(keys: str) -> str:
+    return " ".join([k.strip() for k in keys.split(",") if k.strip()][:MAX_ROW])
+
+
+def _shift_headings(source: str) -> str:
+    return re.sub(r"^(#{1,5})(?=\s)", r"#\1", source, flags=re.MULTILINE)
+
+
+def _mark_links(html: str, *, attribution: str, own_hosts: frozenset[str]):
+    """External links get rel="noopener noreferrer"; links to product pages are recorded and
+    carry the article they came from."""
+    products: list[ProductRef] = []
+
+    def mark(match):
+        href = match.group(1)
+        url = urlsplit(href.replace("&amp;", "&"))
+        if url.scheme in ("http", "https") and url.hostname not in own_hosts:
+            return f'<a rel="noopener noreferrer" href="{href}"'
+        product_path = PRODUCT_PATH.match(url.path)
+        if product_path and not url.query:
+            products.append(ProductRef(pk=int(product_path.group(1))))
+            if attribution:
+                href = f"{href}?from={attribution}"
+        return f'<a href="{href}"'
+
+    return HREF.sub(mark, html), products
+
+
+def _flatten(tokens: list[dict]) -> list[dict]:
+    flat = []
+    for token in tokens:
+        flat.append({"id": token["id"], "name": strip_tags(token["name"]), "level": token["level"]})
+        flat.extend(_flatten(token.get("children", [])))
+    return flat
+
+
+def _unique(refs: list[ProductRef]) -> list[ProductRef]:
+    seen, unique = set(), []
+    for ref in refs:
+        identity = (ref.key, ref.pk)
+        if identity not in seen:
+            seen.add(identity)
+            unique.append(ref)
+    return unique

@@ -1,0 +1,209 @@
+"""Explainer articles: posts with stored, sanitised HTML, their FAQ, the products they feature,
+and a revision for every save. Published = status published and `published_at` not in the future."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class BlogCategory(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("blog category")
+        verbose_name_plural = _("blog categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:category", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:tag", kwargs={"slug": self.slug})
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self, *, now=None):
+        """Public posts: published, and `published_at` reached (scheduling needs no cron)."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.TextField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown in listings, the meta description and feeds. Required to publish."),
+    )
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_(
+            "Markdown. A line [[product:UPC]] embeds a live product card; "
+            "[[products:UPC, UPC, UPC]] a row of them."
+        ),
+    )
+    # Rendered and sanitised on save (blog.markup); never rendered at request time.
+    body_html = models.TextField(editable=False, blank=True)
+    toc = models.JSONField(editable=False, default=list, blank=True)
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+
+    hero_image = models.ImageField(_("hero image"), upload_to="blog/heroes/", blank=True)
+    hero_alt = models.CharField(
+        _("hero image alt text"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the picture shows, for readers who cannot see it. Required to publish."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="blog_posts",
+        verbose_name=_("author"),
+    )
+    category = models.ForeignKey(
+        BlogCategory,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posts",
+        verbose_name=_("category"),
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts", verbose_name=_("tags"))
+    content_warnings = models.ManyToManyField(
+        "catalogue.ContentWarning",
+        blank=True,
+        related_name="blog_posts",
+        verbose_name=_("content warnings"),
+    )
+    products = models.ManyToManyField(
+        "catalogue.Product",
+        through="PostProduct",
+        related_name="blog_posts",
+        blank=True,
+        editable=False,
+    )
+    seo_title = models.CharField(_("SEO title"), max_length=70, blank=True)
+    seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("A time in the future schedules the post."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and not self.is_public
+
+
+class FAQEntry(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="faq_entries")
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("FAQ entry")
+        verbose_name_plural = _("FAQ entries")
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class PostProduct(models.Model):
+    """A product the post embeds as a card or links to: what "Featured in" reads in one query."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="featured")
+    product = models.ForeignKey(
+        "catalogue.Product", on_delete=models.CASCADE, related_name="featured_in_posts"
+    )
+    is_embedded = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "product"], name="post_product_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} → {self.product_id}"
+
+
+class PostRevision(models.Model):
+    """What a post looked like after one save; staff can view and restore it."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    seo_title = models.CharField(max_length=70, blank=True)
+    seo_description = models.CharField(max_length=160, blank=True)
+    hero_alt = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.post} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,136 @@
+"""Writing posts: render and sanitise on save, record the featured products and a revision,
+and publish only what passes the publish-time checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from . import markup
+from .models import Post, PostProduct, PostRevision
+
+Product = get_model("catalogue", "Product")
+
+
+class PublishError(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Resolved:
+    products: list  # in body order, each once
+    embedded_ids: set[int]
+    missing_keys: list[str]  # embeds that point to no product
+
+
+def own_hosts() -> frozenset[str]:
+    return frozenset(h.lstrip(".") for h in settings.ALLOWED_HOSTS if h != "*")
+
+
+def render(post: Post) -> markup.Rendered:
+    """Fill the stored HTML, table of contents and reading time from the Markdown body."""
+    rendered = markup.render(post.body, attribution=post.slug, own_hosts=own_hosts())
+    post.body_html, post.toc, post.reading_minutes = (
+        rendered.html,
+        rendered.toc,
+        rendered.reading_minutes,
+    )
+    return rendered
+
+
+def resolve_products(refs: list[markup.ProductRef]) -> Resolved:
+    """Embeds name a UPC (or a slug); links name a pk. One query for all of them."""
+    keys = [r.key for r in refs if r.key]
+    pks = [r.pk for r in refs if r.pk]
+    found = list(Product.objects.filter(Q(upc__in=keys) | Q(slug__in=keys) | Q(pk__in=pks)))
+    by_upc = {p.upc: p for p in found if p.upc}
+    by_slug = {}
+    for product in sorted(found, key=lambda p: p.pk):
+        by_slug.setdefault(product.slug, product)
+    by_pk = {p.pk: p for p in found}
+    products, embedded, missing, seen = [], set(), [], set()
+    for ref in refs:
+        product = by_pk.get(ref.pk) if ref.pk else by_upc.get(ref.key) or by_slug.get(ref.key)
+        if product is None:
+            if ref.is_embedded:
+                missing.append(ref.key)
+            continue
+        if ref.is_embedded:
+            embedded.add(product.pk)
+        if product.pk not in seen:
+            seen.add(product.pk)
+            products.append(product)
+    return Resolved(products, embedded, missing)
+
+
+@transaction.atomic
+def save_post(post: Post, *, by=None) -> Resolved:
+    """Render, save, record which products the post features, and keep a revision."""
+    rendered = render(post)
+    post.save()
+    resolved = resolve_products(rendered.products)
+    PostProduct.objects.filter(post=post).delete()
+    PostProduct.objects.bulk_create(
+        PostProduct(
+            post=post, product=product, is_embedded=product.pk in resolved.embedded_ids, position=n
+        )
+        for n, product in enumerate(resolved.products)
+    )
+    PostRevision.objects.create(
+        post=post,
+        saved_by=by if by is not None and by.is_authenticated else None,
+        title=post.title,
+        summary=post.summary,
+        body=post.body,
+        seo_title=post.seo_title,
+        seo_description=post.seo_description,
+        hero_alt=post.hero_alt,
+    )
+    return resolved
+
+
+def publication_problems(post: Post) -> list[str]:
+    """Why this post cannot be published yet (empty when it can)."""
+    problems = []
+    if not post.summary.strip():
+        problems.append(_("Write a summary: listings, feeds and search engines show it."))
+    if post.hero_image and not post.hero_alt.strip():
+        problems.append(_("Describe the hero image in its alt text."))
+    missing = resolve_products(markup.render(post.body).products).missing_keys
+    if missing:
+        problems.append(
+            _("These product embeds point to no product: %s.") % ", ".join(sorted(set(missing)))
+        )
+    return problems
+
+
+def publish(post: Post, *, by=None, at=None) -> None:
+    """Publish now (or at `at`, which schedules it); refused with the reasons while problems remain."""
+    problems = publication_problems(post)
+    if problems:
+        raise PublishError(problems)
+    post.status = Post.Status.PUBLISHED
+    post.published_at = at or post.published_at or timezone.now()
+    save_post(post, by=by)
+
+
+def unpublish(post: Post, *, by=None) -> None:
+    post.status = Post.Status.DRAFT
+    save_post(post, by=by)
+
+
+def restore(revision: PostRevision, *, by=None) -> Post:
+    """Put a revision's text back; the restore is itself a new revision."""
+    post = revision.post
+    for name in ("title", "summary", "body", "seo_title", "seo_description", "hero_alt"):
+        setattr(post, name, getattr(revision, name))
+    save_post(post, by=by)
+    return post
