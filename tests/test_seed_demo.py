@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 from PIL import Image
@@ -151,3 +152,22 @@ def test_seed_retires_the_series_categories_of_older_demo_databases(demo_shop):
 
     assert not Category.objects.filter(name__in=["Series", "Moonlit Ronin"]).exists()
     assert Product.objects.get(upc=CHEEKY_PINK_PIN).categories.count() == 1
+
+
+def test_demo_blog_has_the_ntr_explainer_and_more_articles_one_scheduled_one_draft(demo_shop):
+    from blog.models import Post
+
+    ntr = Post.objects.get(slug="what-does-ntr-mean")
+    assert ntr.is_public and ntr.title == "What does NTR mean?"
+    assert list(ntr.content_warnings.values_list("slug", flat=True)) == ["ntr"]
+    assert ntr.faq_entries.count() >= 3
+    assert list(ntr.featured.filter(is_embedded=True).values_list("product__upc", flat=True)) == [
+        CHEEKY_PINK_PIN
+    ]
+    for words in ["netorare", "ecchi", "content warning"]:
+        assert words in ntr.body_html.lower()
+    assert Post.objects.published().exclude(pk=ntr.pk).count() >= 4
+    assert Post.objects.filter(status="published", published_at__gt=timezone.now()).count() == 1
+    assert Post.objects.filter(status="draft").count() == 1
+    for post in Post.objects.exclude(pk=ntr.pk):
+        assert post.featured.exists(), post.slug  # every article points readers at products

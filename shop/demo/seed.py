@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,11 +15,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
 from . import artwork
+from .articles import ARTICLES
 from .catalogue import (
     ATTRIBUTES,
     CAST,
@@ -127,6 +131,7 @@ def seed_demo(*, with_staff: bool) -> SeedReport:
     _copy_missing_image()
     if with_staff:
         _seed_staff(report)
+    _seed_articles(report)
     return report
 
 
@@ -283,6 +288,55 @@ def _seed_staff(report: SeedReport) -> None:
     if not User.objects.filter(username=DEMO_STAFF["username"]).exists():
         User.objects.create_superuser(**DEMO_STAFF)
         report.count("demo staff account")
+
+
+# --- The blog ------------------------------------------------------------------------------
+
+
+def _seed_articles(report: SeedReport) -> None:
+    from blog.models import BlogCategory, FAQEntry, Post, Tag
+    from blog.services import save_post
+
+    author = get_user_model().objects.filter(username=DEMO_STAFF["username"]).first()
+    warnings = {w.slug: w for w in ContentWarning.objects.all()}
+    urls = {
+        p.upc: p.get_absolute_url() for p in Product.objects.filter(upc__in=[i.code for i in ITEMS])
+    }
+    images = {
+        i.product.upc: i.original.name
+        for i in ProductImage.objects.filter(product__upc__in=urls).select_related("product")
+    }
+    now = timezone.now()
+    for article in ARTICLES:
+        if Post.objects.filter(slug=article.slug).exists():
+            continue
+        body = re.sub(r"\(product:([\w-]+)\)", lambda m: f"({urls[m.group(1)]})", article.body)
+        post = Post(
+            slug=article.slug,
+            title=article.title,
+            summary=article.summary,
+            body=body,
+            author=author,
+            hero_image=images.get(article.hero, ""),  # the product's artwork, shared, not copied
+            hero_alt=article.hero_alt,
+            category=BlogCategory.objects.get_or_create(
+                slug=slugify(article.category), defaults={"name": article.category}
+            )[0],
+        )
+        if article.days_ago is not None:
+            post.status = Post.Status.PUBLISHED
+            post.published_at = now - timedelta(days=article.days_ago)
+        save_post(post, by=author)
+        post.tags.set(
+            Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+            for name in article.tags
+        )
+        post.content_warnings.set(warnings[slug] for slug in article.warnings)
+        FAQEntry.objects.bulk_create(
+            FAQEntry(post=post, question=q, answer=a, position=n)
+            for n, (q, a) in enumerate(article.faq)
+        )
+        report.count("articles")
 
 
 # --- Synthetic products for benchmarks ---------------------------------------------------------

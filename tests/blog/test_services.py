@@ -1,0 +1,81 @@
+"""Saving a post renders it, records the products it features and keeps a revision; publishing
+refuses posts that are not ready and says why."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from blog.models import Post
+from blog.services import PublishError, publish, restore, save_post, unpublish
+from tests.factories import merch
+
+
+@pytest.fixture
+def pins(db):
+    return merch("Cheeky Pin", upc="PIN-A"), merch("Sleepy Pin", upc="PIN-B")
+
+
+def draft(body="", **fields) -> Post:
+    post = Post(title="What does NTR mean?", slug="what-does-ntr-mean", body=body, **fields)
+    save_post(post)
+    return post
+
+
+def featured(post):
+    return list(post.featured.values_list("product__upc", "is_embedded"))
+
+
+def test_save_records_embedded_and_linked_products_and_updates_them(pins):
+    cheeky, sleepy = pins
+    post = draft(f"[[product:PIN-A]]\n\nSee [the other]({sleepy.get_absolute_url()}).")
+    assert featured(post) == [("PIN-A", True), ("PIN-B", False)]
+    assert '<div data-product-embed="PIN-A"></div>' in post.body_html
+
+    post.body = "No products any more."
+    save_post(post)
+    assert featured(post) == []
+    assert list(cheeky.blog_posts.all()) == []
+
+
+def test_every_save_keeps_a_revision_and_restore_puts_the_text_back(pins):
+    post = draft("First version")
+    post.body = "Second version"
+    save_post(post)
+    assert post.revisions.count() == 2
+    first = post.revisions.order_by("created_at", "pk").first()
+
+    restore(first)
+
+    post.refresh_from_db()
+    assert post.body == "First version" and "First version" in post.body_html
+    assert post.revisions.count() == 3
+
+
+def test_publish_is_refused_with_reasons_while_the_post_is_not_ready(pins):
+    post = draft("[[product:NOPE-404]]\n\n[[product:PIN-A]]")
+    post.hero_image = SimpleUploadedFile("hero.png", b"not really", content_type="image/png")
+    post.hero_image.name = "blog/heroes/hero.png"
+
+    with pytest.raises(PublishError) as refused:
+        publish(post)
+
+    problems = " ".join(refused.value.problems)
+    assert "summary" in problems and "alt text" in problems and "NOPE-404" in problems
+    post.refresh_from_db()
+    assert post.status == Post.Status.DRAFT and not post.is_public
+
+
+def test_publish_now_schedule_and_unpublish(pins):
+    post = draft("[[product:PIN-A]]", summary="What NTR is.")
+    publish(post)
+    assert post.is_public and list(Post.objects.published()) == [post]
+
+    unpublish(post)
+    assert not post.is_public and list(Post.objects.published()) == []
+
+    tomorrow = timezone.now() + timedelta(days=1)
+    publish(post, at=tomorrow)
+    assert post.is_scheduled and list(Post.objects.published()) == []
+    assert list(Post.objects.published(now=tomorrow + timedelta(minutes=1))) == [post]
