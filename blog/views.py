@@ -1,6 +1,197 @@
-from django.shortcuts import render
+"""The public blog: the index, tag and category listings, the article page and the staff preview.
+
+Only live posts (blog.selectors.published_posts) reach the public; drafts and scheduled posts are
+404 everywhere except the staff preview, which renders the same template as the article page.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+from oscar.core.loading import get_model
+
+from catalogue.structured_data import as_script
+
+from . import cards, structured_data
+from .models import BlogCategory, Post, PostProduct, Tag
+from .selectors import published_posts
+
+ContentWarning = get_model("catalogue", "ContentWarning")
+
+POSTS_PER_PAGE = 12
+RELATED_POSTS = 3
+MAX_SEARCH_WORDS = 10
+# The mature (or adult) warnings a reader has continued past, by slug: one choice per warning.
+SEEN_WARNINGS_KEY = "blog_seen_warnings"
 
 
 def index(request):
-    """The blog index; articles arrive with issue 4."""
-    return render(request, "blog/index.html")
+    return _listing(request, published_posts(), template="blog/index.html")
+
+
+def tag(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    posts = published_posts().filter(tags=tag)
+    return _listing(request, posts, template="blog/index.html", extra={"tag": tag}, empty_404=True)
+
+
+def category(request, slug):
+    category = get_object_or_404(BlogCategory, slug=slug)
+    posts = published_posts().filter(category=category)
+    return _listing(
+        request, posts, template="blog/index.html", extra={"category": category}, empty_404=True
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def detail(request, slug):
+    post = get_object_or_404(article_posts().published(), slug=slug)
+    if request.method == "POST":
+        return _continue_past_warnings(request, post)
+    return render(request, "blog/detail.html", article_context(request, post))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def preview(request, pk):
+    """A draft or scheduled post exactly as its article page will show it; staff only."""
+    if not request.user.is_staff:
+        raise Http404
+    post = get_object_or_404(article_posts(), pk=pk)
+    if request.method == "POST":
+        return _continue_past_warnings(request, post)
+    return render(request, "blog/detail.html", article_context(request, post, is_preview=True))
+
+
+def article_posts():
+    """Posts with everything the article page shows about them."""
+    return Post.objects.select_related("author", "category").prefetch_related(
+        "tags", "content_warnings", "faq_entries"
+    )
+
+
+def article_context(request, post: Post, *, is_preview: bool = False) -> dict:
+    warnings = list(post.content_warnings.all())
+    gated = [w for w in warnings if w.level >= ContentWarning.Level.MATURE]
+    seen = set(request.session.get(SEEN_WARNINGS_KEY, ())) if gated else set()
+    withheld = any(w.slug not in seen for w in gated)
+    # Cards load even behind the warning screen: the page then runs the same queries, and the
+    # structured data still names the products the article mentions.
+    segments, products = cards.article_segments(post.body_html)
+    absolute_url = request.build_absolute_uri
+    adjacent, related = nearby_posts(post)
+    graph = structured_data.article_graph(
+        post, products=products, absolute_url=absolute_url, faq_shown=not withheld
+    )
+    return {
+        "post": post,
+        "is_preview": is_preview,
+        "withheld": withheld,
+        "warnings": warnings,
+        "gated_warnings": gated,
+        "notices": [w for w in warnings if w not in gated],
+        "segments": [] if withheld else segments,
+        "meta_description": meta_description(post, gated),
+        "canonical_url": absolute_url(post.get_absolute_url()),
+        "hero_url": absolute_url(post.hero_image.url) if post.hero_image else "",
+        "author_name": structured_data.author_name(post.author) if post.author else "",
+        "structured_data": as_script(graph),
+        "adjacent": adjacent,
+        "related": related,
+    }
+
+
+def meta_description(post: Post, gated_warnings: list) -> str:
+    """What search results and link previews quote: the summary, never body text; a warned
+    post adds its warnings' names."""
+    text = post.seo_description or post.summary
+    if gated_warnings:
+        names = ", ".join(w.name for w in gated_warnings)
+        text = f"{text} Content warning: {names}."
+    return text.strip()
+
+
+def nearby_posts(post: Post) -> tuple[dict, list[Post]]:
+    """The live posts just older ("previous") and just newer ("next") than this one, and up to
+    three sharing a tag or a featured product, newest first: all in one query."""
+    live = Post.objects.published().exclude(pk=post.pk)
+    tag_ids = [t.pk for t in post.tags.all()]
+    shares = Exists(
+        Post.tags.through.objects.filter(post_id=OuterRef("pk"), tag_id__in=tag_ids)
+    ) | Exists(
+        PostProduct.objects.filter(
+            post_id=OuterRef("pk"),
+            product_id__in=PostProduct.objects.filter(post=post).values("product_id"),
+        )
+    )
+    is_adjacent = Q(pk__in=[])
+    if post.is_public:  # a draft in preview has no place in the sequence yet
+        moment = post.published_at
+        older = live.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=post.pk))
+        newer = live.filter(Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=post.pk))
+        # Scalar subqueries, not a UNION: SQLite cannot LIMIT inside one.
+        is_adjacent = Q(pk=Subquery(older.order_by("-published_at", "-pk").values("pk")[:1])) | Q(
+            pk=Subquery(newer.order_by("published_at", "pk").values("pk")[:1])
+        )
+    found = (
+        live.annotate(
+            is_adjacent=Case(When(is_adjacent, then=True), default=False),
+            shares=Case(When(shares, then=True), default=False),
+        )
+        .filter(Q(is_adjacent=True) | Q(shares=True))
+        .only("title", "slug", "summary", "published_at", "reading_minutes")
+        # The (at most two) adjacent posts first, so the limit never cuts them off.
+        .order_by("-is_adjacent", "-published_at", "-pk")[: 2 + RELATED_POSTS]
+    )
+    adjacent, related = {}, []
+    for other in found:
+        if other.is_adjacent:
+            is_older = (other.published_at, other.pk) < (post.published_at, post.pk)
+            adjacent["previous" if is_older else "next"] = other
+        if other.shares:
+            related.append(other)
+    return adjacent, related[:RELATED_POSTS]
+
+
+def matching_articles(query: str, limit: int) -> list[Post]:
+    """Live posts whose title, summary or body has every word of the query: one query.
+    Registered as the search page's "Articles" section (blog.apps)."""
+    posts = Post.objects.published()
+    words = query.split()[:MAX_SEARCH_WORDS]
+    if not words:
+        return []
+    for word in words:
+        posts = posts.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+        )
+    return list(
+        posts.only("title", "slug", "summary", "published_at", "reading_minutes").order_by(
+            "-published_at", "-pk"
+        )[:limit]
+    )
+
+
+def _continue_past_warnings(request, post: Post):
+    """The reader chose to read on: remember each of this post's warnings for the session."""
+    seen = set(request.session.get(SEEN_WARNINGS_KEY, ()))
+    seen.update(w.slug for w in post.content_warnings.all())
+    request.session[SEEN_WARNINGS_KEY] = sorted(seen)
+    return redirect(request.path)
+
+
+def _listing(request, posts, *, template, extra=None, empty_404=False):
+    # Summary cards never show the body: leave the longest columns in the database.
+    posts = posts.defer("body", "body_html", "toc")
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    if empty_404 and not page.paginator.count:
+        raise Http404
+    context = {
+        "posts": page.object_list,
+        "page_obj": page,
+        "paginator": page.paginator,
+        "is_paginated": page.has_other_pages(),
+        **(extra or {}),
+    }
+    return render(request, template, context)

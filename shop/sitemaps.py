@@ -1,8 +1,10 @@
-"""Sitemaps of the storefront: products, categories, franchises and the fixed pages."""
+"""Sitemaps of the storefront: products, categories, franchises, blog posts and the fixed pages."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from oscar.core.loading import get_model
+
+from blog.sitemaps import BlogSitemap
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -49,4 +51,5 @@ SITEMAPS = {
     "products": ProductSitemap,
     "categories": CategorySitemap,
     "franchises": FranchiseSitemap,
+    "posts": BlogSitemap,
 }

@@ -183,11 +183,6 @@ def test_related_products_are_the_recommended_ones_else_the_same_franchise(clien
     assert "Vinyl Sticker" not in related
 
 
-def test_page_has_a_featured_in_block_for_the_blog_to_fill():
-    with open("templates/oscar/catalogue/detail.html") as template:
-        assert "{% block featured_in %}{% endblock %}" in template.read()
-
-
 # --- What search engines and link previews see ---------------------------------------------
 
 

@@ -1,0 +1,372 @@
+"""The Django admin where staff write posts: every save goes through blog.services.save_post
+(render, featured products, revision); publishing passes the publish-time checks first."""
+
+from __future__ import annotations
+
+import copy
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.forms.models import construct_instance
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from oscar.core.loading import get_model
+
+from . import markup, services
+from .models import BlogCategory, FAQEntry, Post, PostRevision, Tag
+from .validators import validate_hero_image
+
+Product = get_model("catalogue", "Product")
+
+PRODUCT_SEARCH_LIMIT = 20
+REVISION_FIELDS = ("title", "summary", "body", "seo_title", "seo_description", "hero_alt")
+
+
+def preview_url(post: Post) -> str | None:
+    # blog:preview is the staff-only draft view in blog/views.py; until it is wired up there is
+    # nothing to link to, and the admin must not break for that.
+    try:
+        return reverse("blog:preview", kwargs={"pk": post.pk})
+    except NoReverseMatch:
+        return None
+
+
+class PostAdminForm(forms.ModelForm):
+    insert_product = forms.CharField(
+        label=_("Insert a product"),
+        required=False,
+        help_text=_(
+            "Type part of a product's name or UPC and pick it: a [[product:UPC]] line goes into "
+            "the body at the cursor."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "vTextField"}),
+    )
+
+    class Meta:
+        model = Post
+        fields = (
+            "title", "slug", "author", "category", "status", "published_at", "summary", "body",
+            "hero_image", "hero_alt", "tags", "content_warnings", "seo_title", "seo_description",
+        )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The editor script finds its endpoints here rather than hard-coding admin paths.
+        self.fields["insert_product"].widget.attrs["data-search-url"] = reverse(
+            "admin:blog_post_product_search"
+        )
+        if "body" in self.fields:
+            self.fields["body"].widget.attrs["data-preview-url"] = reverse(
+                "admin:blog_post_markdown_preview"
+            )
+        if "hero_image" in self.fields:
+            self.fields["hero_image"].validators.append(validate_hero_image)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") != Post.Status.PUBLISHED:
+            return cleaned
+        if not cleaned.get("published_at"):
+            cleaned["published_at"] = timezone.now()
+        # Check the post as it would be saved, without touching the instance the admin saves.
+        candidate = construct_instance(self, copy.copy(self.instance))
+        problems = services.publication_problems(candidate)
+        if problems:
+            raise forms.ValidationError(
+                [_("The post cannot be published yet, so it stays a draft:"), *problems],
+                code="publication_problems",
+            )
+        return cleaned
+
+
+class FAQEntryInline(admin.StackedInline):
+    model = FAQEntry
+    fields = ("question", "answer", "position")
+    ordering = ("position", "pk")
+    extra = 1
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    form = PostAdminForm
+    change_form_template = "admin/blog/post/change_form.html"
+    list_display = ("title", "status_label", "published_at", "author", "warnings", "preview")
+    list_filter = (
+        "status",
+        "category",
+        "tags",
+        "content_warnings",
+        ("author", admin.RelatedOnlyFieldListFilter),  # never a list of every customer
+    )
+    list_select_related = ("author",)
+    search_fields = ("title", "summary", "body")
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("tags",)
+    # ContentWarning is the catalogue's and has no admin of its own to autocomplete against.
+    filter_horizontal = ("content_warnings",)
+    readonly_fields = ("featured_products",)
+    inlines = (FAQEntryInline,)
+    actions = ("publish_now", "unpublish")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "author", "category", "status", "published_at")}),
+        (_("Text"), {"fields": ("summary", "insert_product", "body", "featured_products")}),
+        (_("Hero image"), {"fields": ("hero_image", "hero_alt")}),
+        (_("Tags and content warnings"), {"fields": ("tags", "content_warnings")}),
+        (
+            _("Search engines"),
+            {"fields": ("seo_title", "seo_description"), "classes": ("collapse",)},
+        ),
+    )
+
+    class Media:
+        css = {"all": ("blog/admin/editor.css",)}
+        js = ("blog/admin/editor.js",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("content_warnings")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "author":
+            # Authors are staff; listing every customer would be slow and show editors the users.
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    # --- list columns -----------------------------------------------------------------------
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, post: Post) -> str:
+        return _("Scheduled") if post.is_scheduled else post.get_status_display()
+
+    @admin.display(description=_("warnings"))
+    def warnings(self, post: Post) -> str:
+        return ", ".join(w.name for w in post.content_warnings.all())
+
+    @admin.display(description=_("preview"))
+    def preview(self, post: Post) -> str:
+        url = preview_url(post)
+        return format_html('<a href="{}">{}</a>', url, _("Preview")) if url else "—"
+
+    @admin.display(description=_("featured products"))
+    def featured_products(self, post: Post) -> str:
+        if not post.pk:
+            return _("Listed here once the post is saved.")
+        rows = post.featured.select_related("product")
+        if not rows:
+            return _("The body embeds or links to no product.")
+        return format_html(
+            "<ul class='blog-featured'>{}</ul>",
+            format_html_join(
+                "",
+                "<li><a href='{}'>{}</a> <code>{}</code> {}</li>",
+                (
+                    (
+                        row.product.get_absolute_url(),
+                        row.product.get_title(),
+                        row.product.upc or "",
+                        _("(card)") if row.is_embedded else _("(link)"),
+                    )
+                    for row in rows
+                ),
+            ),
+        )
+
+    # --- saving -----------------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.author_id is None:
+            obj.author = request.user
+        # Renders and sanitises the body, records featured products and keeps one revision;
+        # save_related then stores tags, warnings and the FAQ as usual.
+        services.save_post(obj, by=request.user)
+
+    # --- actions ----------------------------------------------------------------------------
+
+    @admin.action(description=_("Publish now"), permissions=["change"])
+    def publish_now(self, request, queryset):
+        published, refused = 0, []
+        for post in queryset:
+            if post.is_public:
+                continue
+            try:
+                services.publish(post, by=request.user, at=timezone.now())
+            except services.PublishError as error:
+                refused.append(f"“{post}”: {' '.join(error.problems)}")
+            else:
+                published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext("Published %d post.", "Published %d posts.", published) % published,
+                messages.SUCCESS,
+            )
+        for reason in refused:
+            self.message_user(request, _("Not published: %s") % reason, messages.ERROR)
+
+    @admin.action(description=_("Unpublish"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = 0
+        for post in queryset.filter(status=Post.Status.PUBLISHED):
+            services.unpublish(post, by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%d post is a draft again.", "%d posts are drafts again.", count) % count,
+            messages.SUCCESS,
+        )
+
+    # --- extra pages: text history, product search, Markdown preview ------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        own = [
+            path(
+                "products/",
+                view(self.product_search_view),
+                name="blog_post_product_search",
+            ),
+            path(
+                "markdown-preview/",
+                view(require_POST(self.markdown_preview_view)),
+                name="blog_post_markdown_preview",
+            ),
+            path(
+                "<path:object_id>/text-history/",
+                view(self.text_history_view),
+                name="blog_post_text_history",
+            ),
+            path(
+                "<path:object_id>/text-history/<int:revision_id>/restore/",
+                view(require_POST(self.restore_view)),
+                name="blog_post_restore_revision",
+            ),
+        ]
+        # Ours first: the admin's "<path:object_id>/" would otherwise swallow them.
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        post = self.get_object(request, unquote(object_id))
+        extra_context = {
+            **(extra_context or {}),
+            "preview_url": preview_url(post) if post else None,
+            "text_history_url": reverse("admin:blog_post_text_history", args=[object_id]),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _can_write(self, request) -> bool:
+        return self.has_add_permission(request) or self.has_change_permission(request)
+
+    def product_search_view(self, request):
+        """Public products whose title or UPC contains `q`, as [{upc, title}] (one query)."""
+        if not self._can_write(request):
+            raise PermissionDenied
+        q = request.GET.get("q", "").strip()
+        if not q:
+            return JsonResponse([], safe=False)
+        products = (
+            Product.objects.filter(is_public=True, upc__isnull=False)
+            .exclude(upc="")
+            .filter(Q(title__icontains=q) | Q(upc__icontains=q))
+            .order_by("title")
+            .values("upc", "title")[:PRODUCT_SEARCH_LIMIT]
+        )
+        return JsonResponse(list(products), safe=False)
+
+    def markdown_preview_view(self, request):
+        """The body as it will be stored: sanitised HTML with product-card placeholders."""
+        if not self._can_write(request):
+            raise PermissionDenied
+        rendered = markup.render(request.POST.get("body", ""), own_hosts=services.own_hosts())
+        return JsonResponse({"html": rendered.html})
+
+    def text_history_view(self, request, object_id):
+        post = self.get_object(request, unquote(object_id))
+        if post is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, post):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("History of text: %s") % post,
+            "post": post,
+            "revisions": post.revisions.select_related("saved_by"),
+            "can_restore": self.has_change_permission(request, post),
+        }
+        return TemplateResponse(request, "admin/blog/post/text_history.html", context)
+
+    def restore_view(self, request, object_id, revision_id):
+        post = self.get_object(request, unquote(object_id))
+        if post is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, post):
+            raise PermissionDenied
+        revision = get_object_or_404(PostRevision, pk=revision_id, post=post)
+        change_url = reverse("admin:blog_post_change", args=[post.pk])
+        if post.status == Post.Status.PUBLISHED:
+            # A live post must not get back a broken embed or a missing summary by restoring.
+            candidate = copy.copy(post)
+            for name in REVISION_FIELDS:
+                setattr(candidate, name, getattr(revision, name))
+            problems = services.publication_problems(candidate)
+            if problems:
+                self.message_user(
+                    request,
+                    _("Not restored: the post is published and that text %s")
+                    % " ".join(str(p) for p in problems),
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(change_url)
+        services.restore(revision, by=request.user)
+        saved_at = timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")
+        self.log_change(request, post, _("Restored the text saved at %s.") % saved_at)
+        self.message_user(request, _("Restored the text saved at %s.") % saved_at, messages.SUCCESS)
+        return HttpResponseRedirect(change_url)
+
+
+@admin.register(PostRevision)
+class PostRevisionAdmin(admin.ModelAdmin):
+    """Read-only: revisions are made by saving a post and restored from its text history."""
+
+    list_display = ("post", "created_at", "saved_by", "title")
+    list_select_related = ("post", "saved_by")
+    search_fields = ("post__title", "title")
+    fields = ("post", "created_at", "saved_by", *REVISION_FIELDS)
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(BlogCategory)
+class BlogCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}

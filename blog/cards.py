@@ -1,0 +1,81 @@
+"""Live product cards in an article: the stored body's embed placeholders, resolved per request.
+
+`post.body_html` keeps `<div data-product-embed="KEY">` / `<div data-product-row="K1 K2">` where
+the author wrote `[[product:KEY]]` / `[[products:K1, K2]]` (blog.markup). At request time every key
+of the page is looked up at once (by UPC, else by slug) and loaded with what a listing tile needs
+(shop.search.selectors), so price and stock come from Oscar's strategy as they are now, in the
+same few queries for 1 or 100 cards. A key whose product is unpublished or deleted yields no card.
+
+Attribution: every card link, and every Markdown link to a product page (blog.markup), carries
+`?from=<post slug>`; the card's add-to-basket form posts the same `from` value beside Oscar's
+`next` (which brings the reader back to the article). Nothing reads `from` yet: a later issue can
+count it on the product page or the basket line to attribute sales to articles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.safestring import SafeString, mark_safe
+from oscar.core.loading import get_model
+
+from shop.search.selectors import for_tiles, load_tile_extras
+
+from . import markup
+
+Product = get_model("catalogue", "Product")
+
+ATTRIBUTION_PARAM = "from"
+
+
+@dataclass
+class Segment:
+    """Stored HTML, then the cards of the embed that follows it (empty for the last segment)."""
+
+    html: SafeString
+    cards: list = field(default_factory=list)
+
+    @property
+    def is_row(self) -> bool:
+        return len(self.cards) > 1
+
+
+def live_products(keys: list[str]) -> dict[str, Product]:
+    """Public, listable products for these UPCs or slugs: {key: product}, in a fixed number of
+    queries (one, its prefetches, and one per tile extra that some product needs)."""
+    keys = list(dict.fromkeys(k for k in keys if k))
+    if not keys:
+        return {}
+    # Children are not listed on their own (their title and image live on the parent).
+    found = list(for_tiles(Product.objects.browsable().filter(Q(upc__in=keys) | Q(slug__in=keys))))
+    load_tile_extras(found)
+    by_upc = {p.upc: p for p in found if p.upc}
+    by_slug: dict[str, Product] = {}
+    # Oscar's slugs are not unique: the oldest product wins, as when the post was saved.
+    for product in sorted(found, key=lambda p: p.pk):
+        by_slug.setdefault(product.slug, product)
+    return {
+        key: product for key in keys if (product := by_upc.get(key) or by_slug.get(key)) is not None
+    }
+
+
+def article_segments(body_html: str) -> tuple[list[Segment], list[Product]]:
+    """The body split at its embeds, each followed by its live cards; and the products shown,
+    once each in body order (for the article's structured data)."""
+    parts = markup.split_embeds(body_html)
+    products = live_products([key for _, keys in parts for key in keys])
+    segments, shown = [], {}
+    for html, keys in parts:
+        cards = [products[key] for key in keys if key in products]
+        for product in cards:
+            shown.setdefault(product.pk, product)
+        # The HTML was sanitised when the post was saved (blog.markup.render).
+        segments.append(Segment(html=mark_safe(html), cards=cards))
+    return segments, list(shown.values())
+
+
+def attributed(url: str, post_slug: str) -> str:
+    """A product URL that says which article the reader came from."""
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}{ATTRIBUTION_PARAM}={post_slug}"

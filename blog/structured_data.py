@@ -1,0 +1,78 @@
+"""An article's schema.org JSON-LD: one graph of Article (mentioning its products), FAQPage and
+BreadcrumbList. Written into the page with catalogue.structured_data.as_script, which escapes it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from catalogue.structured_data import SCHEMA, plain_text
+
+
+def product_id(product, absolute_url) -> str:
+    """The same @id the product page gives its Product node (catalogue.structured_data)."""
+    return f"{absolute_url(product.get_absolute_url())}#product"
+
+
+def article_graph(post, *, products, absolute_url, faq_shown: bool) -> dict:
+    """`absolute_url(path)` makes a URL absolute; `products` are the cards the article shows.
+    The FAQ is described only when the page shows it (not behind a content warning)."""
+    url = absolute_url(post.get_absolute_url())
+    article = {
+        "@type": "Article",
+        "@id": f"{url}#article",
+        "headline": post.title,
+        "mainEntityOfPage": url,
+        "url": url,
+        "dateModified": post.updated_at,
+    }
+    if post.published_at:
+        article["datePublished"] = post.published_at
+    if post.summary:
+        article["description"] = post.summary
+    if post.author:
+        article["author"] = {"@type": "Person", "name": author_name(post.author)}
+    if post.hero_image:
+        article["image"] = [absolute_url(post.hero_image.url)]
+    if products:
+        # References only: the product pages describe the products (and a warned post's
+        # cards stay out of the page until the reader continues).
+        article["mentions"] = [
+            {"@type": "Product", "@id": product_id(p, absolute_url)} for p in products
+        ]
+    graph = [article]
+    faq = list(post.faq_entries.all())
+    if faq and faq_shown:
+        graph.append(
+            {
+                "@type": "FAQPage",
+                "mainEntity": [
+                    {
+                        "@type": "Question",
+                        "name": entry.question,
+                        "acceptedAnswer": {"@type": "Answer", "text": plain_text(entry.answer)},
+                    }
+                    for entry in faq
+                ],
+            }
+        )
+    crumbs = [(_("Home"), absolute_url("/")), (_("Blog"), absolute_url(reverse("blog:index")))]
+    if post.category:
+        crumbs.append((post.category.name, absolute_url(post.category.get_absolute_url())))
+    crumbs.append((post.title, url))
+    graph.append(
+        {
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": n, "name": name, "item": item}
+                for n, (name, item) in enumerate(crumbs, start=1)
+            ],
+        }
+    )
+    return {"@context": SCHEMA, "@graph": graph}
+
+
+def author_name(user) -> str:
+    """The byline: a username may be an e-mail address, so it is never shown."""
+    return user.get_full_name() or _("The %(shop)s team") % {"shop": settings.OSCAR_SHOP_NAME}
