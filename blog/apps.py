@@ -15,7 +15,7 @@ class BlogConfig(AppConfig):
         # search page through shop.search.sections' registry, which knows nothing of posts.
         from shop.search.sections import SearchSection, register
 
-        from .views import matching_articles
+        from .selectors import matching_articles
 
         register(
             SearchSection(

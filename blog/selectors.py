@@ -1,8 +1,12 @@
-"""Reading posts for the public: what is live, and which live posts feature a product."""
+"""Reading posts for the public: what is live, what an article page shows around it, which live
+posts feature a product, and which match a search."""
 
-from django.db.models import QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
 
-from .models import Post
+from .models import Post, PostProduct
+
+RELATED_POSTS = 3
+MAX_SEARCH_WORDS = 10
 
 
 def published_posts() -> QuerySet:
@@ -24,4 +28,71 @@ def featured_in(product, *, limit: int = 5) -> list[Post]:
         .distinct()
         .only("title", "slug", "summary", "published_at", "reading_minutes")
         .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+def article_posts():
+    """Posts with everything the article page shows about them."""
+    return Post.objects.select_related("author", "category").prefetch_related(
+        "tags", "content_warnings", "faq_entries"
+    )
+
+
+def nearby_posts(post: Post) -> tuple[dict, list[Post]]:
+    """The live posts just older ("previous") and just newer ("next") than this one, and up to
+    three sharing a tag or a featured product, newest first: all in one query."""
+    live = Post.objects.published().exclude(pk=post.pk)
+    tag_ids = [t.pk for t in post.tags.all()]
+    shares = Exists(
+        Post.tags.through.objects.filter(post_id=OuterRef("pk"), tag_id__in=tag_ids)
+    ) | Exists(
+        PostProduct.objects.filter(
+            post_id=OuterRef("pk"),
+            product_id__in=PostProduct.objects.filter(post=post).values("product_id"),
+        )
+    )
+    is_adjacent = Q(pk__in=[])
+    if post.is_public:  # a draft in preview has no place in the sequence yet
+        moment = post.published_at
+        older = live.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=post.pk))
+        newer = live.filter(Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=post.pk))
+        # Scalar subqueries, not a UNION: SQLite cannot LIMIT inside one.
+        is_adjacent = Q(pk=Subquery(older.order_by("-published_at", "-pk").values("pk")[:1])) | Q(
+            pk=Subquery(newer.order_by("published_at", "pk").values("pk")[:1])
+        )
+    found = (
+        live.annotate(
+            is_adjacent=Case(When(is_adjacent, then=True), default=False),
+            shares=Case(When(shares, then=True), default=False),
+        )
+        .filter(Q(is_adjacent=True) | Q(shares=True))
+        .only("title", "slug", "summary", "published_at", "reading_minutes")
+        # The (at most two) adjacent posts first, so the limit never cuts them off.
+        .order_by("-is_adjacent", "-published_at", "-pk")[: 2 + RELATED_POSTS]
+    )
+    adjacent, related = {}, []
+    for other in found:
+        if other.is_adjacent:
+            is_older = (other.published_at, other.pk) < (post.published_at, post.pk)
+            adjacent["previous" if is_older else "next"] = other
+        if other.shares:
+            related.append(other)
+    return adjacent, related[:RELATED_POSTS]
+
+
+def matching_articles(query: str, limit: int) -> list[Post]:
+    """Live posts whose title, summary or body has every word of the query: one query.
+    Registered as the search page's "Articles" section (blog.apps)."""
+    posts = Post.objects.published()
+    words = query.split()[:MAX_SEARCH_WORDS]
+    if not words:
+        return []
+    for word in words:
+        posts = posts.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+        )
+    return list(
+        posts.only("title", "slug", "summary", "published_at", "reading_minutes").order_by(
+            "-published_at", "-pk"
+        )[:limit]
     )

@@ -7,7 +7,6 @@ Only live posts (blog.selectors.published_posts) reach the public; drafts and sc
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, OuterRef, Q, Subquery, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -16,14 +15,12 @@ from oscar.core.loading import get_model
 from catalogue.structured_data import as_script
 
 from . import cards, structured_data
-from .models import BlogCategory, Post, PostProduct, Tag
-from .selectors import published_posts
+from .models import BlogCategory, Post, Tag
+from .selectors import article_posts, nearby_posts, published_posts
 
 ContentWarning = get_model("catalogue", "ContentWarning")
 
 POSTS_PER_PAGE = 12
-RELATED_POSTS = 3
-MAX_SEARCH_WORDS = 10
 # The mature (or adult) warnings a reader has continued past, by slug: one choice per warning.
 SEEN_WARNINGS_KEY = "blog_seen_warnings"
 
@@ -65,13 +62,6 @@ def preview(request, pk):
     return render(request, "blog/detail.html", article_context(request, post, is_preview=True))
 
 
-def article_posts():
-    """Posts with everything the article page shows about them."""
-    return Post.objects.select_related("author", "category").prefetch_related(
-        "tags", "content_warnings", "faq_entries"
-    )
-
-
 def article_context(request, post: Post, *, is_preview: bool = False) -> dict:
     warnings = list(post.content_warnings.all())
     gated = [w for w in warnings if w.level >= ContentWarning.Level.MATURE]
@@ -111,66 +101,6 @@ def meta_description(post: Post, gated_warnings: list) -> str:
         names = ", ".join(w.name for w in gated_warnings)
         text = f"{text} Content warning: {names}."
     return text.strip()
-
-
-def nearby_posts(post: Post) -> tuple[dict, list[Post]]:
-    """The live posts just older ("previous") and just newer ("next") than this one, and up to
-    three sharing a tag or a featured product, newest first: all in one query."""
-    live = Post.objects.published().exclude(pk=post.pk)
-    tag_ids = [t.pk for t in post.tags.all()]
-    shares = Exists(
-        Post.tags.through.objects.filter(post_id=OuterRef("pk"), tag_id__in=tag_ids)
-    ) | Exists(
-        PostProduct.objects.filter(
-            post_id=OuterRef("pk"),
-            product_id__in=PostProduct.objects.filter(post=post).values("product_id"),
-        )
-    )
-    is_adjacent = Q(pk__in=[])
-    if post.is_public:  # a draft in preview has no place in the sequence yet
-        moment = post.published_at
-        older = live.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=post.pk))
-        newer = live.filter(Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=post.pk))
-        # Scalar subqueries, not a UNION: SQLite cannot LIMIT inside one.
-        is_adjacent = Q(pk=Subquery(older.order_by("-published_at", "-pk").values("pk")[:1])) | Q(
-            pk=Subquery(newer.order_by("published_at", "pk").values("pk")[:1])
-        )
-    found = (
-        live.annotate(
-            is_adjacent=Case(When(is_adjacent, then=True), default=False),
-            shares=Case(When(shares, then=True), default=False),
-        )
-        .filter(Q(is_adjacent=True) | Q(shares=True))
-        .only("title", "slug", "summary", "published_at", "reading_minutes")
-        # The (at most two) adjacent posts first, so the limit never cuts them off.
-        .order_by("-is_adjacent", "-published_at", "-pk")[: 2 + RELATED_POSTS]
-    )
-    adjacent, related = {}, []
-    for other in found:
-        if other.is_adjacent:
-            is_older = (other.published_at, other.pk) < (post.published_at, post.pk)
-            adjacent["previous" if is_older else "next"] = other
-        if other.shares:
-            related.append(other)
-    return adjacent, related[:RELATED_POSTS]
-
-
-def matching_articles(query: str, limit: int) -> list[Post]:
-    """Live posts whose title, summary or body has every word of the query: one query.
-    Registered as the search page's "Articles" section (blog.apps)."""
-    posts = Post.objects.published()
-    words = query.split()[:MAX_SEARCH_WORDS]
-    if not words:
-        return []
-    for word in words:
-        posts = posts.filter(
-            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-        )
-    return list(
-        posts.only("title", "slug", "summary", "published_at", "reading_minutes").order_by(
-            "-published_at", "-pk"
-        )[:limit]
-    )
 
 
 def _continue_past_warnings(request, post: Post):

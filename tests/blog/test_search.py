@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from blog.models import Post
-from blog.views import matching_articles
+from blog.selectors import matching_articles
 from tests.blog.conftest import html, write_post
 
 pytestmark = pytest.mark.django_db
