@@ -12,10 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from catalogue.images import make_thumbnails
+
 from . import markup
 from .models import Post, PostProduct, PostRevision
 
 Product = get_model("catalogue", "Product")
+HERO_SIZES = ("hero", "og")
 
 
 class PublishError(Exception):
@@ -76,6 +79,10 @@ def save_post(post: Post, *, by=None) -> Resolved:
     """Render, save, record which products the post features, and keep a revision."""
     rendered = render(post)
     post.save()
+    if post.hero_image:
+        name = post.hero_image.name
+        # Made once, after commit, by the saving request: never by a reader's page view.
+        transaction.on_commit(lambda: make_thumbnails(name, sizes=HERO_SIZES))
     resolved = resolve_products(rendered.products)
     PostProduct.objects.filter(post=post).delete()
     PostProduct.objects.bulk_create(

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 from oscar.core.loading import get_model
 
+from catalogue.images import thumbnail_url
 from catalogue.structured_data import as_script
 
 from . import cards, structured_data
@@ -85,7 +86,9 @@ def article_context(request, post: Post, *, is_preview: bool = False) -> dict:
         "segments": [] if withheld else segments,
         "meta_description": meta_description(post, gated),
         "canonical_url": absolute_url(post.get_absolute_url()),
-        "hero_url": absolute_url(post.hero_image.url) if post.hero_image else "",
+        "hero_url": absolute_url(thumbnail_url(post.hero_image.name, "og"))
+        if post.hero_image
+        else "",
         "author_name": structured_data.author_name(post.author) if post.author else "",
         "structured_data": as_script(graph),
         "adjacent": adjacent,

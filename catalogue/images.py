@@ -58,8 +58,11 @@ SIZES = {
         Size("thumb", (96, 192), sizes="72px"),
         # Open Graph / JSON-LD: one JPEG at the 1.91:1 card size social sites crop to.
         Size("og", (1200,), aspect=(1200, 630), fit="pad", formats=(JPEG,)),
+        # An article's hero on blog cards and the article page (16:9, cropped).
+        Size("hero", (640, 1280), aspect=(16, 9), sizes="(max-width: 767px) 100vw, 760px"),
     ]
 }
+PRODUCT_SIZES = ("card", "main", "thumb", "og")
 
 
 @cache
@@ -87,10 +90,10 @@ def thumbnail_url(source_name: str, size: Size | str, width: int | None = None, 
     return default.storage.url(name)
 
 
-def make_thumbnails(source_name: str) -> int:
-    """Create every size and format of one image that does not exist yet. Returns how many."""
+def make_thumbnails(source_name: str, sizes: tuple[str, ...] = PRODUCT_SIZES) -> int:
+    """Create the sizes and formats of one image that do not exist yet. Returns how many."""
     made = 0
-    for size in SIZES.values():
+    for size in (SIZES[name] for name in sizes):
         for fmt in size.formats:
             for width in size.widths:
                 name = thumbnail_name(source_name, size, width, fmt)

@@ -9,6 +9,7 @@ never opens an image file or runs a query.
 """
 
 from django import template
+from django.db.models.fields.files import FieldFile
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -23,6 +24,8 @@ MISSING_IMAGE = ("oscar/img/image_not_found.jpg", 400, 300)
 def _source_name(image) -> str | None:
     if not image:
         return None
+    if isinstance(image, FieldFile):  # an ImageField's file, e.g. a blog post's hero
+        return image.name or None
     if isinstance(image, dict):
         return None if image.get("is_missing") else getattr(image.get("original"), "name", None)
     original = getattr(image, "original", None)

@@ -79,3 +79,30 @@ def test_publish_now_schedule_and_unpublish(pins):
     publish(post, at=tomorrow)
     assert post.is_scheduled and list(Post.objects.published()) == []
     assert list(Post.objects.published(now=tomorrow + timedelta(minutes=1))) == [post]
+
+
+def test_saving_a_post_makes_its_hero_thumbnails_once_after_commit(
+    pins, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from io import BytesIO
+    from pathlib import Path
+
+    from PIL import Image
+
+    from catalogue.images import SIZES, WEBP, thumbnail_name
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    buffer = BytesIO()
+    Image.new("RGB", (1600, 900), (240, 120, 170)).save(buffer, "PNG")
+    post = Post(title="Hero", slug="hero", hero_alt="A pink square")
+    post.hero_image.save("hero.png", SimpleUploadedFile("hero.png", buffer.getvalue()), save=False)
+    hero = Path(tmp_path) / thumbnail_name(post.hero_image.name, SIZES["hero"], 640, WEBP)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_post(post)
+
+    assert hero.exists()
+    made = hero.stat().st_mtime_ns
+    with django_capture_on_commit_callbacks(execute=True):
+        save_post(post)
+    assert hero.stat().st_mtime_ns == made  # not made twice
