@@ -7,6 +7,7 @@ Only live posts (blog.selectors.published_posts) reach the public; drafts and sc
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -26,16 +27,21 @@ POSTS_PER_PAGE = 12
 SEEN_WARNINGS_KEY = "blog_seen_warnings"
 
 
+# Every blog page only reads the database (continuing past a warning writes the session, which the
+# session middleware saves): no transaction, so SQLite readers never queue for the write lock.
+@transaction.non_atomic_requests
 def index(request):
     return _listing(request, published_posts(), template="blog/index.html")
 
 
+@transaction.non_atomic_requests
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     posts = published_posts().filter(tags=tag)
     return _listing(request, posts, template="blog/index.html", extra={"tag": tag}, empty_404=True)
 
 
+@transaction.non_atomic_requests
 def category(request, slug):
     category = get_object_or_404(BlogCategory, slug=slug)
     posts = published_posts().filter(category=category)
@@ -44,6 +50,7 @@ def category(request, slug):
     )
 
 
+@transaction.non_atomic_requests
 @require_http_methods(["GET", "HEAD", "POST"])
 def detail(request, slug):
     post = get_object_or_404(article_posts().published(), slug=slug)
@@ -52,6 +59,7 @@ def detail(request, slug):
     return render(request, "blog/detail.html", article_context(request, post))
 
 
+@transaction.non_atomic_requests
 @require_http_methods(["GET", "HEAD", "POST"])
 def preview(request, pk):
     """A draft or scheduled post exactly as its article page will show it; staff only."""
