@@ -3,6 +3,7 @@
 See ../shared/DESIGN.md ("Configuration") for the variables and README.md for production use.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -40,9 +41,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
+    "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
+    "shop.shipping.apps.ShippingConfig",
     "catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
@@ -50,7 +51,7 @@ INSTALLED_APPS = [
     "shop.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
-    "oscar.apps.order.apps.OrderConfig",
+    "shop.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "shop.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -58,7 +59,7 @@ INSTALLED_APPS = [
     "shop.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "shop.dashboard.orders.apps.OrdersDashboardConfig",
     "shop.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
@@ -73,8 +74,11 @@ INSTALLED_APPS = [
     "treebeard",
     "django_tables2",
     "sorl.thumbnail",
+    "django_tasks",
+    "django_tasks_db",
     # Ours
     "shop.apps.ShopConfig",
+    "shop.payments.apps.PaymentsConfig",
     "blog.apps.BlogConfig",
 ]
 
@@ -199,6 +203,9 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Pin Senpai <orders@pinsenpai.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Background work (django-tasks): e-mail retries. `manage.py db_worker` runs the queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # --- Internationalisation ---------------------------------------------------------------------
 
 # British English is Oscar's own wording ("basket"); Python's gettext expands plain "en" to en_US,
@@ -231,7 +238,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "oscar.alerts": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "oscar.alerts": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},  # the SDK logs every request at INFO
+    },
 }
 
 # --- The shop ---------------------------------------------------------------------------------
@@ -253,9 +264,24 @@ OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "p
 # get_class() imports Oscar's own search modules too, and Haystack refuses to import without this.
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 
+# --- Payments (shop/payments) ------------------------------------------------------------------
+
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# With real keys we talk to Stripe; with none, DEBUG talks to the project's Stripe simulator
+# (manage.py stripe_simulator, started by `make run`), and production refuses to take payment.
+STRIPE_MODE = "stripe" if STRIPE_SECRET_KEY else ("simulator" if DEBUG else "off")
+STRIPE_SIMULATOR_URL = env("STRIPE_SIMULATOR_URL", default="http://127.0.0.1:12111")
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=12)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+
+# --- Shipping (shop/shipping) ------------------------------------------------------------------
+
+SHOP_SHIPPING_STANDARD = Decimal(env("SHOP_SHIPPING_STANDARD", default="4.50"))
+SHOP_SHIPPING_EXPRESS = Decimal(env("SHOP_SHIPPING_EXPRESS", default="12.00"))
+# Standard shipping is free from this basket total (incl. tax, after discounts).
+SHOP_FREE_SHIPPING_OVER = Decimal(env("SHOP_FREE_SHIPPING_OVER", default="50.00"))
 
 # Oscar's dashboard menu, with franchises and content warnings under Catalogue (shop/dashboard).
 OSCAR_DASHBOARD_NAVIGATION = [

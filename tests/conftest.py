@@ -22,3 +22,24 @@ def demo_shop(db):
 def staff_client(client, demo_shop):
     client.force_login(get_user_model().objects.get(username=DEMO_STAFF["username"]))
     return client
+
+
+@pytest.fixture
+def stripe_sim(settings, monkeypatch):
+    """Payments in simulator mode, with the simulator reached in-process through the SDK."""
+    from shop.payments import client as payments_client
+    from shop.payments.simulator.core import Simulator
+    from shop.payments.simulator.http import InProcessHTTPClient
+
+    settings.STRIPE_MODE = "simulator"
+    simulator = Simulator(base_url=settings.STRIPE_SIMULATOR_URL)
+    monkeypatch.setattr(payments_client, "http_client", lambda: InProcessHTTPClient(simulator))
+    return simulator
+
+
+@pytest.fixture
+def sim_client(stripe_sim):
+    """A StripeClient on the simulator, for what Stripe.js or Stripe's dashboard would do."""
+    from shop.payments.client import stripe_client
+
+    return stripe_client()

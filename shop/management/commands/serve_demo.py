@@ -25,6 +25,11 @@ class Command(BaseCommand):
             f"  Dashboard   {base}/dashboard/",
             f"  Admin       {base}/admin/",
         ]
+        if settings.STRIPE_MODE == "simulator":
+            simulator = self.start_stripe_simulator(f"{base}/payments/stripe/webhook/")
+            lines.append(
+                f"  Payments    Stripe simulator at {simulator.url} (test card 4242 4242 4242 4242)"
+            )
         if settings.DEBUG:
             lines.append(
                 f"  Staff login {DEMO_STAFF['email']} / {DEMO_STAFF['password']}"
@@ -34,3 +39,17 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
         # No autoreloader: it would re-run the migrate and seed steps in a child process.
         call_command("runserver", ADDRESS, use_reloader=False)
+
+    def start_stripe_simulator(self, webhook_url: str):
+        """No Stripe keys: the checkout pays against the project's simulator, in this process."""
+        from urllib.parse import urlsplit
+
+        from shop.payments.simulator.core import Simulator
+        from shop.payments.simulator.http import serve
+
+        where = urlsplit(settings.STRIPE_SIMULATOR_URL)
+        return serve(
+            Simulator(base_url=settings.STRIPE_SIMULATOR_URL, webhook_urls=[webhook_url]),
+            host=where.hostname,
+            port=where.port,
+        )

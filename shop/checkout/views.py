@@ -1,0 +1,251 @@
+"""The payment step: Oscar's preview page takes the card and places the order exactly once.
+
+The browser turns the card into a Stripe ConfirmationToken (the Payment Element, or the local
+stand-in when the simulator plays Stripe) and posts only its id; the amount comes from the basket.
+Placing an order runs under a row lock on the basket, so a double or triple "Place order" queues
+behind the first: the first pays and places the order, the others find the basket submitted and
+land on the same order. See shop/payments/services.py for the order of money and stock.
+"""
+
+import logging
+
+from django import http
+from django.conf import settings
+from django.contrib import messages
+from django.core.signing import BadSignature, Signer
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from oscar.apps.checkout import views
+from oscar.core.loading import get_class, get_model
+
+from shop.checkout.emails import send_order_placed_email
+from shop.order.utils import OutOfStock
+from shop.payments import services as payments
+from shop.payments.client import keys
+from shop.payments.models import PaymentAttempt
+from shop.payments.money import minor_units
+
+logger = logging.getLogger("shop.checkout")
+
+Basket = get_model("basket", "Basket")
+Order = get_model("order", "Order")
+OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
+
+PAYMENTS_OFF = _(
+    "We can't take card payments at the moment, so we can't place your order. "
+    "Your basket is saved; please try again later."
+)
+
+
+class PaymentMethodView(views.PaymentMethodView):
+    """Cards are the only method: go straight on to the preview, which takes the card."""
+
+    def get_success_response(self):
+        return redirect("checkout:preview")
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class PaymentDetailsView(views.PaymentDetailsView):
+    def dispatch(self, request, *args, **kwargs):
+        placed = self.placed_order(request)
+        if placed is not None:
+            return self.land_on(placed)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if not self.preview:  # one page for review and card: payment-details is the preview
+            return redirect("checkout:preview")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["payment"] = self.payment_context(ctx.get("order_total"))
+        return ctx
+
+    def payment_context(self, order_total) -> dict:
+        current = keys()
+        if current is None or order_total is None:
+            return {"off": True, "message": PAYMENTS_OFF}
+        currency = order_total.currency
+        return {
+            "off": False,
+            "test_mode": settings.STRIPE_MODE == "simulator",
+            "publishable_key": current.publishable,
+            "api_base": current.api_base,
+            "amount": minor_units(order_total.incl_tax, currency),
+            "currency": currency.lower(),
+            "basket_id": self.request.basket.id,
+        }
+
+    # --- placing the order --------------------------------------------------------------------
+
+    def handle_place_order_submission(self, request):
+        if keys() is None:
+            logger.error("Basket %s: checkout refused, no Stripe keys", request.basket.id)
+            return self.render_preview(request, error=PAYMENTS_OFF)
+        token = request.POST.get("confirmation_token", "").strip()
+        if not token or len(token) > 255:
+            return self.render_preview(request, error=_("Enter your card details to pay."))
+        submission = self.build_submission()
+        basket = submission["basket"]
+        order_number = OrderNumberGenerator().order_number(basket)
+        total = submission["order_total"]
+        with transaction.atomic():
+            locked = Basket._default_manager.select_for_update().get(pk=basket.pk)
+            if locked.status == Basket.SUBMITTED:  # a twin submit placed it while we waited
+                return self.land_on(Order._default_manager.get(basket_id=basket.pk))
+            attempt = payments.attempt_for(
+                basket, token, total.incl_tax, total.currency, order_number
+            )
+            if attempt.amount != minor_units(total.incl_tax, total.currency):
+                return self.render_preview(request, error=payments.BASKET_CHANGED)
+            email = submission["order_kwargs"].get("guest_email") or request.user.email
+            outcome = payments.authorise(attempt, return_url=self.return_url(), email=email)
+            if outcome.status == "requires_action":
+                logger.info("Order %s: 3-D Secure", order_number)
+                return http.HttpResponseRedirect(outcome.redirect_url)
+            if not outcome.authorised:
+                return self.render_preview(request, error=outcome.message)
+            response = self.place_authorised(attempt, submission)
+        return self.capture_after_commit(attempt, response)
+
+    def place_authorised(self, attempt: PaymentAttempt, submission: dict):
+        """Allocate stock and write the order for money already held; on failure, release it."""
+        basket = submission["basket"]
+        try:
+            with transaction.atomic():
+                order = self.place_order(
+                    order_number=attempt.order_number,
+                    user=submission["user"],
+                    basket=basket,
+                    shipping_address=submission["shipping_address"],
+                    shipping_method=submission["shipping_method"],
+                    shipping_charge=submission["shipping_charge"],
+                    order_total=submission["order_total"],
+                    billing_address=submission["billing_address"],
+                    surcharges=submission["surcharges"],
+                    **submission["order_kwargs"],
+                )
+                basket.submit()
+                payments.record_authorisation(attempt, order)
+        except OutOfStock as error:
+            logger.warning(
+                "Order %s (basket %s): %s after authorisation; cancelling it",
+                attempt.order_number,
+                basket.id,
+                error,
+            )
+            payments.cancel(attempt)
+            return self.render_preview(
+                self.request,
+                error=_(
+                    "Sorry, %(title)s sold out while you were paying. You have not been "
+                    "charged, and your basket is as you left it: please change the quantity "
+                    "or remove it, then pay again."
+                )
+                % {"title": error.product.get_title()},
+            )
+        except Exception:
+            logger.exception(
+                "Order %s (basket %s): placing the order failed; cancelling the authorisation",
+                attempt.order_number,
+                basket.id,
+            )
+            payments.cancel(attempt)
+            return self.render_preview(
+                self.request,
+                error=_(
+                    "Something went wrong while placing your order. You have not been charged; "
+                    "please try again."
+                ),
+            )
+        return self.handle_successful_order(order)
+
+    def capture_after_commit(self, attempt: PaymentAttempt, response):
+        # Outside the order's transaction: money is captured only for an order already saved.
+        if attempt.status == PaymentAttempt.Status.PLACED:
+            payments.capture(attempt)
+        return response
+
+    def send_order_placed_email(self, order):
+        # After commit and never fatal: a mail outage must not turn a paid order into an error.
+        ctx = self.get_message_context(order)
+        transaction.on_commit(lambda: send_order_placed_email(order, ctx))
+
+    def return_url(self) -> str:
+        return self.request.build_absolute_uri(reverse("checkout:payment-return"))
+
+    # --- landing on an order already placed ---------------------------------------------------
+
+    def placed_order(self, request):
+        """The order a resubmitted form or a revisited return URL belongs to, if it is placed."""
+        if request.method == "POST" and request.POST.get("action") == "place_order":
+            basket_id = request.POST.get("basket_id", "")
+            if not basket_id.isdigit():
+                return None
+            order = Order._default_manager.filter(basket_id=int(basket_id)).first()
+        elif request.method == "GET" and request.GET.get("payment_intent"):
+            attempt = (
+                PaymentAttempt.objects.filter(payment_intent_id=request.GET["payment_intent"])
+                .exclude(order=None)
+                .first()
+            )
+            order = attempt.order if attempt else None
+        else:
+            return None
+        if order is None:
+            return None
+        owns = (
+            request.session.get("checkout_order_id") == order.pk
+            or (request.user.is_authenticated and order.user_id == request.user.pk)
+            or (order.user_id is None and _cookie_basket_id(request) == order.basket_id)
+        )
+        return order if owns else None
+
+    def land_on(self, order):
+        self.request.session["checkout_order_id"] = order.pk
+        return redirect("checkout:thank-you")
+
+
+def _cookie_basket_id(request) -> int | None:
+    """The guest's basket, from Oscar's signed basket cookie (sent even once it is submitted)."""
+    try:
+        return int(Signer().unsign(request.COOKIES.get(settings.OSCAR_BASKET_COOKIE_OPEN, "")))
+    except (BadSignature, ValueError):
+        return None
+
+
+class PaymentReturnView(PaymentDetailsView):
+    """Where 3-D Secure sends the shopper back: finish the order if Stripe says the card is OK."""
+
+    preview = True
+
+    def get(self, request, *args, **kwargs):
+        attempt = PaymentAttempt.objects.filter(
+            payment_intent_id=request.GET.get("payment_intent", "")[:255],
+            basket=request.basket.pk,
+            status=PaymentAttempt.Status.REQUIRES_ACTION,
+        ).first()
+        if attempt is None:
+            messages.error(request, _("We could not find that payment. You have not been charged."))
+            return redirect("checkout:preview")
+        submission = self.build_submission()
+        basket = submission["basket"]
+        with transaction.atomic():
+            locked = Basket._default_manager.select_for_update().get(pk=basket.pk)
+            if locked.status == Basket.SUBMITTED:
+                return self.land_on(Order._default_manager.get(basket_id=basket.pk))
+            attempt.refresh_from_db()
+            if attempt.status != PaymentAttempt.Status.REQUIRES_ACTION:
+                return redirect("checkout:preview")
+            outcome = payments.resume(attempt, submission["order_total"].incl_tax)
+            if not outcome.authorised:
+                return self.render_preview(request, error=outcome.message)
+            response = self.place_authorised(attempt, submission)
+        return self.capture_after_commit(attempt, response)
+
+    def post(self, request, *args, **kwargs):
+        return http.HttpResponseNotAllowed(["GET"])

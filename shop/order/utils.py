@@ -1,0 +1,41 @@
+"""Order placement with safe stock allocation.
+
+Oscar's `StockRecord.allocate()` adds to `num_allocated` without looking at what is left, so under
+concurrency it sells units that are not there. Here allocation is one conditional UPDATE: it
+succeeds only while `num_in_stock - num_allocated >= quantity`, which the database evaluates
+against the latest committed row, so the last unit is never sold twice.
+"""
+
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from oscar.apps.order.exceptions import UnableToPlaceOrder
+from oscar.apps.order.utils import OrderCreator as CoreOrderCreator
+from oscar.core.loading import get_model
+
+StockRecord = get_model("partner", "StockRecord")
+
+
+class OutOfStock(UnableToPlaceOrder):
+    """Not enough stock left for a line; nothing was allocated for the order."""
+
+    def __init__(self, product):
+        self.product = product
+        super().__init__(f"Sold out: {product.get_title()}")
+
+
+def allocate(stockrecord, quantity: int) -> None:
+    """Hold `quantity` units for an order, or raise OutOfStock."""
+    stockrecord.pre_save_signal()
+    held = StockRecord.objects.filter(
+        pk=stockrecord.pk, num_in_stock__gte=Coalesce(F("num_allocated"), 0) + quantity
+    ).update(num_allocated=Coalesce(F("num_allocated"), 0) + quantity)
+    if not held:
+        raise OutOfStock(stockrecord.product)
+    stockrecord.refresh_from_db(fields=["num_allocated"])
+    stockrecord.post_save_signal()
+
+
+class OrderCreator(CoreOrderCreator):
+    def update_stock_records(self, line):
+        if line.product.get_product_class().track_stock:
+            allocate(line.stockrecord, line.quantity)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PaymentsConfig(AppConfig):
+    """Card payments through Stripe: client factory, payment service, webhooks and the simulator."""
+
+    name = "shop.payments"
+    label = "payments"
+    verbose_name = "Payments"

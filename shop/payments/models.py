@@ -1,0 +1,86 @@
+"""What we remember about card payments, beside Oscar's own payment sources and events.
+
+- `PaymentAttempt`: one try at paying for a basket. It holds our idempotency key (reused on every
+  retry of the same try, so Stripe never makes a second PaymentIntent for it) and how it ended.
+- `WebhookEvent`: each Stripe event id, stored in the same transaction as its effect, so an event
+  delivered twice (even at once) is applied once.
+- `Refund`: each Stripe refund id, so a refund made in our dashboard and reported back by a webhook,
+  or made in Stripe's dashboard, is recorded on the order exactly once.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentAttempt(models.Model):
+    class Status(models.TextChoices):
+        STARTED = "started", _("Started")  # recorded; Stripe has not answered yet
+        REQUIRES_ACTION = "requires_action", _("At 3-D Secure")
+        AUTHORISED = "authorised", _("Authorised")  # money held; the order is being placed
+        PLACED = "placed", _("Order placed")  # capture still to do (or to retry)
+        CAPTURED = "captured", _("Captured")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Authorisation cancelled")  # no money moved
+        FAILED = "failed", _("Failed")  # Stripe unreachable or refused the request
+
+    basket = models.ForeignKey(
+        "basket.Basket", null=True, on_delete=models.SET_NULL, related_name="payment_attempts"
+    )
+    # What the shopper's browser confirmed with: one attempt per token and basket.
+    confirmation_token = models.CharField(max_length=255)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    order_number = models.CharField(max_length=128, db_index=True)
+    amount = models.PositiveBigIntegerField(help_text=_("In the currency's minor unit."))
+    currency = models.CharField(max_length=3)
+    payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.STARTED)
+    message = models.CharField(max_length=500, blank=True, help_text=_("Stripe's reason, if any."))
+    order = models.ForeignKey(
+        "order.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["basket", "confirmation_token"], name="payments_one_attempt_per_token"
+            )
+        ]
+
+    def __str__(self):
+        return f"Payment attempt {self.idempotency_key} for order {self.order_number}"
+
+
+class WebhookEvent(models.Model):
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    received = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received"]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"
+
+
+class Refund(models.Model):
+    refund_id = models.CharField(max_length=255, unique=True)
+    order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=255, blank=True)
+    # Empty when the refund was made outside the shop (Stripe's dashboard).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Refund {self.refund_id} of {self.amount} {self.currency}"

@@ -1,0 +1,356 @@
+"""Card payments through Stripe: authorise, then (once the order exists) capture; cancel; refund.
+
+The order of things is the shop's promise: authorise the card, allocate stock and place the order,
+then capture. Money is only ever taken for an order that exists. If anything fails between the
+authorisation and the order, the authorisation is cancelled (no money moves), and
+`manage.py reconcile_payments` cancels any that a crash left behind.
+
+Every Stripe call goes through `stripe_client()` with our own idempotency key, derived from the
+payment attempt, so the SDK's network retries and a shopper's resubmission replay the same call.
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+import stripe
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from shop.payments.client import PaymentsOff, stripe_client
+from shop.payments.models import PaymentAttempt, Refund
+from shop.payments.money import from_minor_units, minor_units
+
+logger = logging.getLogger("shop.payments")
+
+PaymentEvent = get_model("order", "PaymentEvent")
+PaymentEventType = get_model("order", "PaymentEventType")
+Source = get_model("payment", "Source")
+SourceType = get_model("payment", "SourceType")
+
+UNAVAILABLE = _(
+    "The payment service is unavailable right now. You have not been charged. "
+    "Please try again in a few minutes."
+)
+FAILED = _("We could not take the payment. You have not been charged.")
+BASKET_CHANGED = _(
+    "Your basket changed while you were paying. You have not been charged: "
+    "please check your order and pay again."
+)
+
+# Stripe said nothing useful (network error, timeout, their 5xx): the shopper was not charged.
+TRANSIENT = (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where a payment attempt stands after talking to Stripe."""
+
+    status: str  # "authorised" | "requires_action" | "declined" | "failed"
+    message: str = ""
+    redirect_url: str = ""
+
+    @property
+    def authorised(self) -> bool:
+        return self.status == "authorised"
+
+
+def attempt_for(basket, confirmation_token: str, total: Decimal, currency: str, order_number):
+    """The attempt for this basket and card confirmation, made once and found again on resubmit."""
+    amount = minor_units(total, currency)
+    try:
+        with transaction.atomic():
+            attempt, _created = PaymentAttempt.objects.get_or_create(
+                basket=basket,
+                confirmation_token=confirmation_token,
+                defaults={
+                    "idempotency_key": uuid.uuid4().hex,
+                    "order_number": order_number,
+                    "amount": amount,
+                    "currency": currency.upper(),
+                },
+            )
+    except IntegrityError:  # the same submission, racing us: use its attempt
+        attempt = PaymentAttempt.objects.get(basket=basket, confirmation_token=confirmation_token)
+    return attempt
+
+
+def authorise(attempt: PaymentAttempt, *, return_url: str, email: str = "") -> Outcome:
+    """Create and confirm a manual-capture PaymentIntent for the attempt (money held, not taken)."""
+    params = {
+        "amount": attempt.amount,
+        "currency": attempt.currency.lower(),
+        "capture_method": "manual",
+        "confirm": True,
+        "confirmation_token": attempt.confirmation_token,
+        "return_url": return_url,
+        "description": f"Order {attempt.order_number}",
+        "metadata": {
+            "order_number": attempt.order_number,
+            "basket_id": str(attempt.basket_id),
+            "attempt": attempt.idempotency_key,
+        },
+    }
+    if email:
+        params["receipt_email"] = email
+    try:
+        intent = stripe_client().v1.payment_intents.create(
+            params, {"idempotency_key": attempt.idempotency_key}
+        )
+    except stripe.CardError as error:
+        declined_intent = getattr(getattr(error, "error", None), "payment_intent", None)
+        attempt.payment_intent_id = getattr(declined_intent, "id", "") or ""
+        return _finish(attempt, PaymentAttempt.Status.DECLINED, _declined(error))
+    except Exception as error:  # any failure here means "not charged"
+        return _unavailable(attempt, "authorising", error)
+    attempt.payment_intent_id = intent.id
+    return _outcome(attempt, intent)
+
+
+def resume(attempt: PaymentAttempt, expected_total: Decimal) -> Outcome:
+    """After 3-D Secure: re-read the PaymentIntent; it must be this basket's, for this amount."""
+    try:
+        intent = stripe_client().v1.payment_intents.retrieve(attempt.payment_intent_id)
+    except Exception as error:
+        return _unavailable(attempt, "reading back", error)
+    metadata = intent.metadata.to_dict() if intent.metadata else {}
+    belongs = metadata.get("basket_id") == str(attempt.basket_id) and (
+        metadata.get("attempt") == attempt.idempotency_key
+    )
+    if not belongs:
+        logger.error(
+            "Order %s: PaymentIntent %s does not belong to basket %s",
+            attempt.order_number,
+            intent.id,
+            attempt.basket_id,
+        )
+        return _finish(attempt, PaymentAttempt.Status.FAILED, FAILED, log=False)
+    if intent.amount != minor_units(expected_total, attempt.currency) or intent.amount != (
+        attempt.amount
+    ):
+        logger.warning(
+            "Order %s: basket total changed during 3-D Secure; cancelling %s",
+            attempt.order_number,
+            intent.id,
+        )
+        cancel(attempt)
+        return Outcome("failed", BASKET_CHANGED)
+    return _outcome(attempt, intent)
+
+
+def cancel(attempt: PaymentAttempt) -> bool:
+    """Release the held money. False if Stripe could not be told (reconcile_payments retries)."""
+    if not attempt.payment_intent_id:
+        return True
+    try:
+        stripe_client().v1.payment_intents.cancel(
+            attempt.payment_intent_id,
+            {"cancellation_reason": "abandoned"},
+            {"idempotency_key": f"{attempt.idempotency_key}-cancel"},
+        )
+    except stripe.InvalidRequestError as error:
+        # Already cancelled (by a webhook's news or reconcile) is what we wanted.
+        if getattr(error, "code", "") != "payment_intent_unexpected_state":
+            logger.error("Order %s: cancelling failed: %s", attempt.order_number, error)
+            return False
+    except Exception as error:
+        logger.error(
+            "Order %s: could not cancel authorisation %s (%s); reconcile_payments will",
+            attempt.order_number,
+            attempt.payment_intent_id,
+            error,
+        )
+        return False
+    PaymentAttempt.objects.filter(pk=attempt.pk).update(status=PaymentAttempt.Status.CANCELLED)
+    attempt.status = PaymentAttempt.Status.CANCELLED
+    logger.info("Order %s: authorisation cancelled", attempt.order_number)
+    return True
+
+
+def record_authorisation(attempt: PaymentAttempt, order) -> None:
+    """Tie the attempt to its new order and note the held money on it (inside the order's txn)."""
+    source_type, _created = SourceType.objects.get_or_create(
+        code="stripe", defaults={"name": "Card (Stripe)"}
+    )
+    amount = from_minor_units(attempt.amount, attempt.currency)
+    source = Source.objects.create(
+        order=order,
+        source_type=source_type,
+        currency=attempt.currency,
+        reference=attempt.payment_intent_id,
+    )
+    source.allocate(amount, reference=attempt.payment_intent_id, status="requires_capture")
+    payment_event(order, "Authorised", amount, attempt.payment_intent_id)
+    attempt.order = order
+    attempt.status = PaymentAttempt.Status.PLACED
+    attempt.save(update_fields=["order", "status", "updated"])
+
+
+def capture(attempt: PaymentAttempt) -> bool:
+    """Take the held money for a placed order. False leaves it for reconcile_payments to retry."""
+    try:
+        intent = stripe_client().v1.payment_intents.capture(
+            attempt.payment_intent_id,
+            options={"idempotency_key": f"{attempt.idempotency_key}-capture"},
+        )
+    except Exception as error:
+        logger.error(
+            "Order %s: capture of %s failed (%s); the order stands, reconcile_payments retries",
+            attempt.order_number,
+            attempt.payment_intent_id,
+            error,
+        )
+        return False
+    record_capture(attempt, intent.amount_received or attempt.amount)
+    return True
+
+
+def record_capture(attempt: PaymentAttempt, amount_minor: int) -> None:
+    """Note a capture once, whether our capture call or Stripe's webhook reports it first."""
+    with transaction.atomic():
+        locked = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.status == PaymentAttempt.Status.CAPTURED or locked.order_id is None:
+            return
+        amount = from_minor_units(amount_minor, locked.currency)
+        source = Source.objects.filter(order_id=locked.order_id, reference=locked.payment_intent_id)
+        for each in source:
+            each.debit(amount, reference=locked.payment_intent_id, status="succeeded")
+        payment_event(locked.order, "Captured", amount, locked.payment_intent_id)
+        locked.status = PaymentAttempt.Status.CAPTURED
+        locked.save(update_fields=["status", "updated"])
+    attempt.status = PaymentAttempt.Status.CAPTURED
+    logger.info("Order %s: payment captured", attempt.order_number)
+
+
+class RefundFailed(Exception):
+    """Stripe refused or could not be reached; the message is fit for staff."""
+
+
+def refund(order, amount: Decimal, *, user=None, reason: str = "") -> Refund:
+    """Refund part or all of an order's captured payment through Stripe, and record it."""
+    attempt = (
+        PaymentAttempt.objects.filter(order=order, status=PaymentAttempt.Status.CAPTURED)
+        .order_by("-created")
+        .first()
+    )
+    if attempt is None:
+        raise RefundFailed(_("This order has no captured card payment to refund."))
+    source = Source.objects.filter(order=order, reference=attempt.payment_intent_id).first()
+    refundable = source.amount_available_for_refund if source else Decimal(0)
+    if amount <= 0 or amount > refundable:
+        raise RefundFailed(
+            _("Enter an amount between 0.01 and %(max)s.") % {"max": f"{refundable:.2f}"}
+        )
+    try:
+        made = stripe_client().v1.refunds.create(
+            {
+                "payment_intent": attempt.payment_intent_id,
+                "amount": minor_units(amount, attempt.currency),
+                "metadata": {"order_number": order.number},
+            },
+            # One refund per click: a retried request must not refund twice.
+            {"idempotency_key": uuid.uuid4().hex},
+        )
+    except (stripe.StripeError, PaymentsOff) as error:
+        logger.error("Order %s: refund of %s failed: %s", order.number, amount, error)
+        message = getattr(error, "user_message", None) or str(error) or UNAVAILABLE
+        raise RefundFailed(message) from error
+    recorded = record_refund(
+        order, made.id, made.amount, made.currency, user=user, reason=reason or "Refund"
+    )
+    return recorded
+
+
+def record_refund(order, refund_id, amount_minor, currency, *, user=None, reason="") -> Refund:
+    """Record a Stripe refund on the order once, however many times it is reported."""
+    with transaction.atomic():
+        existing = Refund.objects.select_for_update().filter(refund_id=refund_id).first()
+        if existing:
+            return existing
+        amount = from_minor_units(amount_minor, currency)
+        try:
+            with transaction.atomic():
+                made = Refund.objects.create(
+                    refund_id=refund_id,
+                    order=order,
+                    amount=amount,
+                    currency=currency.upper(),
+                    reason=reason,
+                    created_by=user,
+                )
+        except IntegrityError:  # reported at the same moment by the webhook
+            return Refund.objects.get(refund_id=refund_id)
+        source = Source.objects.filter(order=order, source_type__code="stripe").first()
+        if source:
+            source.refund(amount, reference=refund_id, status="succeeded")
+        payment_event(order, "Refunded", amount, refund_id)
+    logger.info("Order %s: refund %s of %s recorded", order.number, refund_id, amount)
+    return made
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def payment_event(order, name: str, amount: Decimal, reference: str) -> None:
+    """An entry in the order's payment history (Oscar's PaymentEvent), shown to staff."""
+    event_type, _created = PaymentEventType.objects.get_or_create(name=name)
+    PaymentEvent.objects.create(
+        order=order, event_type=event_type, amount=amount, reference=reference
+    )
+
+
+def _outcome(attempt: PaymentAttempt, intent) -> Outcome:
+    status = intent.status
+    if status in ("requires_capture", "succeeded"):
+        if intent.amount != attempt.amount or intent.currency.upper() != attempt.currency:
+            logger.error("Order %s: Stripe authorised a different amount", attempt.order_number)
+            cancel(attempt)
+            return Outcome("failed", FAILED)
+        return _finish(attempt, PaymentAttempt.Status.AUTHORISED, log=False)
+    if status == "requires_action" and intent.next_action:
+        url = intent.next_action.redirect_to_url.url
+        _finish(attempt, PaymentAttempt.Status.REQUIRES_ACTION, log=False)
+        return Outcome("requires_action", redirect_url=url)
+    if status == "requires_payment_method":
+        error = intent.last_payment_error
+        message = (error and error.message) or _("Your card was declined.")
+        return _finish(attempt, PaymentAttempt.Status.DECLINED, message)
+    logger.error("Order %s: PaymentIntent in state %s", attempt.order_number, status)
+    cancel(attempt)
+    return _finish(attempt, PaymentAttempt.Status.FAILED, FAILED, log=False)
+
+
+def _finish(attempt, status, message: str = "", *, log: bool = True) -> Outcome:
+    attempt.status = status
+    attempt.message = message[:500]
+    attempt.save(update_fields=["status", "message", "payment_intent_id", "updated"])
+    if log and message:
+        logger.warning(
+            "Order %s (basket %s): %s: %s", attempt.order_number, attempt.basket_id, status, message
+        )
+    outcome = {
+        PaymentAttempt.Status.AUTHORISED: "authorised",
+        PaymentAttempt.Status.REQUIRES_ACTION: "requires_action",
+        PaymentAttempt.Status.DECLINED: "declined",
+    }.get(status, "failed")
+    return Outcome(outcome, message)
+
+
+def _declined(error: stripe.CardError) -> str:
+    return error.user_message or _("Your card was declined.")
+
+
+def _unavailable(attempt, doing: str, error: Exception) -> Outcome:
+    logger.error(
+        "Order %s (basket %s): Stripe failed while %s: %s",
+        attempt.order_number,
+        attempt.basket_id,
+        doing,
+        error,
+    )
+    message = FAILED if isinstance(error, stripe.StripeError | PaymentsOff) else UNAVAILABLE
+    if isinstance(error, TRANSIENT):
+        message = UNAVAILABLE
+    return _finish(attempt, PaymentAttempt.Status.FAILED, message, log=False)

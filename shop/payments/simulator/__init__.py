@@ -1,0 +1,50 @@
+"""An offline Stripe: the part of Stripe's API this shop uses, with Stripe's semantics.
+
+Tests, browser tests and the local demo pay through it instead of the network. It speaks Stripe's
+wire format, so the official SDK runs unchanged on top of it:
+
+    simulator = Simulator()
+    client = stripe.StripeClient(
+        SECRET_KEY, base_addresses={"api": "http://simulator.invalid"},
+        http_client=InProcessHTTPClient(simulator),
+    )
+
+or over loopback with `serve(simulator)` (`manage.py stripe_simulator`), which also serves the
+3-D Secure page and CORS for `static/payments/stripe-standin.js`, the local Stripe.js stand-in.
+Test cards and test PaymentMethods (`pm_card_visa`, ...) behave as in Stripe's docs; events are
+signed and POSTed to webhook URLs like Stripe's; `fail_next` injects network faults.
+"""
+
+from shop.payments.simulator.core import (
+    PUBLISHABLE_KEY,
+    SECRET_KEY,
+    TEST_CARDS,
+    TEST_PAYMENT_METHODS,
+    WEBHOOK_SECRET,
+    RecordedRequest,
+    Simulator,
+    SimulatorError,
+    WebhookDelivery,
+)
+from shop.payments.simulator.http import (
+    InProcessHTTPClient,
+    SimulatorServer,
+    make_wsgi_app,
+    serve,
+)
+
+__all__ = [
+    "PUBLISHABLE_KEY",
+    "SECRET_KEY",
+    "TEST_CARDS",
+    "TEST_PAYMENT_METHODS",
+    "WEBHOOK_SECRET",
+    "InProcessHTTPClient",
+    "RecordedRequest",
+    "Simulator",
+    "SimulatorError",
+    "SimulatorServer",
+    "WebhookDelivery",
+    "make_wsgi_app",
+    "serve",
+]

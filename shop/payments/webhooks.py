@@ -1,0 +1,159 @@
+"""Stripe's webhook: `/payments/stripe/webhook/`.
+
+Events reconcile what we already know; they never create orders. The signature is checked on the
+raw body; each event id is stored in the same transaction as its effect, so a redelivery (even a
+simultaneous one) changes nothing, and a handler failure answers 500 and rolls back, so Stripe's
+retry processes it again.
+"""
+
+import logging
+
+import stripe
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from oscar.core.loading import get_model
+
+from shop.payments import services
+from shop.payments.client import keys, stripe_client
+from shop.payments.models import PaymentAttempt, WebhookEvent
+from shop.payments.money import from_minor_units
+
+logger = logging.getLogger("shop.payments")
+
+OrderNote = get_model("order", "OrderNote")
+
+
+@csrf_exempt
+@require_POST
+@transaction.non_atomic_requests
+def stripe_webhook(request):
+    current = keys()
+    if current is None or not current.webhook_secret:
+        return HttpResponseBadRequest("Webhooks are not configured.")
+    try:
+        event = stripe_client().construct_event(
+            request.body, request.headers.get("Stripe-Signature", ""), current.webhook_secret
+        )
+    except (ValueError, stripe.SignatureVerificationError) as error:
+        logger.warning("Stripe webhook refused: %s", error)
+        return HttpResponseBadRequest("Bad signature or payload.")
+
+    obj = event.data.object.to_dict()
+    intent_id = _payment_intent_id(obj)
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    WebhookEvent.objects.create(
+                        event_id=event.id, type=event.type, payment_intent_id=intent_id
+                    )
+            except IntegrityError:
+                return HttpResponse("Already processed.")
+            handler = HANDLERS.get(event.type)
+            if handler is not None:
+                handler(obj, intent_id)
+    except Exception:
+        logger.exception("Stripe webhook %s (%s) failed; Stripe will retry", event.id, event.type)
+        return HttpResponse("Handler failed.", status=500)
+    return HttpResponse("OK")
+
+
+def _payment_intent_id(obj) -> str:
+    if obj.get("object") == "payment_intent":
+        return obj["id"]
+    intent = obj.get("payment_intent") or ""
+    return intent if isinstance(intent, str) else intent.get("id", "")
+
+
+def _attempt(intent_id: str) -> PaymentAttempt | None:
+    return (
+        PaymentAttempt.objects.select_related("order")
+        .filter(payment_intent_id=intent_id)
+        .order_by("-order_id", "-created")
+        .first()
+        if intent_id
+        else None
+    )
+
+
+def captured(obj, intent_id):
+    attempt = _attempt(intent_id)
+    if attempt is not None and attempt.order_id:
+        amount = obj.get("amount_received") or obj.get("amount_captured") or attempt.amount
+        services.record_capture(attempt, amount)
+
+
+def failed(obj, intent_id):
+    attempt = _attempt(intent_id)
+    if attempt is not None and attempt.status == PaymentAttempt.Status.STARTED:
+        attempt.status = PaymentAttempt.Status.DECLINED
+        error = obj.get("last_payment_error") or {}
+        attempt.message = (error.get("message") or "")[:500]
+        attempt.save(update_fields=["status", "message", "updated"])
+
+
+def cancelled(obj, intent_id):
+    attempt = _attempt(intent_id)
+    if attempt is None:
+        return
+    if attempt.order_id and attempt.status == PaymentAttempt.Status.PLACED:
+        # Cancelled in Stripe (or expired) before we captured: the order is unpaid.
+        _note(
+            attempt.order,
+            "Stripe cancelled the card authorisation before it was captured: this order is "
+            "NOT paid. Contact the customer before shipping.",
+        )
+    if attempt.status != PaymentAttempt.Status.CAPTURED:
+        attempt.status = PaymentAttempt.Status.CANCELLED
+        attempt.save(update_fields=["status", "updated"])
+
+
+def refunded(obj, intent_id):
+    """`charge.refunded` lists every refund on the charge; each is recorded once by its id."""
+    attempt = _attempt(intent_id)
+    if attempt is None or not attempt.order_id:
+        return
+    for refund in (obj.get("refunds") or {}).get("data", []):
+        services.record_refund(
+            attempt.order, refund["id"], refund["amount"], refund["currency"], reason="Stripe"
+        )
+
+
+def refund_created(obj, intent_id):
+    attempt = _attempt(intent_id)
+    if attempt is not None and attempt.order_id:
+        services.record_refund(
+            attempt.order, obj["id"], obj["amount"], obj["currency"], reason="Stripe"
+        )
+
+
+def dispute_opened(obj, intent_id):
+    attempt = _attempt(intent_id)
+    if attempt is None or not attempt.order_id:
+        logger.error("Dispute %s for an unknown payment %s", obj.get("id"), intent_id)
+        return
+    amount = from_minor_units(obj.get("amount", 0), obj.get("currency", attempt.currency))
+    _note(
+        attempt.order,
+        f"DISPUTE opened by the card holder ({obj.get('reason', 'unknown reason')}, "
+        f"{amount} {obj.get('currency', '').upper()}): respond in Stripe's dashboard "
+        f"(dispute {obj.get('id')}).",
+    )
+    services.payment_event(attempt.order, "Dispute opened", amount, obj.get("id", ""))
+    logger.warning("Order %s: dispute %s opened", attempt.order.number, obj.get("id"))
+
+
+def _note(order, message: str) -> None:
+    OrderNote.objects.create(order=order, note_type="System", message=message)
+
+
+HANDLERS = {
+    "payment_intent.succeeded": captured,
+    "payment_intent.payment_failed": failed,
+    "payment_intent.canceled": cancelled,
+    "charge.refunded": refunded,
+    "refund.created": refund_created,
+    "charge.dispute.created": dispute_opened,
+}

@@ -1,0 +1,3 @@
+"""Oscar's shipping admin, unchanged."""
+
+from oscar.apps.shipping.admin import *  # noqa: F403

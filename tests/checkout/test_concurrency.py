@@ -1,0 +1,140 @@
+"""Races, run for real: threads with their own database connections, on PostgreSQL.
+
+SQLite serialises every write, so these only mean something on PostgreSQL, where row locks and
+the conditional stock UPDATE are what stop overselling and double orders.
+"""
+
+import copy
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from shop.payments.models import PaymentAttempt, Refund, WebhookEvent
+from tests.factories import merch
+from tests.shopping import card, open_basket_id, place_order, to_payment_step
+
+Order = get_model("order", "Order")
+StockRecord = get_model("partner", "StockRecord")
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks need PostgreSQL; SQLite has none"
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def at_once(calls):
+    """Run the calls in threads released together; return their results in order."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+    errors = []
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = call()
+        except Exception as error:  # reported below, with the thread's traceback
+            errors.append(error)
+        finally:
+            connection.close()  # each thread has its own connection: give it back
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    return results
+
+
+def requests_to(sim, method, suffix):
+    return sum(1 for m, path, _key in sim.requests if m == method and path.endswith(suffix))
+
+
+def test_twelve_buyers_for_three_pins_make_three_orders(stripe_sim, sim_client):
+    pin = merch("Last Three Pins", price="10.00", stock=3)
+    buyers = []
+    for n in range(12):
+        shopper = Client()
+        to_payment_step(shopper, pin, email=f"fan{n}@example.com")
+        buyers.append((shopper, card(sim_client), open_basket_id(shopper)))
+
+    responses = at_once([lambda b=b: place_order(*b) for b in buyers])
+
+    thanked = [r for r in responses if r.status_code == 302]
+    sold_out = [r for r in responses if b"sold out while you were paying" in r.content]
+    assert len(thanked) == 3 and len(sold_out) == 9
+    assert all(r["Location"] == reverse("checkout:thank-you") for r in thanked)
+    assert Order.objects.count() == 3
+    stock = StockRecord.objects.get(product=pin)
+    assert (stock.num_in_stock, stock.num_allocated) == (3, 3)
+    assert PaymentAttempt.objects.filter(status=PaymentAttempt.Status.CAPTURED).count() == 3
+    assert PaymentAttempt.objects.filter(status=PaymentAttempt.Status.CANCELLED).count() == 9
+    statuses = sorted(intent["status"] for intent in stripe_sim.payment_intents.values())
+    assert statuses == ["canceled"] * 9 + ["succeeded"] * 3
+    assert requests_to(stripe_sim, "POST", "/capture") == 3
+
+
+def test_the_last_unit_is_sold_once_whatever_the_quantities(stripe_sim, sim_client):
+    pin = merch("One Left Pin", price="10.00", stock=1)
+    buyers = []
+    for n in range(6):
+        shopper = Client()
+        to_payment_step(shopper, pin, email=f"collector{n}@example.com")
+        buyers.append((shopper, card(sim_client), open_basket_id(shopper)))
+
+    at_once([lambda b=b: place_order(*b) for b in buyers])
+
+    assert Order.objects.count() == 1
+    assert StockRecord.objects.get(product=pin).num_allocated == 1
+
+
+def test_a_triple_click_on_place_order_makes_one_order(stripe_sim, sim_client):
+    shopper = Client()
+    to_payment_step(shopper, merch("Triple Click Pin", price="10.00", stock=5))
+    basket_id = open_basket_id(shopper)
+    token = card(sim_client)
+    tabs = []
+    for _ in range(3):  # the same browser: the same cookies, three requests in flight
+        tab = Client()
+        tab.cookies = copy.deepcopy(shopper.cookies)
+        tabs.append(tab)
+
+    responses = at_once([lambda t=t: place_order(t, token, basket_id) for t in tabs])
+
+    assert [r.status_code for r in responses] == [302, 302, 302]
+    assert {r["Location"] for r in responses} == {reverse("checkout:thank-you")}
+    assert Order.objects.count() == 1
+    assert requests_to(stripe_sim, "POST", "/v1/payment_intents") == 1
+    assert requests_to(stripe_sim, "POST", "/capture") == 1
+    assert StockRecord.objects.get(product__title="Triple Click Pin").num_allocated == 1
+
+
+def test_the_same_webhook_twice_at_once_is_applied_once(stripe_sim, sim_client):
+    shopper = Client()
+    to_payment_step(shopper, merch("Webhook Race Pin", price="20.00", stock=5))
+    place_order(shopper, card(sim_client))
+    order = Order.objects.get()
+    stripe_sim.dashboard_refund(order.sources.get().reference, amount=600)
+    event = [e for e in stripe_sim.events if e["type"] == "charge.refunded"][-1]
+    body, header = stripe_sim.webhook_request(event)
+
+    def deliver():
+        return Client().post(
+            "/payments/stripe/webhook/",
+            data=body,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=header,
+        )
+
+    responses = at_once([deliver, deliver, deliver])
+
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert WebhookEvent.objects.filter(event_id=event["id"]).count() == 1
+    assert Refund.objects.count() == 1
+    assert order.sources.get().amount_refunded == 6

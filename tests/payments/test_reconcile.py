@@ -1,0 +1,85 @@
+"""`manage.py reconcile_payments`: what a crash left behind is captured or released."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from shop.payments import services
+from shop.payments.models import PaymentAttempt
+from tests.factories import merch
+from tests.shopping import card, place_order, to_payment_step
+
+pytestmark = pytest.mark.django_db
+
+
+def reconcile(*args) -> str:
+    out = StringIO()
+    call_command("reconcile_payments", *args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def held_without_order(sim_client, order_number="100777"):
+    """An authorisation whose checkout died before the order was written."""
+    return sim_client.v1.payment_intents.create(
+        {
+            "amount": 1700,
+            "currency": "usd",
+            "capture_method": "manual",
+            "confirm": True,
+            "confirmation_token": card(sim_client),
+            "metadata": {"order_number": order_number, "basket_id": "9", "attempt": "x"},
+        }
+    )
+
+
+def test_an_orphaned_authorisation_is_cancelled(stripe_sim, sim_client):
+    intent = held_without_order(sim_client)
+
+    output = reconcile("--grace", "0")
+
+    assert stripe_sim.payment_intents[intent.id]["status"] == "canceled"
+    assert "1 orphans" in output and "1 cancelled" in output
+
+
+def test_a_recent_authorisation_is_left_to_its_checkout(stripe_sim, sim_client):
+    intent = held_without_order(sim_client)
+    output = reconcile()  # 15 minutes' grace
+    assert stripe_sim.payment_intents[intent.id]["status"] == "requires_capture"
+    assert "0 orphans" in output
+
+
+def test_dry_run_reports_and_changes_nothing(stripe_sim, sim_client):
+    intent = held_without_order(sim_client)
+    output = reconcile("--grace", "0", "--dry-run")
+    assert stripe_sim.payment_intents[intent.id]["status"] == "requires_capture"
+    assert f"[dry run] {intent.id}" in output
+
+
+def test_a_placed_order_whose_capture_failed_is_captured(stripe_sim, sim_client, monkeypatch):
+    real_capture = services.capture
+    monkeypatch.setattr(services, "capture", lambda attempt: False)
+    shopper = Client()
+    to_payment_step(shopper, merch("Reconciled Pin", price="10.00", stock=3))
+    place_order(shopper, card(sim_client))
+    attempt = PaymentAttempt.objects.get()
+    assert attempt.status == PaymentAttempt.Status.PLACED
+    monkeypatch.setattr(services, "capture", real_capture)
+
+    output = reconcile()
+
+    attempt.refresh_from_db()
+    assert attempt.status == PaymentAttempt.Status.CAPTURED
+    assert stripe_sim.payment_intents[attempt.payment_intent_id]["status"] == "succeeded"
+    assert "1 captured" in output
+    # and running it again changes nothing
+    assert "0 captured" in reconcile()
+
+
+def test_captured_money_without_an_order_is_reported(stripe_sim, sim_client):
+    intent = held_without_order(sim_client, order_number="100888")
+    sim_client.v1.payment_intents.capture(intent.id)
+    output = reconcile("--grace", "0")
+    assert "100888, which does not exist" in output
+    assert "1 unpaired" in output

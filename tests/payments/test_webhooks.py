@@ -1,0 +1,185 @@
+"""Stripe's webhook: signed, processed once, reconciling (never creating) orders."""
+
+import json
+import time
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from oscar.core.loading import get_model
+
+from shop.payments import webhooks
+from shop.payments.models import PaymentAttempt, Refund, WebhookEvent
+from tests.factories import merch
+from tests.shopping import card, place_order, to_payment_step
+
+Order = get_model("order", "Order")
+OrderNote = get_model("order", "OrderNote")
+
+URL = "/payments/stripe/webhook/"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def paid_order(stripe_sim, sim_client):
+    shopper = Client()
+    to_payment_step(shopper, merch("Prism Heart Pin", price="20.00", stock=5))
+    place_order(shopper, card(sim_client))
+    return Order.objects.get()
+
+
+def deliver(client, sim, event, *, payload=None, header=None):
+    body, signature = sim.webhook_request(event)
+    return client.post(
+        URL,
+        data=payload if payload is not None else body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=header if header is not None else signature,
+    )
+
+
+def last(sim, event_type):
+    return [event for event in sim.events if event["type"] == event_type][-1]
+
+
+def test_a_refund_made_in_stripes_dashboard_is_recorded_once(client, stripe_sim, paid_order):
+    intent_id = paid_order.sources.get().reference
+    refund = stripe_sim.dashboard_refund(intent_id, amount=500)
+
+    for event in (last(stripe_sim, "refund.created"), last(stripe_sim, "charge.refunded")):
+        assert deliver(client, stripe_sim, event).status_code == 200
+    assert deliver(client, stripe_sim, last(stripe_sim, "charge.refunded")).status_code == 200
+
+    recorded = Refund.objects.get()
+    assert recorded.refund_id == refund["id"]
+    assert recorded.amount == Decimal("5.00")
+    assert recorded.created_by is None
+    assert paid_order.sources.get().amount_refunded == Decimal("5.00")
+    assert paid_order.payment_events.filter(event_type__name="Refunded").count() == 1
+    assert WebhookEvent.objects.count() == 2
+
+
+def test_the_same_event_delivered_twice_is_processed_once(client, stripe_sim, paid_order):
+    stripe_sim.dashboard_refund(paid_order.sources.get().reference)
+    event = last(stripe_sim, "charge.refunded")
+
+    first = deliver(client, stripe_sim, event)
+    second = deliver(client, stripe_sim, event)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert WebhookEvent.objects.filter(event_id=event["id"]).count() == 1
+    assert Refund.objects.count() == 1
+    assert paid_order.sources.get().amount_refunded == paid_order.total_incl_tax
+
+
+@pytest.mark.parametrize("tamper", ["missing", "wrong secret", "body changed", "stale"])
+def test_unsigned_or_tampered_events_are_refused(client, stripe_sim, paid_order, tamper):
+    stripe_sim.dashboard_refund(paid_order.sources.get().reference)
+    event = last(stripe_sim, "charge.refunded")
+    body, header = stripe_sim.webhook_request(event)
+    if tamper == "missing":
+        header = ""
+    elif tamper == "wrong secret":
+        header = stripe_sim.sign(body, secret="whsec_someone_else")
+    elif tamper == "body changed":
+        changed = json.loads(body)
+        changed["data"]["object"]["amount_refunded"] = 1
+        body = json.dumps(changed).encode()
+    elif tamper == "stale":
+        header = stripe_sim.sign(body, timestamp=int(time.time()) - 3600)
+
+    response = client.post(
+        URL, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
+
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()
+    assert not Refund.objects.exists()
+
+
+def test_a_handler_failure_rolls_back_so_stripes_retry_works(
+    client, stripe_sim, paid_order, monkeypatch
+):
+    stripe_sim.dashboard_refund(paid_order.sources.get().reference, amount=700)
+    event = last(stripe_sim, "refund.created")
+
+    def broken(obj, intent_id):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setitem(webhooks.HANDLERS, "refund.created", broken)
+    assert deliver(client, stripe_sim, event).status_code == 500
+    assert not WebhookEvent.objects.exists()
+
+    monkeypatch.undo()
+    assert deliver(client, stripe_sim, event).status_code == 200
+    assert Refund.objects.get().amount == Decimal("7.00")
+
+
+def test_a_dispute_is_flagged_for_staff(client, stripe_sim, paid_order):
+    stripe_sim.open_dispute(paid_order.sources.get().reference, reason="fraudulent")
+
+    assert (
+        deliver(client, stripe_sim, last(stripe_sim, "charge.dispute.created")).status_code == 200
+    )
+
+    note = OrderNote.objects.get(order=paid_order)
+    assert "DISPUTE" in note.message and "fraudulent" in note.message
+    assert paid_order.payment_events.filter(event_type__name="Dispute opened").exists()
+
+
+def test_events_never_create_orders(client, stripe_sim, sim_client):
+    intent = sim_client.v1.payment_intents.create(
+        {
+            "amount": 1500,
+            "currency": "usd",
+            "capture_method": "automatic",
+            "confirm": True,
+            "confirmation_token": card(sim_client),
+            "metadata": {"order_number": "100999"},
+        }
+    )
+    assert intent.status == "succeeded"
+    for event in list(stripe_sim.events):
+        assert deliver(client, stripe_sim, event).status_code == 200
+    assert not Order.objects.exists()
+
+
+def test_the_capture_event_reconciles_an_order_whose_capture_reply_was_lost(
+    client, stripe_sim, sim_client, monkeypatch
+):
+    from shop.payments import services
+
+    monkeypatch.setattr(services, "capture", lambda attempt: False)  # our call never came back
+    shopper = Client()
+    to_payment_step(shopper, merch("Lost Reply Pin", price="9.00", stock=2))
+    place_order(shopper, card(sim_client))
+    attempt = PaymentAttempt.objects.get()
+    assert attempt.status == PaymentAttempt.Status.PLACED
+
+    sim_client.v1.payment_intents.capture(attempt.payment_intent_id)  # it did happen at Stripe
+    assert (
+        deliver(client, stripe_sim, last(stripe_sim, "payment_intent.succeeded")).status_code == 200
+    )
+
+    attempt.refresh_from_db()
+    assert attempt.status == PaymentAttempt.Status.CAPTURED
+    assert attempt.order.sources.get().amount_debited == Decimal("13.50")
+
+
+def test_an_authorisation_cancelled_in_stripe_warns_staff(
+    client, stripe_sim, sim_client, monkeypatch
+):
+    from shop.payments import services
+
+    monkeypatch.setattr(services, "capture", lambda attempt: False)
+    shopper = Client()
+    to_payment_step(shopper, merch("Cancelled Pin", price="9.00", stock=2))
+    place_order(shopper, card(sim_client))
+    attempt = PaymentAttempt.objects.get()
+
+    sim_client.v1.payment_intents.cancel(attempt.payment_intent_id)
+    assert (
+        deliver(client, stripe_sim, last(stripe_sim, "payment_intent.canceled")).status_code == 200
+    )
+
+    assert "NOT paid" in OrderNote.objects.get(order=attempt.order).message

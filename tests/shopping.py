@@ -1,0 +1,82 @@
+"""Drive a checkout through the test client, the way a shopper's browser does.
+
+The card is turned into a ConfirmationToken by the simulator (as Stripe.js would); only its id is
+posted with "Place order", exactly like the payment page's script.
+"""
+
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+Country = get_model("address", "Country")
+Basket = get_model("basket", "Basket")
+
+ADDRESS = {
+    "first_name": "Sakura",
+    "last_name": "Haruno",
+    "line1": "1 Cherry Blossom Lane",
+    "line4": "Portland",
+    "state": "OR",
+    "postcode": "97201",
+    "country": "US",
+    "phone_number": "",
+}
+
+
+def shipping_country():
+    country, _created = Country.objects.get_or_create(
+        iso_3166_1_a2="US",
+        defaults={
+            "iso_3166_1_a3": "USA",
+            "iso_3166_1_numeric": "840",
+            "printable_name": "United States",
+            "name": "United States",
+            "is_shipping_country": True,
+        },
+    )
+    return country
+
+
+def add_to_basket(client, product, quantity: int = 1):
+    response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity})
+    assert response.status_code == 302, response.content[:500]
+    return response
+
+
+def to_payment_step(
+    client, product=None, *, quantity=1, email="fan@example.com", method="standard"
+):
+    """Basket → guest e-mail → address → shipping method; returns the payment page response."""
+    shipping_country()
+    if product is not None:
+        add_to_basket(client, product, quantity)
+    if email:
+        response = client.post(
+            reverse("checkout:index"), {"username": email, "options": "anonymous"}
+        )
+        assert response.status_code == 302, response.content[:2000]
+    response = client.post(reverse("checkout:shipping-address"), ADDRESS)
+    assert response.status_code == 302, response.content[:2000]
+    response = client.post(reverse("checkout:shipping-method"), {"method_code": method})
+    assert response.status_code == 302, response.content[:2000]
+    response = client.get(reverse("checkout:preview"))
+    assert response.status_code == 200, response
+    return response
+
+
+def card(sim_client, payment_method: str = "pm_card_visa") -> str:
+    """A ConfirmationToken id for one of Stripe's test PaymentMethods."""
+    return sim_client.v1.test_helpers.confirmation_tokens.create(
+        {"payment_method": payment_method}
+    ).id
+
+
+def place_order(client, token: str, basket_id: int | None = None):
+    basket_id = basket_id if basket_id is not None else open_basket_id(client)
+    return client.post(
+        reverse("checkout:preview"),
+        {"action": "place_order", "confirmation_token": token, "basket_id": basket_id},
+    )
+
+
+def open_basket_id(client) -> int:
+    return client.get(reverse("checkout:preview")).context["payment"]["basket_id"]
