@@ -171,6 +171,7 @@ def _seed_countries(report: SeedReport) -> None:
                 "printable_name": name,
                 "name": name,
                 "is_shipping_country": True,
+                "display_order": 1 if code == "US" else 0,  # a USD shop: the US first
             },
         )
 

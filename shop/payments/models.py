@@ -77,6 +77,8 @@ class Refund(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # One submission of the dashboard's refund form (empty for refunds reported by Stripe).
+    request_key = models.CharField(max_length=64, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -228,61 +228,92 @@ class RefundFailed(Exception):
     """Stripe refused or could not be reached; the message is fit for staff."""
 
 
-def refund(order, amount: Decimal, *, user=None, reason: str = "") -> Refund:
-    """Refund part or all of an order's captured payment through Stripe, and record it."""
-    attempt = (
-        PaymentAttempt.objects.filter(order=order, status=PaymentAttempt.Status.CAPTURED)
-        .order_by("-created")
-        .first()
-    )
-    if attempt is None:
-        raise RefundFailed(_("This order has no captured card payment to refund."))
-    source = Source.objects.filter(order=order, reference=attempt.payment_intent_id).first()
-    refundable = source.amount_available_for_refund if source else Decimal(0)
-    if amount <= 0 or amount > refundable:
-        raise RefundFailed(
-            _("Enter an amount between 0.01 and %(max)s.") % {"max": f"{refundable:.2f}"}
+def refund(order, amount: Decimal, *, user=None, reason: str = "", request_key: str = "") -> Refund:
+    """Refund part or all of an order's captured payment through Stripe, and record it.
+
+    `request_key` identifies one submission of the refund form: a double submit finds the refund
+    the first one made (and Stripe replays it), instead of refunding twice.
+    """
+    with transaction.atomic():
+        # One refund of an order at a time: the refundable amount is read under this lock.
+        source = (
+            Source.objects.select_for_update()
+            .filter(order=order, source_type__code="stripe")
+            .first()
         )
-    try:
-        made = stripe_client().v1.refunds.create(
-            {
-                "payment_intent": attempt.payment_intent_id,
-                "amount": minor_units(amount, attempt.currency),
-                "metadata": {"order_number": order.number},
-            },
-            # One refund per click: a retried request must not refund twice.
-            {"idempotency_key": uuid.uuid4().hex},
+        if request_key:
+            done = Refund.objects.filter(order=order, request_key=request_key).first()
+            if done is not None:
+                return done
+        attempt = PaymentAttempt.objects.filter(
+            order=order, status=PaymentAttempt.Status.CAPTURED
+        ).first()
+        if source is None or attempt is None:
+            raise RefundFailed(_("This order has no captured card payment to refund."))
+        refundable = source.amount_available_for_refund
+        if amount <= 0 or amount > refundable:
+            raise RefundFailed(
+                _("Enter an amount between 0.01 and %(max)s.") % {"max": f"{refundable:.2f}"}
+            )
+        try:
+            made = stripe_client().v1.refunds.create(
+                {
+                    "payment_intent": attempt.payment_intent_id,
+                    "amount": minor_units(amount, attempt.currency),
+                    "metadata": {"order_number": order.number},
+                },
+                {"idempotency_key": f"refund-{request_key or uuid.uuid4().hex}"},
+            )
+        except PaymentsOff as error:
+            raise RefundFailed(
+                _("Stripe keys are not configured, so no refund was made.")
+            ) from error
+        except stripe.StripeError as error:
+            logger.error("Order %s: refund of %s failed: %s", order.number, amount, error)
+            if isinstance(error, TRANSIENT):
+                message = _(
+                    "Stripe could not be reached, so no refund was made. Try again shortly."
+                )
+            else:
+                message = _("Stripe refused the refund: %(reason)s") % {
+                    "reason": error.user_message or str(error)
+                }
+            raise RefundFailed(message) from error
+        return record_refund(
+            order,
+            made.id,
+            made.amount,
+            made.currency,
+            user=user,
+            reason=reason,
+            request_key=request_key,
         )
-    except (stripe.StripeError, PaymentsOff) as error:
-        logger.error("Order %s: refund of %s failed: %s", order.number, amount, error)
-        message = getattr(error, "user_message", None) or str(error) or UNAVAILABLE
-        raise RefundFailed(message) from error
-    recorded = record_refund(
-        order, made.id, made.amount, made.currency, user=user, reason=reason or "Refund"
-    )
-    return recorded
 
 
-def record_refund(order, refund_id, amount_minor, currency, *, user=None, reason="") -> Refund:
+def record_refund(
+    order, refund_id, amount_minor, currency, *, user=None, reason="", request_key=""
+) -> Refund:
     """Record a Stripe refund on the order once, however many times it is reported."""
     with transaction.atomic():
-        existing = Refund.objects.select_for_update().filter(refund_id=refund_id).first()
+        # Lock the payment source first: our refund and Stripe's webhook may report it at once.
+        source = (
+            Source.objects.select_for_update()
+            .filter(order=order, source_type__code="stripe")
+            .first()
+        )
+        existing = Refund.objects.filter(refund_id=refund_id).first()
         if existing:
             return existing
         amount = from_minor_units(amount_minor, currency)
-        try:
-            with transaction.atomic():
-                made = Refund.objects.create(
-                    refund_id=refund_id,
-                    order=order,
-                    amount=amount,
-                    currency=currency.upper(),
-                    reason=reason,
-                    created_by=user,
-                )
-        except IntegrityError:  # reported at the same moment by the webhook
-            return Refund.objects.get(refund_id=refund_id)
-        source = Source.objects.filter(order=order, source_type__code="stripe").first()
+        made = Refund.objects.create(
+            refund_id=refund_id,
+            order=order,
+            amount=amount,
+            currency=currency.upper(),
+            reason=reason,
+            created_by=user,
+            request_key=request_key,
+        )
         if source:
             source.refund(amount, reference=refund_id, status="succeeded")
         payment_event(order, "Refunded", amount, refund_id)
