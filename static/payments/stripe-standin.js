@@ -174,7 +174,7 @@
     _renderTestCards(make, fields) {
       const section = make("div", { class: "sim-test-cards" });
       section.appendChild(
-        make("p", {}, "Test mode: no real card is charged. Try one of Stripe's test cards:"),
+        make("p", {}, "Test cards (any future expiry date and any CVC):"),
       );
       const list = make("ul");
       TEST_CARDS.forEach((card) => {

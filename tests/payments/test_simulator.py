@@ -786,6 +786,7 @@ def test_a_3ds_payment_over_loopback_with_the_sdks_own_http_client(sim, server):
 
     assert page.status_code == 200
     assert "<title>Simulated 3-D Secure</title>" in page.text
+    assert "Test payments — no card is charged." in page.text
     assert "$12.50" in page.text
     assert 'action="/3ds/' + intent.id + '/complete"' in page.text
     assert "Fail authentication" in page.text

@@ -191,6 +191,7 @@ def _challenge_page(simulator: Simulator, request: Request, intent_id: str) -> R
     amount = format_amount(intent["amount"], intent["currency"])
     reference = html.escape(intent_id)
     body = f"""
+<p><strong>Test payments — no card is charged.</strong></p>
 <p>This page stands in for your bank's 3-D Secure check. It is part of the shop's offline Stripe
 simulator: no bank is contacted and no money moves.</p>
 <p>Authorise a payment of <strong>{html.escape(amount)}</strong>?</p>
@@ -243,6 +244,7 @@ PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
+<link rel="icon" href="data:,">
 <style>
   body {{ font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto; }}
   main {{ padding: 0 1rem; }}
