@@ -5,6 +5,7 @@ project's own simulator over loopback, at STRIPE_SIMULATOR_URL; "off" (productio
 checkout refuses to take payment.
 """
 
+import time
 from dataclasses import dataclass
 from functools import cache
 
@@ -42,8 +43,46 @@ def keys() -> StripeKeys | None:
 
 
 def http_client() -> stripe.HTTPClient:
-    """The SDK's HTTP client with our timeout. Tests swap this for the in-process simulator."""
-    return stripe.RequestsClient(timeout=settings.STRIPE_TIMEOUT_SECONDS)
+    """The SDK's HTTP client with our time budget. Tests swap this for the in-process simulator."""
+    return BoundedRequestsClient(settings.STRIPE_TIMEOUT_SECONDS)
+
+
+class BoundedRequestsClient(stripe.RequestsClient):
+    """The SDK's requests client, whose network retries all fit in one time budget.
+
+    The SDK gives each try the full timeout, so a slow Stripe with two retries would keep a shopper
+    waiting three timeouts. Here a call and its retries share one deadline: each try waits only for
+    what is left, and no retry starts in the last second.
+    """
+
+    def __init__(self, budget: float):
+        super().__init__(timeout=budget)  # stored by the setter below
+
+    @property
+    def _timeout(self) -> float:
+        deadline = getattr(self._thread_local, "deadline", None)
+        if deadline is None:
+            return self._budget
+        return max(0.1, deadline - time.monotonic())
+
+    @_timeout.setter
+    def _timeout(self, budget: float) -> None:
+        self._budget = budget
+
+    def request_with_retries(self, *args, **kwargs):
+        self._thread_local.deadline = time.monotonic() + self._budget
+        try:
+            return super().request_with_retries(*args, **kwargs)
+        finally:
+            self._thread_local.deadline = None
+
+    def _should_retry(self, response, api_connection_error, num_retries, max_network_retries):
+        deadline = getattr(self._thread_local, "deadline", None)
+        if deadline is not None and deadline - time.monotonic() < 1:
+            return False
+        return super()._should_retry(
+            response, api_connection_error, num_retries, max_network_retries
+        )
 
 
 def stripe_client() -> stripe.StripeClient:
