@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from oscar.apps.checkout import views
 from oscar.core.loading import get_class, get_model
 
@@ -34,7 +35,7 @@ Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
 
-PAYMENTS_OFF = _(
+PAYMENTS_OFF = gettext_lazy(
     "We can't take card payments at the moment, so we can't place your order. "
     "Your basket is saved; please try again later."
 )

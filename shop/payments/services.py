@@ -17,6 +17,7 @@ from decimal import Decimal
 import stripe
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
 from shop.payments.client import PaymentsOff, stripe_client
@@ -30,12 +31,12 @@ PaymentEventType = get_model("order", "PaymentEventType")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 
-UNAVAILABLE = _(
+UNAVAILABLE = gettext_lazy(
     "The payment service is unavailable right now. You have not been charged. "
     "Please try again in a few minutes."
 )
-FAILED = _("We could not take the payment. You have not been charged.")
-BASKET_CHANGED = _(
+FAILED = gettext_lazy("We could not take the payment. You have not been charged.")
+BASKET_CHANGED = gettext_lazy(
     "Your basket changed while you were paying. You have not been charged: "
     "please check your order and pay again."
 )
@@ -135,8 +136,7 @@ def resume(attempt: PaymentAttempt, expected_total: Decimal) -> Outcome:
             attempt.order_number,
             intent.id,
         )
-        cancel(attempt)
-        return Outcome("failed", BASKET_CHANGED)
+        return _release(attempt, BASKET_CHANGED)
     return _outcome(attempt, intent)
 
 
@@ -337,8 +337,7 @@ def _outcome(attempt: PaymentAttempt, intent) -> Outcome:
     if status in ("requires_capture", "succeeded"):
         if intent.amount != attempt.amount or intent.currency.upper() != attempt.currency:
             logger.error("Order %s: Stripe authorised a different amount", attempt.order_number)
-            cancel(attempt)
-            return Outcome("failed", FAILED)
+            return _release(attempt, FAILED)
         return _finish(attempt, PaymentAttempt.Status.AUTHORISED, log=False)
     if status == "requires_action" and intent.next_action:
         url = intent.next_action.redirect_to_url.url
@@ -349,13 +348,12 @@ def _outcome(attempt: PaymentAttempt, intent) -> Outcome:
         message = (error and error.message) or _("Your card was declined.")
         return _finish(attempt, PaymentAttempt.Status.DECLINED, message)
     logger.error("Order %s: PaymentIntent in state %s", attempt.order_number, status)
-    cancel(attempt)
-    return _finish(attempt, PaymentAttempt.Status.FAILED, FAILED, log=False)
+    return _release(attempt, FAILED)
 
 
 def _finish(attempt, status, message: str = "", *, log: bool = True) -> Outcome:
     attempt.status = status
-    attempt.message = message[:500]
+    attempt.message = str(message)[:500]
     attempt.save(update_fields=["status", "message", "payment_intent_id", "updated"])
     if log and message:
         logger.warning(
@@ -367,6 +365,13 @@ def _finish(attempt, status, message: str = "", *, log: bool = True) -> Outcome:
         PaymentAttempt.Status.DECLINED: "declined",
     }.get(status, "failed")
     return Outcome(outcome, message)
+
+
+def _release(attempt, message: str) -> Outcome:
+    """Cancel what Stripe holds for an attempt we will not use; the shopper is told why."""
+    if not cancel(attempt):
+        _finish(attempt, PaymentAttempt.Status.FAILED, log=False)  # reconcile_payments cancels it
+    return Outcome("failed", message)
 
 
 def _declined(error: stripe.CardError) -> str:
@@ -381,7 +386,7 @@ def _unavailable(attempt, doing: str, error: Exception) -> Outcome:
         doing,
         error,
     )
-    message = FAILED if isinstance(error, stripe.StripeError | PaymentsOff) else UNAVAILABLE
-    if isinstance(error, TRANSIENT):
-        message = UNAVAILABLE
+    # Stripe unreachable, slow or down is "try again later"; a refused request is our problem.
+    refused = isinstance(error, stripe.StripeError) and not isinstance(error, TRANSIENT)
+    message = FAILED if refused or isinstance(error, PaymentsOff) else UNAVAILABLE
     return _finish(attempt, PaymentAttempt.Status.FAILED, message, log=False)
