@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import stripe
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -218,6 +219,8 @@ def record_capture(attempt: PaymentAttempt, amount_minor: int) -> None:
         for each in source:
             each.debit(amount, reference=locked.payment_intent_id, status="succeeded")
         payment_event(locked.order, "Captured", amount, locked.payment_intent_id)
+        if locked.order.status == settings.OSCAR_INITIAL_ORDER_STATUS:
+            locked.order.set_status("Paid")
         locked.status = PaymentAttempt.Status.CAPTURED
         locked.save(update_fields=["status", "updated"])
     attempt.status = PaymentAttempt.Status.CAPTURED

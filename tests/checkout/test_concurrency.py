@@ -8,6 +8,7 @@ import copy
 import threading
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -78,6 +79,9 @@ def test_twelve_buyers_for_three_pins_make_three_orders(stripe_sim, sim_client):
     statuses = sorted(intent["status"] for intent in stripe_sim.payment_intents.values())
     assert statuses == ["canceled"] * 9 + ["succeeded"] * 3
     assert requests_to(stripe_sim, "POST", "/capture") == 3
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        order.guest_email for order in Order.objects.all()
+    )
 
 
 def test_the_last_unit_is_sold_once_whatever_the_quantities(stripe_sim, sim_client):
@@ -113,6 +117,7 @@ def test_a_triple_click_on_place_order_makes_one_order(stripe_sim, sim_client):
     assert requests_to(stripe_sim, "POST", "/v1/payment_intents") == 1
     assert requests_to(stripe_sim, "POST", "/capture") == 1
     assert StockRecord.objects.get(product__title="Triple Click Pin").num_allocated == 1
+    assert len(mail.outbox) == 1
 
 
 def test_the_same_webhook_twice_at_once_is_applied_once(stripe_sim, sim_client):

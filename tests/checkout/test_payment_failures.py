@@ -133,6 +133,7 @@ def test_a_failed_capture_keeps_the_order_for_reconcile(
     assert attempt.status == PaymentAttempt.Status.PLACED
     assert stripe_sim.payment_intents[attempt.payment_intent_id]["status"] == "requires_capture"
     assert order.sources.get().amount_debited == Decimal("0.00")
+    assert order.status == "Pending payment"
 
 
 def test_mail_server_down_still_completes_the_order_and_retries_later(

@@ -53,6 +53,7 @@ def test_guest_pays_and_lands_on_the_thank_you_page(
     order = Order.objects.get()
     assert order.total_incl_tax == Decimal("29.50")
     assert order.guest_email == "fan@example.com"
+    assert order.status == "Paid"
     thanks = client.get(response["Location"])
     assert order.number in thanks.content.decode()
 
