@@ -861,6 +861,78 @@ def test_dashboard_actions_and_health_over_loopback(sim, server):
     assert event_types(sim)[-3:] == ["refund.created", "charge.refunded", "charge.dispute.created"]
 
 
+# --- Keeping the account across restarts ------------------------------------------------------
+
+
+def test_a_payment_made_before_a_restart_is_captured_and_refunded_after_it(tmp_path):
+    state = tmp_path / "stripe-simulator.json"
+    before = Simulator(state_path=state)
+    intent = pay(client_for(before), "pm_card_authenticationRequired")
+    before.authenticate(intent.id, succeed=True)
+
+    after = Simulator(state_path=state)
+    client = client_for(after)
+    captured = client.v1.payment_intents.capture(intent.id)
+    refund = client.v1.refunds.create({"payment_intent": intent.id, "amount": 1000})
+    after.dashboard_refund(intent.id)
+
+    assert (captured.status, captured.amount_received) == ("succeeded", 2500)
+    assert refund.status == "succeeded"
+    charge = Simulator(state_path=state).charges[captured.latest_charge]
+    assert (charge["amount_refunded"], charge["refunded"]) == (2500, True)
+    assert event_types(after)[-5:] == [
+        "payment_intent.succeeded",
+        "refund.created",
+        "charge.refunded",
+        "refund.created",
+        "charge.refunded",
+    ]
+    assert list(tmp_path.iterdir()) == [state]  # no temporary file left behind
+
+
+def test_an_idempotent_request_is_replayed_after_a_restart(tmp_path):
+    state = tmp_path / "stripe-simulator.json"
+    params = {"amount": 2500, "currency": "usd", "metadata": {"basket_id": 7}}
+    first = client_for(Simulator(state_path=state)).v1.payment_intents.create(
+        params, {"idempotency_key": "attempt-5"}
+    )
+
+    after = Simulator(state_path=state)
+    client = client_for(after)
+    again = client.v1.payment_intents.create(params, {"idempotency_key": "attempt-5"})
+
+    assert again.id == first.id
+    assert again.last_response.headers["idempotent-replayed"] == "true"
+    assert len(after.payment_intents) == 1
+    with pytest.raises(stripe.IdempotencyError):
+        client.v1.payment_intents.create(
+            {**params, "amount": 2600}, {"idempotency_key": "attempt-5"}
+        )
+
+
+@pytest.mark.parametrize("content", ['{"objects": [{"id": "pi_', "[]", '{"objects": [1]}'])
+def test_a_corrupt_state_file_starts_an_empty_account_with_a_warning(tmp_path, caplog, content):
+    state = tmp_path / "stripe-simulator.json"
+    state.write_text(content)
+
+    sim = Simulator(state_path=state)
+
+    assert sim.payment_intents == {}
+    assert "cannot read the state" in caplog.text
+    intent = pay(client_for(sim))
+    assert list(Simulator(state_path=state).payment_intents) == [intent.id]
+
+
+def test_without_a_state_path_nothing_is_written(sim, client, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    intent = pay(client, capture_method="automatic")
+    sim.dashboard_refund(intent.id)
+
+    assert sim.state_path is None
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- Stripe's form encoding --------------------------------------------------------------------
 
 

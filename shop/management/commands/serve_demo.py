@@ -49,7 +49,12 @@ class Command(BaseCommand):
 
         where = urlsplit(settings.STRIPE_SIMULATOR_URL)
         return serve(
-            Simulator(base_url=settings.STRIPE_SIMULATOR_URL, webhook_urls=[webhook_url]),
+            Simulator(
+                base_url=settings.STRIPE_SIMULATOR_URL,
+                webhook_urls=[webhook_url],
+                # Kept on disk, so orders paid before a restart can still be refunded.
+                state_path=settings.VAR_DIR / "stripe-simulator.json",
+            ),
             host=where.hostname,
             port=where.port,
         )

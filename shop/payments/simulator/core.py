@@ -1,7 +1,8 @@
 """The simulated Stripe account: its objects, their state machines, events and webhook delivery.
 
-Pure Python and in memory. `Simulator.handle` answers one API request the way Stripe would; the
-transports in `http.py` (in-process for the SDK, loopback WSGI for browsers) only carry bytes.
+Pure Python and in memory, optionally kept in a JSON file across restarts (`state_path`).
+`Simulator.handle` answers one API request the way Stripe would; the transports in `http.py`
+(in-process for the SDK, loopback WSGI for browsers) only carry bytes.
 """
 
 import contextlib
@@ -9,9 +10,11 @@ import copy
 import hmac
 import json
 import logging
+import os
 import re
 import secrets
 import string
+import tempfile
 import threading
 import time
 import urllib.error
@@ -21,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from hashlib import sha256
+from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -332,7 +336,7 @@ def _random_text(length: int) -> str:
 
 @dataclass
 class _SavedResponse:
-    fingerprint: tuple
+    fingerprint: str  # `_fingerprint` of the first request
     status: int
     payload: dict
     request_id: str
@@ -352,7 +356,11 @@ class _RequestInfo:
 
 
 class Simulator:
-    """One Stripe test-mode account in memory. Thread-safe: every request holds one lock."""
+    """One Stripe test-mode account in memory. Thread-safe: every request holds one lock.
+
+    With a `state_path` the account outlives the process: it is read from that JSON file on start
+    and written back after every change, so a restarted demo can still refund earlier orders.
+    """
 
     # Seconds between webhook attempts after a failure (Stripe's own schedule spans days).
     WEBHOOK_RETRY_DELAYS = (0.5, 2.0, 5.0)
@@ -366,6 +374,7 @@ class Simulator:
         base_url: str = DEFAULT_BASE_URL,
         webhook_urls: Iterable[str] = (),
         clock: Callable[[], float] = time.time,
+        state_path: str | Path | None = None,
     ):
         self.secret_key = secret_key
         self.publishable_key = publishable_key
@@ -391,6 +400,10 @@ class Simulator:
         self._worker: threading.Thread | None = None
         self._stopped = threading.Event()
         self.deliveries: list[WebhookDelivery] = []
+        self.state_path = Path(state_path) if state_path is not None else None
+        self._written_state: str | None = None  # what the file holds, to skip writing it again
+        if self.state_path is not None:
+            self._load_state()
 
     # --- What tests and the transports call ----------------------------------------------------
 
@@ -416,6 +429,8 @@ class Simulator:
                 status, payload, extra = self._answer(
                     method, path, query, body, headers, request_id
                 )
+                if method == "POST":  # GETs only read
+                    self._save_state()
         extra = {"Request-Id": request_id, "Stripe-Version": API_VERSION, **extra}
         if key:
             extra["Idempotency-Key"] = key
@@ -449,6 +464,7 @@ class Simulator:
                         self._charge(intent, intent["payment_method"])
                 else:
                     self._fail_authentication(intent)
+            self._save_state()
             return self._return_url_with_result(intent)
 
     def dashboard_refund(self, payment_intent_id: str, amount: int | None = None) -> dict:
@@ -458,7 +474,9 @@ class Simulator:
             charge = self._refundable_charge(intent)
             if amount is not None and amount < 1:
                 raise InvalidParams("Invalid positive integer", param="amount")
-            return self._view(self._refund(charge, amount, reason=None, metadata={}))
+            refund = self._refund(charge, amount, reason=None, metadata={})
+            self._save_state()
+            return self._view(refund)
 
     def open_dispute(self, payment_intent_id: str, reason: str = "fraudulent") -> dict:
         """The shopper's bank disputes the payment (a chargeback)."""
@@ -496,6 +514,7 @@ class Simulator:
             )
             charge["disputed"] = True
             self._emit("charge.dispute.created", dispute)
+            self._save_state()
             return self._view(dispute)
 
     @property
@@ -564,7 +583,7 @@ class Simulator:
         if key is None:
             status, payload, _ = self._run(route, path_args, params, request_id, None)
             return status, payload, {}
-        fingerprint = (method, path, copy.deepcopy(params))
+        fingerprint = _fingerprint(method, path, params)
         saved = self._saved_responses.get(key)
         if saved is not None:
             if saved.fingerprint != fingerprint:
@@ -1388,6 +1407,84 @@ class Simulator:
         if self.webhook_urls:
             self._queue_webhooks(event["id"])
 
+    # --- Keeping the account across restarts ---------------------------------------------------
+
+    def _state(self) -> dict:
+        """Everything a restarted simulator needs to carry on; not logs, faults or webhook queue."""
+        return {
+            "objects": list(self._objects.values()),
+            "card_behaviour": {
+                method_id: vars(behaviour) for method_id, behaviour in self._card_behaviour.items()
+            },
+            "confirmation_token_payment_methods": self._token_payment_methods,
+            "return_urls": self._return_urls,
+            "idempotent_responses": {
+                key: vars(saved) for key, saved in self._saved_responses.items()
+            },
+        }
+
+    def _load_state(self) -> None:
+        """Carry on from `state_path`; a missing file is a new account, a corrupt one too."""
+        try:
+            state = json.loads(self.state_path.read_text(encoding="utf-8"))
+            objects = {obj["id"]: obj for obj in state["objects"]}
+            card_behaviour = {
+                method_id: CardBehaviour(**fields)
+                for method_id, fields in state["card_behaviour"].items()
+            }
+            token_payment_methods = dict(state["confirmation_token_payment_methods"])
+            return_urls = dict(state["return_urls"])
+            saved_responses = {
+                key: _SavedResponse(**fields)
+                for key, fields in state["idempotent_responses"].items()
+            }
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            logger.warning(
+                "Stripe simulator: cannot read the state in %s (%s); starting with an empty "
+                "account, which replaces it on the first change.",
+                self.state_path,
+                error,
+            )
+            return
+        self._objects = objects
+        self._card_behaviour = card_behaviour
+        self._token_payment_methods = token_payment_methods
+        self._return_urls = return_urls
+        self._saved_responses = saved_responses
+
+    def _save_state(self) -> None:
+        """Write the state to `state_path` if it changed; call with the lock held.
+
+        A temporary file in the same directory, then `os.replace`: a crash mid-write leaves the
+        previous state, never half a file.
+        """
+        if self.state_path is None:
+            return
+        text = _state_json(self._state())
+        if text == self._written_state:
+            return
+        path = self.state_path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(
+                dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+            )
+            try:
+                with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+                    file.write(text)
+                os.replace(temporary, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except OSError as error:
+            # The account carries on in memory; the next change tries again.
+            logger.warning("Stripe simulator: cannot write its state to %s (%s)", path, error)
+            return
+        self._written_state = text
+
     # --- Webhook delivery ----------------------------------------------------------------------
 
     def _queue_webhooks(self, event_id: str) -> None:
@@ -1481,6 +1578,29 @@ def _expand_param(params: dict, kind: str, *, is_list: bool = False) -> list[str
             if current is None:
                 raise InvalidParams(f"This property cannot be expanded ({field}).", param="expand")
     return paths
+
+
+def _state_json(state: dict) -> str:
+    """The saved state as JSON, one object per line: readable with grep, and written by json's C
+    encoder (`indent=` falls back to the pure-Python one, four times slower on a demo's state)."""
+    sections = []
+    for name, value in state.items():
+        if isinstance(value, dict):
+            lines = [f"{json.dumps(key)}: {json.dumps(item)}" for key, item in value.items()]
+            brackets = "{}"
+        else:
+            lines = [json.dumps(item) for item in value]
+            brackets = "[]"
+        body = "".join(f"\n  {line}," for line in lines).rstrip(",")
+        sections.append(f"{json.dumps(name)}: {brackets[0]}{body}\n {brackets[1]}")
+    return "{\n " + ",\n ".join(sections) + "\n}\n"
+
+
+def _fingerprint(method: str, path: str, params: dict) -> str:
+    """What a replay with the same Idempotency-Key must match; a digest, so that the saved state
+    holds no card number that was posted."""
+    request = json.dumps([method, path, params], sort_keys=True)
+    return sha256(request.encode()).hexdigest()
 
 
 def _card_number(value, param: str) -> str:

@@ -26,9 +26,14 @@ class Command(BaseCommand):
             metavar="URL",
             help=f"POST events here (repeatable; default {DEFAULT_WEBHOOK_URL})",
         )
+        parser.add_argument(
+            "--state",
+            metavar="PATH",
+            help="keep the account in this JSON file across restarts (default: in memory only)",
+        )
 
-    def handle(self, *args, host, port, webhooks, **options):
-        simulator = Simulator(webhook_urls=webhooks or [DEFAULT_WEBHOOK_URL])
+    def handle(self, *args, host, port, webhooks, state, **options):
+        simulator = Simulator(webhook_urls=webhooks or [DEFAULT_WEBHOOK_URL], state_path=state)
         server = serve(simulator, host=host, port=port)
         self.stdout.write(
             f"Stripe simulator on {server.url}\n"
@@ -36,6 +41,7 @@ class Command(BaseCommand):
             f"  publishable key  {PUBLISHABLE_KEY}\n"
             f"  webhook secret   {WEBHOOK_SECRET}\n"
             f"  webhooks to      {', '.join(simulator.webhook_urls)}\n"
+            f"  state            {state or 'in memory'}\n"
             "Quit with Ctrl-C."
         )
         try:
