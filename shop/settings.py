@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shop.basket.middleware.BasketMiddleware",
+    "shop.pagecache.PageCacheMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
 ]
 
@@ -288,6 +289,12 @@ STRIPE_MODE = "stripe" if STRIPE_SECRET_KEY else ("simulator" if DEBUG else "off
 STRIPE_SIMULATOR_URL = env("STRIPE_SIMULATOR_URL", default="http://127.0.0.1:12111")
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=12)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+
+# Whole storefront and blog pages cached for shoppers who are not signed in (shop.pagecache).
+SHOP_PAGE_CACHE = env.bool("SHOP_PAGE_CACHE", default=True)
+
+# `manage.py bench --load` serves a trivial 30 KB page through the same middleware (the floor).
+SHOP_BENCH_FLOOR = env.bool("SHOP_BENCH_FLOOR", default=False)
 
 # --- Shipping (shop/shipping) ------------------------------------------------------------------
 

@@ -6,6 +6,23 @@ from django.contrib.auth import get_user_model
 from shop.demo.seed import DEMO_STAFF, seed_demo
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "page_cache: run with whole-page caching on (tests/test_page_cache.py)"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _page_cache(request, settings):
+    """Pages are rendered afresh in tests (query budgets measure the render), unless a test
+    is about the page cache itself."""
+    settings.SHOP_PAGE_CACHE = request.node.get_closest_marker("page_cache") is not None
+    if settings.SHOP_PAGE_CACHE:
+        from django.core.cache import cache
+
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path_factory):
     """Uploads and thumbnails go to a per-session temporary folder, never to var/."""

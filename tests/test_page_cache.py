@@ -1,0 +1,150 @@
+"""Whole pages cached for shoppers who are not signed in (shop.pagecache): fast, and never stale."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from blog.services import save_post
+from tests.factories import merch
+
+StockRecord = get_model("partner", "StockRecord")
+Post = get_model("blog", "Post")
+
+pytestmark = [pytest.mark.page_cache, pytest.mark.django_db]
+
+
+@pytest.fixture
+def pin(db):
+    return merch("Cache Test Pin", price="12.00", stock=5)
+
+
+def get(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def csrf_token(response) -> str:
+    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content)[1].decode()
+
+
+def test_the_second_visit_is_served_from_the_cache(client, pin):
+    first, cold = get(client, pin.get_absolute_url())
+    second, warm = get(client, pin.get_absolute_url())
+
+    assert "X-Page-Cache" not in first
+    assert second["X-Page-Cache"] == "hit"
+    assert warm < cold and warm <= 1
+    assert b"Cache Test Pin" in second.content and b"$12.00" in second.content
+
+
+def test_each_visitor_gets_their_own_working_csrf_token(pin):
+    Client().get(pin.get_absolute_url())  # someone else filled the cache
+    shopper = Client(enforce_csrf_checks=True)
+    page = shopper.get(pin.get_absolute_url())
+    assert page["X-Page-Cache"] == "hit"
+
+    added = shopper.post(
+        reverse("basket:add", kwargs={"pk": pin.pk}),
+        {"quantity": 1, "csrfmiddlewaretoken": csrf_token(page)},
+    )
+
+    assert added.status_code == 302  # not 403: the token fits this visitor's cookie
+    assert shopper.get(reverse("basket:summary")).context["basket"].num_items == 1
+
+
+@pytest.mark.parametrize("url", ["catalogue:index", "detail"])
+def test_a_price_change_shows_on_the_next_request(client, pin, url):
+    url = pin.get_absolute_url() if url == "detail" else reverse(url)
+    get(client, url)
+    get(client, url)
+    stock = StockRecord.objects.get(product=pin)
+    stock.price = Decimal("9.50")
+    stock.save()
+
+    page, _count = get(client, url)
+
+    assert "X-Page-Cache" not in page
+    assert b"$9.50" in page.content and b"$12.00" not in page.content
+
+
+def test_the_last_unit_selling_shows_sold_out_on_the_next_request(client, pin):
+    get(client, pin.get_absolute_url())
+    stock = StockRecord.objects.get(product=pin)
+    stock.num_allocated = 5
+    stock.save()
+
+    page, _count = get(client, pin.get_absolute_url())
+
+    assert b"Sold out" in page.content
+
+
+def test_a_scheduled_post_appears_once_its_time_comes(client):
+    post = Post(
+        title="Soon on the blog",
+        slug="soon-on-the-blog",
+        summary="It goes live tomorrow.",
+        body="Coming up.",
+        status=Post.Status.PUBLISHED,
+        published_at=timezone.now() + timedelta(days=1),
+    )
+    save_post(post)
+    assert b"Soon on the blog" not in get(client, reverse("blog:index"))[0].content
+    assert get(client, reverse("blog:index"))[0]["X-Page-Cache"] == "hit"
+
+    later = timezone.now() + timedelta(days=2)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        page, _count = get(client, reverse("blog:index"))
+
+    assert b"Soon on the blog" in page.content
+
+
+def test_the_basket_count_and_messages_are_the_visitors_own(client, pin):
+    get(client, reverse("catalogue:index"))  # cached with an empty basket
+    client.post(reverse("basket:add", kwargs={"pk": pin.pk}), {"quantity": 2})
+
+    page, _count = get(client, reverse("catalogue:index"))
+    assert "X-Page-Cache" not in page  # a message is waiting: rendered for this visitor
+    assert b"Your basket total is now" in page.content
+    again, _count = get(client, reverse("catalogue:index"))
+    assert re.search(rb'aria-label="2 items">2<', again.content)
+    assert b"Your basket total is now" not in again.content
+
+
+def test_signed_in_shoppers_are_never_served_a_cached_page(client, pin, django_user_model):
+    get(client, pin.get_absolute_url())
+    get(client, pin.get_absolute_url())
+    client.force_login(django_user_model.objects.create_user("kaito", "kaito@example.com", "pw"))
+
+    page, _count = get(client, pin.get_absolute_url())
+
+    assert "X-Page-Cache" not in page
+
+
+def test_a_content_choice_gets_its_own_page(client, demo_shop):
+    from tests.catalogue.test_content_consent import MATURE, product, show_mature
+
+    item = product(MATURE)
+    assert b"Show it" in get(client, item.get_absolute_url())[0].content
+    show_mature(client, next_url=item.get_absolute_url())
+    client.get(item.get_absolute_url())  # the page that shows the "saved" message, if any
+
+    page, _count = get(client, item.get_absolute_url())
+    assert b"Show it" not in page.content
+    assert b"Hide mature content again" in page.content
+
+
+def test_switched_off_nothing_is_cached(client, pin, settings):
+    settings.SHOP_PAGE_CACHE = False
+    get(client, pin.get_absolute_url())
+    assert "X-Page-Cache" not in get(client, pin.get_absolute_url())[0]
