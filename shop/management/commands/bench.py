@@ -1,0 +1,155 @@
+"""Measure every page kind: SQL queries and server time in-process, or requests/s under gunicorn load,
+each next to a trivial 30 KB page through the same middleware (the floor). See shop/bench/.
+
+    manage.py bench                                  in-process, the demo catalogue
+    DATABASE_URL=postgres://… manage.py bench --sizes demo,100000
+                                                     and at 100,000 products (meant for PostgreSQL:
+                                                     seeding them on SQLite works, but slowly)
+    manage.py bench --load --duration 10             under gunicorn on 127.0.0.1, loaded by wrk
+
+Tables go to var/bench/ as text and JSON, with the machine they were measured on.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from shop.bench import inprocess, load, report, scenarios
+from shop.bench.inprocess import BenchError
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmark every page kind against the framework floor, in-process (queries, median/p95 "
+        "ms) or with --load under gunicorn (requests/s, p50/p95/p99). Tables go to var/bench/."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--sizes",
+            default="demo",
+            help="comma-separated catalogue sizes: 'demo', or a number of synthetic products "
+            "added by seed_demo --products when missing (e.g. demo,100000; the 100000 size is "
+            "meant for PostgreSQL). Runs against DATABASE_URL.",
+        )
+        parser.add_argument(
+            "--pages",
+            default="",
+            help=f"comma-separated page kinds (default: all): {', '.join(scenarios.KINDS)}",
+        )
+        parser.add_argument(
+            "--out", default=str(settings.VAR_DIR / "bench"), help="where the tables go"
+        )
+        inproc = parser.add_argument_group("in-process")
+        inproc.add_argument("--requests", type=int, default=50, help="timed requests per page")
+        inproc.add_argument("--warmup", type=int, default=5, help="untimed requests per page first")
+        under_load = parser.add_argument_group("under load (--load)")
+        under_load.add_argument(
+            "--load", action="store_true", help="serve with gunicorn on 127.0.0.1 and load it"
+        )
+        under_load.add_argument("--duration", type=float, default=10, help="seconds per page")
+        under_load.add_argument(
+            "--load-warmup", type=float, default=1, help="untimed seconds of load per page first"
+        )
+        under_load.add_argument("--connections", type=int, default=16)
+        under_load.add_argument(
+            "--workers",
+            type=int,
+            default=2,
+            help="gunicorn sync workers (default 2, one per core on the 2-core target machine)",
+        )
+        under_load.add_argument(
+            "--tool",
+            choices=["auto", "wrk", "python"],
+            default="auto",
+            help="auto: wrk (apt-get installs it when missing), else the built-in Python generator",
+        )
+
+    def handle(self, *args, **options):
+        sizes = self.parse_sizes(options["sizes"])
+        kinds = [k.strip() for k in options["pages"].split(",") if k.strip()] or None
+        out = Path(options["out"])
+        if min(options["requests"], options["connections"], options["workers"]) < 1:
+            raise CommandError("--requests, --connections and --workers must be at least 1.")
+        if options["warmup"] < 0 or options["load_warmup"] < 0 or options["duration"] <= 0:
+            raise CommandError("--duration must be positive, the warm-ups zero or more.")
+        results = []
+        try:
+            for synthetic in sizes:
+                inprocess.ensure_size(synthetic, stdout=self.stdout)
+                if options["load"]:
+                    result = load.run(
+                        kinds=kinds,
+                        duration=options["duration"],
+                        warmup=options["load_warmup"],
+                        connections=options["connections"],
+                        workers=options["workers"],
+                        tool=options["tool"],
+                        out=out,
+                        stdout=self.stdout,
+                    )
+                    text = report.load_text(result)
+                else:
+                    self.stdout.write(
+                        f"Measuring size {inprocess.size_label(synthetic)} in-process…"
+                    )
+                    result = inprocess.run(
+                        synthetic=synthetic,
+                        kinds=kinds,
+                        requests=options["requests"],
+                        warmup=options["warmup"],
+                        out=out,
+                    )
+                    text = report.inprocess_text(result)
+                results.append(result)
+                self.stdout.write("\n" + text)
+                self.stdout.write("Wrote " + " and ".join(result["files"]) + "\n")
+        except (BenchError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        except KeyboardInterrupt:
+            self.stderr.write("Interrupted: the benchmark stopped (and so did its server).")
+            raise SystemExit(130) from None
+        if len(results) > 1 and not options["load"]:
+            self.stdout.write(self.compare_queries(results))
+
+    @staticmethod
+    def parse_sizes(value: str) -> list[int]:
+        sizes = []
+        for size in (s.strip() for s in value.split(",") if s.strip()):
+            if size == "demo":
+                sizes.append(0)
+            elif size.isdigit():
+                sizes.append(int(size))
+            else:
+                raise CommandError(f"--sizes: {size!r} is neither 'demo' nor a number.")
+        # Synthetic products are only ever added: measure the smaller catalogue first.
+        return sorted(set(sizes)) or [0]
+
+    @staticmethod
+    def compare_queries(results: list[dict]) -> str:
+        """The issue wants query counts unchanged between the demo catalogue and 100,000 products."""
+
+        def counts(result):
+            return {
+                r["label"]: (r["warm"]["queries"], r["uncached"]["queries"])
+                for r in result["rows"]
+                if r["error"] is None
+            }
+
+        first, *rest = results
+        changed = []
+        for other in rest:
+            ours, theirs = counts(first), counts(other)
+            for label, queries in ours.items():
+                if theirs.get(label) != queries:
+                    changed.append(
+                        f"  {label}: {queries} at {first['size']}, {theirs.get(label)} at "
+                        f"{other['size']} (warm, uncached)"
+                    )
+        sizes = " and ".join(r["size"] for r in results)
+        if not changed:
+            return f"Queries per page are unchanged between sizes {sizes}: met.\n"
+        return (
+            f"Queries per page change between sizes {sizes}: NOT MET\n" + "\n".join(changed) + "\n"
+        )

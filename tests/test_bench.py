@@ -1,0 +1,139 @@
+"""`manage.py bench`: the in-process run writes queries and timings for every page and the floor;
+the floor view is a 30 KB page that exists only when SHOP_BENCH_FLOOR is on. The load mode is too
+slow for tests: only its table is checked."""
+
+import importlib
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import clear_url_caches
+
+import shop.urls
+from shop.bench import floor, report
+from shop.bench.load import add_floor_shares
+
+
+@pytest.mark.django_db
+def test_in_process_bench_writes_queries_and_timings_per_page_next_to_the_floor(
+    demo_shop, tmp_path
+):
+    stdout = io.StringIO()
+    call_command(
+        "bench",
+        sizes="demo",
+        pages="product,article,checkout preview",
+        requests=2,
+        warmup=1,
+        out=str(tmp_path),
+        stdout=stdout,
+    )
+
+    result = json.loads((tmp_path / "inprocess-demo-sqlite.json").read_text())
+    rows = {row["label"]: row for row in result["rows"]}
+    assert list(rows) == [
+        "floor",
+        "product",
+        "product (with basket)",
+        "article",
+        "article (with basket)",
+        "checkout preview",
+    ]
+    for label, row in rows.items():
+        assert row["error"] is None, (label, row["error"])
+        assert row["status"] == 200
+        for series in (row["warm"], row["uncached"]):
+            assert isinstance(series["queries"], int)
+            assert len(series["timings_ms"]) == 2
+            assert 0 < series["median_ms"] <= series["p95_ms"]
+            assert series["floor_ratio"]["median"] > 0
+    assert rows["floor"]["warm"]["queries"] == 0
+    assert rows["floor"]["bytes"] == floor.SIZE
+    # The uncached series renders the page: the product's own rows are read.
+    assert any("catalogue_product" in sql for sql in rows["product"]["uncached"]["sql"])
+    assert rows["article"]["cards"] == 12
+    assert result["machine"]["db_vendor"] == "sqlite"
+    assert result["machine"]["cpu_count"] >= 1
+    text = (tmp_path / "inprocess-demo-sqlite.txt").read_text()
+    assert "checkout preview" in text and "queries ≤ 12" in text
+    assert text in stdout.getvalue()
+
+
+@pytest.fixture
+def shop_urls(settings):
+    """Reload the root URLconf under a SHOP_BENCH_FLOOR value; put it back afterwards."""
+    original = settings.SHOP_BENCH_FLOOR
+
+    def load(*, floor_on: bool):
+        settings.SHOP_BENCH_FLOOR = floor_on
+        importlib.reload(shop.urls)
+        clear_url_caches()
+
+    yield load
+    load(floor_on=original)
+
+
+@pytest.mark.django_db
+def test_floor_view_is_a_30_kb_page_only_when_enabled(client, shop_urls):
+    shop_urls(floor_on=True)
+    response = client.get("/bench/floor/")
+    assert response.status_code == 200
+    assert 29_000 < len(response.content) < 32_000
+    assert response["Content-Type"].startswith("text/html")
+
+    shop_urls(floor_on=False)
+    assert client.get("/bench/floor/").status_code == 404
+
+
+def test_load_table_shows_each_page_share_of_the_floor_and_the_targets():
+    def row(kind, shopper, rps, errors=0):
+        target, _, _ = report.load_target(kind, shopper)
+        label = f"{kind} (with basket)" if shopper == "basket" else kind
+        return {
+            "label": label,
+            "kind": kind,
+            "shopper": shopper,
+            "requests": int(rps * 10),
+            "rps": rps,
+            "p50_ms": 5.0,
+            "p95_ms": 9.0,
+            "p99_ms": 12.5,
+            "errors": errors,
+            "error_kinds": {"HTTP 500": errors} if errors else {},
+            "target": target,
+        }
+
+    rows = [
+        row("floor", "anonymous", 2000.0),
+        row("product", "anonymous", 600.0),
+        row("catalogue", "anonymous", 300.0),
+        row("product", "basket", 400.0, errors=3),
+    ]
+    add_floor_shares(rows)
+    text = report.load_text(
+        {
+            "workers": 2,
+            "connections": 16,
+            "duration": 10,
+            "warmup": 1,
+            "tool": "wrk",
+            "products": 46,
+            "machine": {
+                "date": "2026-01-01T00:00:00+00:00",
+                "cpu_count": 2,
+                "cpu": "test",
+                "python": "3.11",
+                "django": "5.2",
+                "oscar": "4.2",
+                "db_vendor": "sqlite",
+                "db_version": "3",
+            },
+            "rows": rows,
+        }
+    )
+    lines = {line.split("  ")[0]: line for line in text.splitlines()}
+    assert "30.0%" in lines["product"] and lines["product"].endswith("met")
+    assert "15.0%" in lines["catalogue"] and lines["catalogue"].endswith("NOT MET")
+    assert lines["product (with basket)"].endswith("NOT MET")  # fast enough, but 3 errors
+    assert "! product (with basket): HTTP 500: 3" in text
