@@ -7,13 +7,11 @@ them through Django's test Client, and the load run, which plays them over HTTP.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.signing import BadSignature, Signer
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.module_loading import import_string
 from oscar.core.loading import get_model
 
@@ -32,8 +30,7 @@ SHOPPERS = {
     CHECKOUT: "guest with basket, e-mail, address and shipping method",
 }
 
-BENCH_POST_SLUG = "bench-twelve-cards"
-BENCH_POST_CARDS = 12
+BENCH_POST_SLUG = "anime-gift-guide-twelve-picks"  # shop/demo/articles.py
 CARD_MARKER = 'class="product-card article-card'
 SEARCH_QUERY = "pin"
 GUEST_EMAIL = "bench-shopper@example.com"
@@ -164,28 +161,10 @@ def shopper_steps(shopper: str) -> list[Step]:
 
 
 def bench_post():
-    """A published article with 12 product cards; created once, then reused."""
+    """The demo's gift guide: a published article with 12 live product cards."""
     from blog.models import Post
-    from blog.services import publish, save_post
 
-    post = Post.objects.filter(slug=BENCH_POST_SLUG).first()
-    if post is not None:
-        return post
-    upcs = [item.code for item in ITEMS[:BENCH_POST_CARDS]]
-    post = Post(
-        slug=BENCH_POST_SLUG,
-        title="Twelve favourites, side by side",
-        summary="Twelve product cards on one page: the article the benchmark (manage.py bench) reads.",
-        body=(
-            "Twelve of our designs, for comparing at a glance.\n\n"
-            f"[[products:{', '.join(upcs[:6])}]]\n\n"
-            "And six more.\n\n"
-            f"[[products:{', '.join(upcs[6:])}]]\n"
-        ),
-    )
-    save_post(post)
-    publish(post, at=timezone.now() - timedelta(minutes=1))
-    return post
+    return Post.objects.get(slug=BENCH_POST_SLUG)
 
 
 def discard_shopper(cookies: dict[str, str], *, secret_key: str | None = None) -> None:

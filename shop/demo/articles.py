@@ -269,6 +269,45 @@ A full bag of one idol is a statement; a bag of [Aoi](product:PIN-AOI-KUROSAWA) 
     ),
 )
 
+GIFT_GUIDE = Article(
+    slug="anime-gift-guide-twelve-picks",
+    title="Anime gift guide: twelve picks under $25",
+    summary=(
+        "Not sure what to get the anime fan in your life? Twelve pieces from our shelves, from a "
+        "$4 sticker to a $24 acrylic stand, and which fan each one suits."
+    ),
+    category="Gift guides",
+    tags=("gift ideas", "enamel pins"),
+    hero="PIN-CHEEKY-PINK",
+    hero_alt="A cheeky pink-haired anime girl winking on a soft enamel pin",
+    days_ago=1,
+    body="""# For the fan who has everything
+
+Pins are the safe bet: small, cheap to post, and a collector always has room on a board or an
+ita bag. Hard enamel reads as premium; soft enamel has a raised, textured feel.
+
+[[products:PIN-CHEEKY-PINK, PIN-SAKURA-SEASON, PIN-MIKA-HOSHINO]]
+
+[[products:PIN-KON-FOX, PIN-PRISM-PINK, PIN-MOONLIT-BLADE]]
+
+# Stocking fillers
+
+Stickers and keychains cost less than a coffee and go on laptops, bottles and bag straps.
+
+[[products:STK-RAMEN-NIGHT, STK-STARLIGHT-GLITTER, KEY-LUCKY-CAT]]
+
+# The big present
+
+An acrylic stand or an art print is the gift that goes on a shelf or a wall.
+
+[[products:STD-MIKA-HOSHINO, STD-YUZU-BARISTA, PRT-STARLIGHT-ENCORE]]
+""",
+    faq=(
+        ("Can I send a gift to a different address?", "Yes: enter theirs as the shipping address."),
+        ("Are prices the same for every franchise?", "Yes: a pin is priced by its size and enamel."),
+    ),
+)
+
 KITSUNE = Article(
     slug="meet-the-cast-of-cafe-kitsune",
     title="Meet the cast of Café Kitsune",
@@ -310,4 +349,4 @@ pieces. Draft: explain numbering and backing cards.
 """,
 )
 
-ARTICLES = [NTR, ECCHI, ENAMEL, CARE, ITA_BAG, KITSUNE, LIMITED]
+ARTICLES = [NTR, ECCHI, ENAMEL, CARE, ITA_BAG, GIFT_GUIDE, KITSUNE, LIMITED]
