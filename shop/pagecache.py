@@ -48,10 +48,16 @@ CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"\x00csrf\x00"
 
 
-def generation() -> int:
-    """The current generation of pages; a new one starts when a scheduled post goes live."""
+def generation(*, with_schedule: bool = True) -> int:
+    """The current generation of pages; a new one starts when a scheduled post goes live.
+
+    Caches of catalogue data alone (shop.search) pass `with_schedule=False`: posts going live
+    do not change them, and they are spared the query that finds the next one.
+    """
     found = cache.get_many([GENERATION_KEY, SCHEDULE_KEY])
     value, due = found.get(GENERATION_KEY), found.get(SCHEDULE_KEY)
+    if value is not None and not with_schedule:
+        return value
     now = timezone.now().timestamp()
     if value is not None and due is not None and not (due and now >= due):
         return value
@@ -59,8 +65,30 @@ def generation() -> int:
         cache.add(GENERATION_KEY, time.time_ns(), None)
     elif due:  # a post scheduled for now is live: pages listing posts must show it
         cache.set(GENERATION_KEY, time.time_ns(), None)
-    cache.set(SCHEDULE_KEY, _next_scheduled_post(), None)
+    if with_schedule:
+        cache.set(SCHEDULE_KEY, _next_scheduled_post(), None)
     return cache.get(GENERATION_KEY, 0)
+
+
+def remember(name: str, compute):
+    """`compute()` for catalogue data, kept until the catalogue changes (this generation)."""
+    value = recall(name)
+    if value is None:
+        value = compute()
+        keep(name, value)
+    return value
+
+
+def recall(name: str):
+    return cache.get(_part_key(name))
+
+
+def keep(name: str, value) -> None:
+    cache.set(_part_key(name), value, TIMEOUT)
+
+
+def _part_key(name: str) -> str:
+    return f"shop:part:{generation(with_schedule=False)}:{name}"
 
 
 def forget_all_pages(**kwargs) -> None:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from oscar.core.loading import get_model
 
+from shop import pagecache
 from shop.search import selectors
 
 Category = get_model("catalogue", "Category")
@@ -19,8 +20,11 @@ FRANCHISES_SHOWN = 12
 
 @require_GET
 def home(request):
-    newest = selectors.sorted_by(selectors.listed_products(), "newest")
-    new_arrivals = list(selectors.for_tiles(newest)[:NEW_ARRIVALS])
+    found = pagecache.remember("home", _home_picks)
+    new_arrivals = list(
+        selectors.for_tiles(selectors.listed_products().filter(pk__in=found["new_arrivals"]))
+    )
+    new_arrivals.sort(key=lambda product: found["new_arrivals"].index(product.pk))
     selectors.load_tile_extras(new_arrivals)
     return render(
         request,
@@ -28,14 +32,25 @@ def home(request):
         {
             "new_arrivals": new_arrivals,
             "shop_categories": Category.objects.get_root_nodes().filter(is_public=True),
-            # Only series with something to sell, most stocked first.
-            "franchises": Franchise.objects.annotate(
+            "franchises": found["franchises"],
+        },
+    )
+
+
+def _home_picks() -> dict:
+    """What the home page picks from the whole catalogue: slow on a big one, so kept a while."""
+    newest = selectors.sorted_by(selectors.listed_products(), "newest")
+    return {
+        "new_arrivals": list(newest.values_list("pk", flat=True)[:NEW_ARRIVALS]),
+        # Only series with something to sell, most stocked first.
+        "franchises": list(
+            Franchise.objects.annotate(
                 n=Count("products", filter=Q(products__is_public=True, products__parent=None))
             )
             .filter(n__gt=0)
-            .order_by("-n", "name")[:FRANCHISES_SHOWN],
-        },
-    )
+            .order_by("-n", "name")[:FRANCHISES_SHOWN]
+        ),
+    }
 
 
 @require_GET

@@ -304,7 +304,10 @@ An acrylic stand or an art print is the gift that goes on a shelf or a wall.
 """,
     faq=(
         ("Can I send a gift to a different address?", "Yes: enter theirs as the shipping address."),
-        ("Are prices the same for every franchise?", "Yes: a pin is priced by its size and enamel."),
+        (
+            "Are prices the same for every franchise?",
+            "Yes: a pin is priced by its size and enamel.",
+        ),
     ),
 )
 

@@ -1,6 +1,7 @@
 """Catalogue, category, franchise and search listings on database queries (replaces Oscar's
 Haystack views). Every listing filters with the same facets and keeps its state in the URL."""
 
+import hashlib
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -13,12 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.core.loading import get_class, get_model
 
+from shop import pagecache
+
 from . import facets, sections, selectors
 
 SearchForm = get_class("search.forms", "SearchForm")
 Category = get_model("catalogue", "Category")
 ProductCategory = get_model("catalogue", "ProductCategory")
 Franchise = get_model("catalogue", "Franchise")
+Product = get_model("catalogue", "Product")
 
 
 class CountedPaginator(Paginator):
@@ -67,7 +71,32 @@ class ProductListView(ListView):
 
     @cached_property
     def facet_result(self) -> facets.FacetResult:
-        return facets.count_facets(self.searched_products, self.filters)
+        return self.cached(
+            "facets", lambda: facets.count_facets(self.searched_products, self.filters)
+        )
+
+    def paginate_queryset(self, queryset, page_size):
+        # Which products are on the page is kept per listing state and generation (the sorting
+        # and ranking are what is slow on a big catalogue); a hit loads them by primary key.
+        paginator, page, products, is_paginated = super().paginate_queryset(queryset, page_size)
+        key = self.cache_key(f"page:{self.sort_by}:{page.number}")
+        ids = pagecache.recall(key)
+        if ids is None:
+            page.object_list = list(products)
+            pagecache.keep(key, [product.pk for product in page.object_list])
+        else:
+            found = selectors.for_tiles(Product.objects.filter(pk__in=ids)).in_bulk()
+            page.object_list = [found[pk] for pk in ids if pk in found]
+        return paginator, page, page.object_list, is_paginated
+
+    def cached(self, part: str, compute):
+        return pagecache.remember(self.cache_key(part), compute)
+
+    def cache_key(self, part: str) -> str:
+        """The listing's state: which listing, the query, the filters, and the part."""
+        state = repr((type(self).__name__, sorted(self.kwargs.items()), self.params["q"]))
+        digest = hashlib.sha256(f"{state}{self.filters!r}{part}".encode()).hexdigest()
+        return f"listing:{digest}"
 
     def get_queryset(self):
         products = self.searched_products.filter(self.filters.q())
