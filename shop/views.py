@@ -1,6 +1,6 @@
 """Shop-wide pages: the home page, the health check and robots.txt."""
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -18,6 +18,7 @@ NEW_ARRIVALS = 8
 FRANCHISES_SHOWN = 12
 
 
+@transaction.non_atomic_requests  # read-only: no transaction
 @require_GET
 def home(request):
     found = pagecache.remember("home", _home_picks)

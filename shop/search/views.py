@@ -7,8 +7,10 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
@@ -33,6 +35,7 @@ class CountedPaginator(Paginator):
         self.count = count  # replaces the cached_property, so no COUNT(*) query runs
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")  # read-only: no transaction
 class ProductListView(ListView):
     """A paginated, sortable, faceted product listing; subclasses narrow the products."""
 
