@@ -2,8 +2,9 @@
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from oscar.core.loading import get_model
@@ -52,6 +53,12 @@ def _home_picks() -> dict:
             .order_by("-n", "name")[:FRANCHISES_SHOWN]
         ),
     }
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that link no icon (the Django admin)."""
+    return HttpResponsePermanentRedirect(static("shop/img/favicon.svg"))
 
 
 @require_GET

@@ -202,3 +202,9 @@ def test_the_printed_demo_staff_login_works_on_the_dashboard_and_admin(client, d
         {"username": DEMO_STAFF["username"], "password": DEMO_STAFF["password"]},
     )
     assert response["Location"] == "/admin/"
+
+
+def test_favicon_ico_points_at_the_shop_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("shop/img/favicon.svg")

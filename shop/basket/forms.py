@@ -38,3 +38,11 @@ class AddToBasketForm(oscar_forms.AddToBasketForm):
 
 class SimpleAddToBasketForm(oscar_forms.SimpleAddToBasketMixin, AddToBasketForm):
     """Oscar's one-click form, rebuilt on the form above as Oscar's docstring asks of forks."""
+
+
+class BasketLineForm(oscar_forms.BasketLineForm):
+    """Oscar's basket line form; its quantity box gets a name screen readers can announce."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quantity"].widget.attrs["aria-label"] = _("Quantity")

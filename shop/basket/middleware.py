@@ -7,7 +7,7 @@ checkout), so browsing pages never load it. The cookie names its user, so a logi
 """
 
 from django.core import signing
-from django.utils.functional import cached_property, empty
+from django.utils.functional import LazyObject, cached_property, empty
 from oscar.apps.basket import middleware
 
 COOKIE_NAME = "basket_items"
@@ -46,7 +46,11 @@ class BasketMiddleware(middleware.BasketMiddleware):
     def process_response(self, request, response):
         response = super().process_response(request, response)
         basket = getattr(request, "basket", None)
-        if basket is not None and basket._wrapped is not empty:
+        # Oscar's basket views may replace the lazy basket with a plain one (a quantity change).
+        loaded = basket is not None and (
+            not isinstance(basket, LazyObject) or basket._wrapped is not empty
+        )
+        if loaded:
             count = basket.num_items if basket.status == basket.OPEN else 0  # an order was placed
             response.set_cookie(
                 COOKIE_NAME,
