@@ -1,0 +1,211 @@
+"""What every journey page must pass in a real browser, and the screenshots of it.
+
+`Journey` watches a test's browser context from the start: console errors, uncaught script errors
+and every request. `journey.check("home")` then looks at the page on screen: no console or script
+errors, no request that left 127.0.0.1 (the shop works offline), no serious or critical axe-core
+violations, no horizontal scrolling at 1280 px nor at a 390 px phone width; and it saves a desktop
+and a phone screenshot as var/screenshots/<journey>-NN-<name>-{desktop,phone}.png.
+
+A page's problems do not stop the journey: they are collected, and the test fails with all of
+them once its steps are done (`PageCheckFailed`, raised by conftest.py). So one run lists every
+page that needs work, and a journey that breaks (a missing button, a wrong total) still fails on
+its own, apart from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from playwright.sync_api import ConsoleMessage, Page, Request
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; Playwright's own download can't work here
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Every browser test module: `pytestmark = BROWSER_TESTS`.
+BROWSER_TESTS = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason=f"no browser: Debian's chromium is not installed at {CHROMIUM} "
+        "(apt-get install chromium; CI installs it)",
+    ),
+    # pytest-playwright 0.10's own base_url fixture, which pytest 9 deprecates; nothing of ours.
+    pytest.mark.filterwarnings(
+        "ignore:Session-scoped fixtures defined as instance methods:pytest.PytestRemovedIn10Warning"
+    ),
+]
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+# Serious axe findings on the Django admin and Oscar's dashboard: written here, not failed on.
+ADMIN_AXE_REPORT = SCREENSHOTS / "axe-admin-and-dashboard.txt"
+# Every page is local: a step still waiting after this has failed (Playwright's default is 30 s).
+TIMEOUT_MS = 10_000
+
+LOOPBACK = "127.0.0.1"
+LOCAL_SCHEMES = ("data", "blob")
+FAILING_IMPACTS = ("serious", "critical")
+
+_axe = Axe()  # axe-core ships inside axe-playwright-python: nothing is fetched
+
+
+class PageCheckFailed(AssertionError):
+    """Pages of a journey failed the checks (console, offline, axe, phone width).
+
+    Its own class, so a journey kept from passing only by known page problems can be marked
+    `xfail(raises=PageCheckFailed, strict=True)` while a broken step still fails the test.
+    """
+
+
+@dataclass
+class Journey:
+    """A test's browser tab (and any tab it opens), what its pages failed, their screenshots."""
+
+    page: Page
+    base_url: str
+    name: str
+    shots: int = 0  # screenshots so far: a module's tests number theirs in one sequence
+    problems: list[str] = field(default_factory=list)
+    _console_errors: list[str] = field(default_factory=list)
+    _off_host: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        # Watched on the browser context, so a tab the journey opens (a preview) is watched too.
+        context = self.page.context
+        context.on("console", self._on_console)
+        context.on("weberror", lambda error: self._console_errors.append(f"uncaught {error.error}"))
+        context.on("request", self._on_request)
+        context.set_default_timeout(TIMEOUT_MS)
+        self.page.set_viewport_size(DESKTOP)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def visit(self, path: str):
+        response = self.page.goto(self.url(path))
+        assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+        return response
+
+    def check(self, name: str, *, page: Page | None = None, admin: bool = False) -> None:
+        """Check the page now on screen (the journey's tab unless `page`) and screenshot it.
+
+        The Django admin and Oscar's dashboard (`admin=True`) are Django's and Oscar's markup,
+        not ours to restyle: there only console errors and off-host requests count; their serious
+        axe findings go to ADMIN_AXE_REPORT, and both widths are screenshotted, not measured.
+        """
+        page = page or self.page
+        page.wait_for_load_state("load")
+        self.shots += 1
+        label = f"{self.name}-{self.shots:02d}-{name}"
+        found = []
+
+        violations = serious_violations(page)
+        if admin:
+            _report_admin_violations(f"{label} ({page.url})", violations)
+        elif violations:
+            found.append("axe-core violations:\n" + describe(violations))
+
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        try:
+            for width_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+                page.set_viewport_size(viewport)
+                scroll_width = page.evaluate("document.documentElement.scrollWidth")
+                if not admin and scroll_width > viewport["width"]:
+                    found.append(
+                        f"scrolls sideways at {viewport['width']} px: the page is {scroll_width} "
+                        f"px wide ({widest_elements(page, viewport['width'])})"
+                    )
+                page.screenshot(path=SCREENSHOTS / f"{label}-{width_name}.png", full_page=True)
+        finally:
+            page.set_viewport_size(DESKTOP)
+        # Last, so that errors the page's scripts raised while loading have been reported.
+        found = self._events_since_last_check() + found
+        if found:
+            self.problems.append(f"{label} ({page.url}):\n" + "\n".join(found))
+
+    def finish(self) -> None:
+        """Fail with every problem found, including console errors and off-host requests after
+        the last check. conftest.py calls it when the test's own steps have passed."""
+        found = self._events_since_last_check()
+        if found:
+            self.problems.append(f"{self.name}, after the last check:\n" + "\n".join(found))
+        if self.problems:
+            raise PageCheckFailed("\n\n".join(self.problems))
+
+    def _events_since_last_check(self) -> list[str]:
+        found = []
+        if self._console_errors:
+            found.append("console errors:\n  " + "\n  ".join(self._console_errors))
+        if self._off_host:
+            found.append("requests that left 127.0.0.1:\n  " + "\n  ".join(self._off_host))
+        self._console_errors.clear()
+        self._off_host.clear()
+        return found
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self._console_errors.append(f"{message.text} [{message.location.get('url', '')}]")
+
+    def _on_request(self, request: Request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme not in LOCAL_SCHEMES and parts.hostname != LOOPBACK:
+            self._off_host.append(f"{request.method} {request.url}")
+
+
+def serious_violations(page: Page) -> list[dict]:
+    """axe-core's serious and critical violations on the page."""
+    results = _axe.run(page)
+    return [v for v in results.response["violations"] if v["impact"] in FAILING_IMPACTS]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"  {violation['id']} ({violation['impact']}): {violation['help']} "
+            f"[{len(violation['nodes'])} element(s)]"
+        )
+        for node in violation["nodes"][:5]:
+            html = " ".join(node["html"].split())
+            lines.append(f"    {' '.join(map(str, node['target']))}: {html[:160]}")
+            summary = " ".join(node.get("failureSummary", "").split())
+            if summary:
+                lines.append(f"      {summary[:300]}")
+    return "\n".join(lines)
+
+
+def widest_elements(page: Page, width: int) -> str:
+    """The elements reaching furthest right, past `width`: what makes the page scroll."""
+    found = page.evaluate(
+        """(limit) => [...document.querySelectorAll("body *")]
+            .map((el) => [el, el.getBoundingClientRect().right])
+            .filter(([, right]) => right > limit + 1)
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 5)
+            .map(([el, right]) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+                 (typeof el.className === "string" && el.className.trim() ?
+                    "." + el.className.trim().split(/\\s+/).join(".") : "") +
+                 " reaches " + Math.round(right) + " px")""",
+        width,
+    )
+    return "; ".join(found) or "no element is wider: look for an off-screen one"
+
+
+def _report_admin_violations(where: str, violations: list[dict]) -> None:
+    if violations:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        with ADMIN_AXE_REPORT.open("a") as report:
+            report.write(f"{where}\n{describe(violations)}\n\n")

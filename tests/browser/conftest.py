@@ -1,0 +1,189 @@
+"""Real-browser journeys: Debian's Chromium (never a downloaded browser), the shop on a live
+server at 127.0.0.1, and Stripe played by the project's simulator over loopback.
+
+Each test gets a freshly seeded demo shop: the live server needs committed data, so these tests
+run with `transactional_db` (implied by `live_server`) and the database is emptied after each one.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from django.core.cache import cache
+from django.core.servers.basehttp import ThreadedWSGIServer
+from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from shop.payments.simulator import Simulator, serve
+from tests.browser.checks import (
+    ADMIN_AXE_REPORT,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    LOOPBACK,
+    Journey,
+)
+
+ALLOW_ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server for an in-memory SQLite test database.
+
+    Every thread then shares the test's one connection, so two requests at once (a page and a
+    Stripe webhook from the simulator) would interleave their transactions on it. Connections
+    stay concurrent (Chromium keeps several open); only the application runs one at a time.
+    """
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup):
+    """pytest-django's live server, on 127.0.0.1 rather than "localhost".
+
+    It is made after the test database (pytest sets up session fixtures before the function-scoped
+    `transactional_db`), so that with in-memory SQLite it shares the test's connection: a thread
+    opening its own would find tables locked by the others, not wait for them.
+    """
+    server = LiveServer(LOOPBACK, start=False)
+    if server.thread.connections_override:  # in-memory SQLite
+        server.thread.server_class = OneRequestAtATimeServer
+    server.start()
+    yield server
+    server.stop()
+
+
+# pytest-playwright's browser fixtures, scoped to this package instead of the session: Playwright
+# stops after the last browser test. While its sync API runs, an asyncio loop stays marked running
+# on the main thread, so tests run after these (pytest-django runs tests without a database last)
+# could not use asyncio, and Django takes every ORM call for one made from async code.
+
+
+@pytest.fixture(scope="package")
+def playwright():
+    before = os.environ.get(ALLOW_ASYNC_UNSAFE)
+    # Nothing here is async: the ORM calls in these tests (and the database flush after each) are
+    # on the main thread only because Playwright's loop is.
+    os.environ[ALLOW_ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as started:
+            yield started
+    finally:
+        if before is None:
+            del os.environ[ALLOW_ASYNC_UNSAFE]
+        else:
+            os.environ[ALLOW_ASYNC_UNSAFE] = before
+
+
+@pytest.fixture(scope="package")
+def browser_type(playwright, browser_name):
+    return getattr(playwright, browser_name)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        "headless": True,
+        **browser_type_launch_args,  # --headed and --slowmo still work
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="package")
+def launch_browser(browser_type_launch_args, browser_type):
+    return lambda **options: browser_type.launch(**{**browser_type_launch_args, **options})
+
+
+@pytest.fixture(scope="package")
+def browser(launch_browser):
+    browser = launch_browser()
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="package")
+def browser_context_args():
+    return {"viewport": DESKTOP}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_admin_axe_report():
+    ADMIN_AXE_REPORT.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def _demo_images_written_in_place(settings):
+    # Each test seeds the demo again into an emptied database. Writing its images over the same
+    # files keeps their names, so the thumbnails made for the first test serve every later one
+    # (catalogue.images.make_thumbnails skips those that exist): seconds per test, not twenty.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"allow_overwrite": True},
+        },
+    }
+
+
+@pytest.fixture
+def shop(_demo_images_written_in_place, live_server, demo_shop):
+    """The demo shop, served at `live_server.url`, with no page cached from an earlier test."""
+    cache.clear()
+    return demo_shop
+
+
+@pytest.fixture
+def simulator(live_server, settings):
+    """Stripe's simulator on 127.0.0.1: the payment page's Stripe.js stand-in talks to it, and it
+    sends signed webhooks to the live server, every one of which the shop must accept.
+
+    Its webhooks arrive while the test runs: call `simulator.wait_for_deliveries()` before the
+    test reads the database (with in-memory SQLite the test shares the server's connection).
+    """
+    server = serve(Simulator(webhook_urls=[live_server.url + "/payments/stripe/webhook/"]))
+    settings.STRIPE_MODE = "simulator"
+    settings.STRIPE_SIMULATOR_URL = server.url
+    yield server.simulator
+    delivered = server.simulator.wait_for_deliveries(timeout=15)
+    server.simulator.close()
+    server.shutdown()
+    deliveries = server.simulator.deliveries
+    accepted = {d.event_id for d in deliveries if d.status is not None and 200 <= d.status < 300}
+    refused = [d for d in deliveries if d.event_id not in accepted]
+    assert delivered, "the simulator still had webhooks to send after 15 s"
+    assert not refused, f"webhooks the shop never accepted: {refused}"
+
+
+@pytest.fixture(scope="session")
+def _screenshots_taken():
+    return {}
+
+
+@pytest.fixture
+def journey(page, live_server, request, _screenshots_taken):
+    """A `Journey` on the test's tab, named for the screenshots by the module's JOURNEY."""
+    name = getattr(request.module, "JOURNEY", "journey")
+    watched = Journey(page, live_server.url, name, _screenshots_taken.get(name, 0))
+    yield watched
+    _screenshots_taken[name] = watched.shots
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    # Once a journey's steps have passed, fail it with what its pages failed (PageCheckFailed).
+    result = yield
+    journey = item.funcargs.get("journey")
+    if journey is not None:
+        journey.finish()
+    return result

@@ -1,0 +1,82 @@
+"""What a shopper does with the mouse and keyboard, shared by the journeys.
+
+Each step may check the pages it passes (`journey.check`); the journey that is about those pages
+asks for it, the others pass through quickly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.checks import Journey
+
+SUCCESS_CARD = "4242 4242 4242 4242"
+THREE_D_SECURE_CARD = "4000 0027 6000 3184"
+DECLINED_CARD = "4000 0000 0000 0002"
+
+ADDRESS = {
+    "First name": "Sakura",
+    "Last name": "Haruno",
+    "First line of address": "1 Cherry Blossom Lane",
+    "City": "Portland",
+    "State/County": "OR",
+    "Post/Zip-code": "97201",
+}
+
+
+def add_to_basket(journey: Journey) -> None:
+    """On a product page: press "Add to basket"."""
+    journey.page.locator("#add_to_basket_form").get_by_role("button", name="Add to basket").click()
+    expect(journey.page.get_by_text(re.compile("been added to your basket"))).to_be_visible()
+
+
+def set_basket_quantity(journey: Journey, quantity: int) -> None:
+    """On the basket page, with one line: type the quantity and press "Update"."""
+    line = journey.page.locator("#basket_formset")
+    line.locator("input[name='form-0-quantity']").fill(str(quantity))
+    line.get_by_role("button", name="Update").click()
+
+
+def open_basket(journey: Journey) -> None:
+    journey.page.get_by_role("navigation", name="Main").get_by_role("link", name="Basket").click()
+    expect(journey.page).to_have_url(re.compile(r"/basket/$"))
+
+
+def checkout_as_guest(journey: Journey, email: str, *, check: bool = False) -> None:
+    """From the basket to the payment step: e-mail, address, standard shipping."""
+    page = journey.page
+    page.get_by_role("link", name="Proceed to checkout").click()
+    expect(page).to_have_url(re.compile(r"/checkout/"))
+    if check:
+        journey.check("checkout-email")
+    page.get_by_label("Your e-mail address").fill(email)
+    page.get_by_label("As a guest").check()
+    page.get_by_role("button", name="Continue", exact=True).click()
+
+    expect(page).to_have_url(re.compile(r"/checkout/shipping-address/"))
+    if check:
+        journey.check("checkout-address")
+    for label, value in ADDRESS.items():
+        page.get_by_label(label).fill(value)
+    page.get_by_label("Country").select_option("US")
+    page.get_by_role("button", name="Continue to shipping").click()
+
+    expect(page).to_have_url(re.compile(r"/checkout/shipping-method/"))
+    if check:
+        journey.check("checkout-shipping")
+    page.get_by_label("Standard shipping").check()
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page).to_have_url(re.compile(r"/checkout/preview/"))
+    expect(page.get_by_label("Card number")).to_be_visible()  # the Stripe.js stand-in is mounted
+
+
+def pay_with(journey: Journey, card_number: str) -> None:
+    """Type a card into the payment element and press the pay button."""
+    page = journey.page
+    page.get_by_label("Card number").press_sequentially(card_number.replace(" ", ""))
+    page.get_by_label("Expiry date (MM / YY)").press_sequentially("1234")
+    page.get_by_label("Security code (CVC)").press_sequentially("123")
+    expect(page.get_by_label("Card number")).to_have_value(card_number)
+    page.get_by_role("button", name=re.compile(r"^Pay .* and place order$")).click()
