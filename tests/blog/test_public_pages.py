@@ -1,6 +1,7 @@
 """The public blog: only live posts reach readers; staff preview drafts; scheduling needs no cron."""
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from unittest import mock
 
@@ -57,10 +58,13 @@ def test_draft_is_404_for_anonymous_and_visible_in_preview_for_staff(client, sta
     html(client, reverse("blog:preview", kwargs={"pk": draft.pk}), status=404)
 
     client.force_login(staff)
+    Post.objects.filter(pk=draft.pk).update(author=staff)
     page = html(client, reverse("blog:preview", kwargs={"pk": draft.pk}))
     assert '<h1 class="article__title">Secret draft</h1>' in page
     assert "this post is a draft" in page
     assert 'content="noindex, nofollow"' in page
+    byline = re.search(r'<p class="article__byline">(.*?)</p>', page, re.S)[1]
+    assert "· ·" not in " ".join(byline.split())  # no date yet: one separator, not two
     assert "scheduled for" in html(client, reverse("blog:preview", kwargs={"pk": future.pk}))
     html(client, draft.get_absolute_url(), status=404)  # staff read drafts through preview only
 

@@ -27,6 +27,7 @@
     const results = document.createElement("ul");
     results.className = "blog-product-results";
     results.setAttribute("role", "listbox");
+    results.setAttribute("aria-label", "Products matching the search");
     input.after(results);
 
     const search = debounce(async function () {
