@@ -23,10 +23,7 @@ FRANCHISES_SHOWN = 12
 @require_GET
 def home(request):
     found = pagecache.remember("home", _home_picks)
-    new_arrivals = list(
-        selectors.for_tiles(selectors.listed_products().filter(pk__in=found["new_arrivals"]))
-    )
-    new_arrivals.sort(key=lambda product: found["new_arrivals"].index(product.pk))
+    new_arrivals = selectors.tiles_in_order(found["new_arrivals"])
     selectors.load_tile_extras(new_arrivals)
     return render(
         request,

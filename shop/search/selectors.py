@@ -68,6 +68,12 @@ def for_tiles(products: QuerySet) -> QuerySet:
     )
 
 
+def tiles_in_order(ids: list[int]) -> list:
+    """The products with these ids, ready for tiles, in the order given (ids kept in a cache)."""
+    found = for_tiles(listed_products().filter(pk__in=ids)).in_bulk()
+    return [found[pk] for pk in ids if pk in found]
+
+
 def load_tile_extras(products: list) -> None:
     """Warning badges, and variants for parents: the same queries whichever products are on the
     page, so a listing runs as many queries for the demo catalogue as for 100,000 products."""

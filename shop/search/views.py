@@ -24,7 +24,6 @@ SearchForm = get_class("search.forms", "SearchForm")
 Category = get_model("catalogue", "Category")
 ProductCategory = get_model("catalogue", "ProductCategory")
 Franchise = get_model("catalogue", "Franchise")
-Product = get_model("catalogue", "Product")
 
 
 class CountedPaginator(Paginator):
@@ -88,8 +87,7 @@ class ProductListView(ListView):
             page.object_list = list(products)
             pagecache.keep(key, [product.pk for product in page.object_list])
         else:
-            found = selectors.for_tiles(Product.objects.filter(pk__in=ids)).in_bulk()
-            page.object_list = [found[pk] for pk in ids if pk in found]
+            page.object_list = selectors.tiles_in_order(ids)
         return paginator, page, page.object_list, is_paginated
 
     def cached(self, part: str, compute):
