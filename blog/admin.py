@@ -59,6 +59,8 @@ class PostAdminForm(forms.ModelForm):
             "title", "slug", "author", "category", "status", "published_at", "summary", "body",
             "hero_image", "hero_alt", "tags", "content_warnings", "seo_title", "seo_description",
         )  # fmt: skip
+        # A handful of warnings, all worth seeing at once: ticked boxes, not a two-list picker.
+        widgets = {"content_warnings": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,6 +74,11 @@ class PostAdminForm(forms.ModelForm):
             )
         if "hero_image" in self.fields:
             self.fields["hero_image"].validators.append(validate_hero_image)
+        if "published_at" in self.fields:
+            # The admin's split widget shows "Date:" and "Time:" as bare text, not labels.
+            date, time = self.fields["published_at"].widget.widgets
+            date.attrs["aria-label"] = _("Publication date")
+            time.attrs["aria-label"] = _("Publication time")
 
     def clean(self):
         cleaned = super().clean()
@@ -114,8 +121,6 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("tags",)
-    # ContentWarning is the catalogue's and has no admin of its own to autocomplete against.
-    filter_horizontal = ("content_warnings",)
     readonly_fields = ("featured_products",)
     inlines = (FAQEntryInline,)
     actions = ("publish_now", "unpublish")

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from PIL import Image
+from pytest_django.asserts import assertContains, assertNotContains
 
 from blog import services
 from blog.models import FAQEntry, Post, PostRevision, Tag
@@ -364,3 +365,18 @@ def test_markdown_preview_returns_the_sanitised_body(editor_client):
 
     assert "<h2" in html and "<script" not in html
     assert 'data-product-embed="PIN-CHEEKY-PINK"' in html
+
+
+def test_post_form_names_every_control_for_screen_readers(editor_client):
+    """Django's split date/time boxes carry bare "Date:"/"Time:" text, and its two-list picker
+    puts aria-label on spans; the post form labels the boxes and ticks warnings in plain boxes."""
+    warning = ContentWarningFactory()
+    response = editor_client.get(ADD_URL)
+
+    assertContains(response, 'aria-label="Publication date"')
+    assertContains(response, 'aria-label="Publication time"')
+    assertContains(response, f'type="checkbox" name="content_warnings" value="{warning.pk}"')
+    assertNotContains(response, "SelectFilter2.js")
+    # The admin-wide fixes: underlined breadcrumbs, named select2 search boxes.
+    assertContains(response, "shop/admin/admin.css")
+    assertContains(response, "shop/admin/admin.js")

@@ -50,8 +50,6 @@ BROWSER_TESTS = [
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-# Serious axe findings on the Django admin and Oscar's dashboard: written here, not failed on.
-ADMIN_AXE_REPORT = SCREENSHOTS / "axe-admin-and-dashboard.txt"
 # Every page is local: a step still waiting after this has failed (Playwright's default is 30 s).
 TIMEOUT_MS = 10_000
 
@@ -99,13 +97,8 @@ class Journey:
         assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
         return response
 
-    def check(self, name: str, *, page: Page | None = None, admin: bool = False) -> None:
-        """Check the page now on screen (the journey's tab unless `page`) and screenshot it.
-
-        The Django admin and Oscar's dashboard (`admin=True`) are Django's and Oscar's markup,
-        not ours to restyle: there only console errors and off-host requests count; their serious
-        axe findings go to ADMIN_AXE_REPORT, and both widths are screenshotted, not measured.
-        """
+    def check(self, name: str, *, page: Page | None = None) -> None:
+        """Check the page now on screen (the journey's tab unless `page`) and screenshot it."""
         page = page or self.page
         page.wait_for_load_state("load")
         self.shots += 1
@@ -113,9 +106,7 @@ class Journey:
         found = []
 
         violations = serious_violations(page)
-        if admin:
-            _report_admin_violations(f"{label} ({page.url})", violations)
-        elif violations:
+        if violations:
             found.append("axe-core violations:\n" + describe(violations))
 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -123,7 +114,7 @@ class Journey:
             for width_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
                 page.set_viewport_size(viewport)
                 scroll_width = page.evaluate("document.documentElement.scrollWidth")
-                if not admin and scroll_width > viewport["width"]:
+                if scroll_width > viewport["width"]:
                     found.append(
                         f"scrolls sideways at {viewport['width']} px: the page is {scroll_width} "
                         f"px wide ({widest_elements(page, viewport['width'])})"
@@ -202,10 +193,3 @@ def widest_elements(page: Page, width: int) -> str:
         width,
     )
     return "; ".join(found) or "no element is wider: look for an off-screen one"
-
-
-def _report_admin_violations(where: str, violations: list[dict]) -> None:
-    if violations:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        with ADMIN_AXE_REPORT.open("a") as report:
-            report.write(f"{where}\n{describe(violations)}\n\n")

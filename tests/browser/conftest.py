@@ -18,7 +18,6 @@ from pytest_django.live_server_helper import LiveServer
 
 from shop.payments.simulator import Simulator, serve
 from tests.browser.checks import (
-    ADMIN_AXE_REPORT,
     CHROMIUM,
     CHROMIUM_ARGS,
     DESKTOP,
@@ -115,11 +114,6 @@ def browser(launch_browser):
 @pytest.fixture(scope="package")
 def browser_context_args():
     return {"viewport": DESKTOP}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _fresh_admin_axe_report():
-    ADMIN_AXE_REPORT.unlink(missing_ok=True)
 
 
 @pytest.fixture

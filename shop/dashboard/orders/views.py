@@ -17,9 +17,18 @@ Source = get_model("payment", "Source")
 
 class OrderDetailView(oscar_views.OrderDetailView):
     order_actions = (*oscar_views.OrderDetailView.order_actions, "refund_payment")
+    # The page's tabs (pane id, label), which Oscar's template writes out by hand.
+    tabs = (
+        ("lines", _("Order contents")),
+        ("shipping", _("Shipping")),
+        ("payment", _("Payment")),
+        ("discounts", _("Discounts")),
+        ("notes", _("Notes")),
+    )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        ctx["order_tabs"] = self.tabs
         card_payment = self.get_card_payment()
         if card_payment is not None:
             refundable = card_payment.amount_available_for_refund
