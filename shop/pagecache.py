@@ -10,6 +10,8 @@ connected in shop.apps): a price change is visible on the next request. So does 
 scheduled post goes live.
 
 The pages: `CACHED_VIEWS`, by URL name, so the apps serving them need not know about this.
+A hit runs no view, so a product page's entry keeps the product's id and the hit counts the view
+Oscar's analytics would have (catalogue.view_counts).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from django.db.models import Min
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+
+from catalogue import view_counts
 
 CACHED_VIEWS = frozenset(
     {
@@ -119,11 +123,14 @@ class PageCacheMiddleware:
             return self.get_response(request)
         stored = cache.get(key)
         if stored is not None:
-            return self.replay(request, stored)
+            content_type, body, product_id = stored
+            if product_id is not None:
+                view_counts.count_view(product_id)
+            return self.replay(request, content_type, body)
         response = self.get_response(request)
         if self.storable(response):
             body = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-            cache.set(key, (response["Content-Type"], body), TIMEOUT)
+            cache.set(key, (response["Content-Type"], body, _product_shown(request)), TIMEOUT)
         return response
 
     def key_for(self, request) -> str | None:
@@ -142,7 +149,8 @@ class PageCacheMiddleware:
             *(repr(session.get(name)) for name in SESSION_KEYS),
         ]
         digest = hashlib.sha256("\n".join(state).encode()).hexdigest()
-        return f"shop:page:{generation()}:{digest}"
+        # "v2": entries carry the product id; a deploy must not read the old pairs (or they the new).
+        return f"shop:page:v2:{generation()}:{digest}"
 
     @staticmethod
     def storable(response) -> bool:
@@ -157,15 +165,23 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def replay(request, stored):
+    def replay(request, content_type: str, body: bytes):
         from django.http import HttpResponse
 
-        content_type, body = stored
         if CSRF_PLACEHOLDER in body:
             body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
         response = HttpResponse(body, content_type=content_type)
         response["X-Page-Cache"] = "hit"
         return response
+
+
+def _product_shown(request) -> int | None:
+    """The product a cached page shows: a 200 from catalogue:detail shows the product in its URL
+    (Oscar redirects a wrong slug or a variant's URL)."""
+    match = request.resolver_match
+    if match is not None and match.view_name == "catalogue:detail":
+        return int(match.kwargs["pk"])
+    return None
 
 
 def _opted_in(path: str) -> bool:

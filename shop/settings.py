@@ -293,6 +293,10 @@ STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
 # Whole storefront and blog pages cached for shoppers who are not signed in (shop.pagecache).
 SHOP_PAGE_CACHE = env.bool("SHOP_PAGE_CACHE", default=True)
 
+# Product page views are counted in memory and added to Oscar's ProductRecord.num_views at most
+# this often, after a response (catalogue.view_counts): no write in the request path.
+SHOP_PRODUCT_VIEWS_FLUSH_SECONDS = env.float("SHOP_PRODUCT_VIEWS_FLUSH_SECONDS", default=30)
+
 # `manage.py bench --load` serves a trivial 30 KB page through the same middleware (the floor).
 SHOP_BENCH_FLOOR = env.bool("SHOP_BENCH_FLOOR", default=False)
 

@@ -1,8 +1,10 @@
-"""Shared fixtures: media in a temporary folder, the demo shop, a staff client."""
+"""Shared fixtures: media in a temporary folder, product views counted per test, the demo shop,
+a staff client."""
 
 import pytest
 from django.contrib.auth import get_user_model
 
+from catalogue import view_counts
 from shop.demo.seed import DEMO_STAFF, seed_demo
 
 
@@ -21,6 +23,14 @@ def _page_cache(request, settings):
         from django.core.cache import cache
 
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _product_view_counts(settings, monkeypatch):
+    """Each test counts product views afresh, and they are written only when the test flushes them
+    (tests/catalogue/test_product_views.py): never inside another test's query budget."""
+    settings.SHOP_PRODUCT_VIEWS_FLUSH_SECONDS = 24 * 60 * 60
+    monkeypatch.setattr(view_counts, "counter", view_counts.ViewCounter())
 
 
 @pytest.fixture(autouse=True)

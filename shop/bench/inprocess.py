@@ -71,6 +71,9 @@ def run(*, synthetic: int, kinds: list[str] | None, requests: int, warmup: int, 
             ROOT_URLCONF="shop.bench.urls",
             ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
             SECURE_SSL_REDIRECT=False,
+            # Product views are written every 30 s after a response (catalogue.view_counts): here
+            # that would land in one random request's figures. --load keeps it, as production.
+            SHOP_PRODUCT_VIEWS_FLUSH_SECONDS=float("inf"),
         ),
     ):
         # WhiteNoise warns that STATIC_ROOT is empty: in-process pages need no collected files.
