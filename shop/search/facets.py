@@ -1,5 +1,8 @@
 """Listing filters read from the query string, and the facet counts shown beside the results.
 
+Labels are translated when the counts are computed (`gettext`, not the lazy kind): the counts are
+cached, and unpickling a lazy string builds a new proxy class, about 3 ms each.
+
 Counts are disjunctive: a facet's counts apply every other filter but its own, so a shopper sees
 what ticking one more value would give. Two grouped queries compute every facet, whatever the
 catalogue size: one over (type, franchise, price band, in stock, warned, has a ticked character),
@@ -15,7 +18,7 @@ from decimal import Decimal
 
 from django.db.models import Case, CharField, Count, Exists, Min, OuterRef, Q, QuerySet, Value, When
 from django.http import QueryDict
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 

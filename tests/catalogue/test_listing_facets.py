@@ -1,6 +1,7 @@
 """Listings filter by type, franchise, character, price band, stock and warnings; every facet count
 equals an independent count of the same filter, and every state lives in the URL."""
 
+import pickle
 from decimal import Decimal
 from itertools import combinations
 
@@ -229,3 +230,11 @@ def test_a_parent_is_listed_once_from_its_cheapest_variant_and_in_stock_through_
 
     in_stock = client.get("/catalogue/", {"in_stock": "1"}).context["products"]
     assert [p.title for p in in_stock] == ["Prism Compact Pin"]
+
+
+def test_cached_facet_counts_hold_plain_strings_not_lazy_translations(demo_shop):
+    """The counts are cached; unpickling a lazy translation builds a new class (about 3 ms each)."""
+    from shop.search import facets
+
+    result = facets.count_facets(Product.objects.browsable(), facets.Filters())
+    assert b"_lazy_proxy_unpickle" not in pickle.dumps(result)
