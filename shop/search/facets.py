@@ -6,7 +6,7 @@ cached, and unpickling a lazy string builds a new proxy class, about 3 ms each.
 Counts are disjunctive: a facet's counts apply every other filter but its own, so a shopper sees
 what ticking one more value would give. Two grouped queries compute every facet, whatever the
 catalogue size: one over (type, franchise, price band, in stock, warned, has a ticked character),
-one over characters.
+one over characters; then one more reads the names of the types, franchises and characters.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Exists, Min, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
@@ -25,6 +25,8 @@ from oscar.templatetags.currency_filters import currency
 Product = get_model("catalogue", "Product")
 ProductCharacter = Product.characters.through
 Character = get_model("catalogue", "Character")
+Franchise = get_model("catalogue", "Franchise")
+ProductClass = get_model("catalogue", "ProductClass")
 
 MAX_VALUES = 20  # per filter: a longer list is someone else's URL, not a shopper's
 SLUG = re.compile(r"^[-\w]{1,128}$")
@@ -165,7 +167,9 @@ def count_facets(products: QuerySet, filters: Filters) -> FacetResult:
         output_field=CharField(),
     )
     has_character = _characters_q(filters) if filters.characters else Value(True)
-    rows = (
+    # Grouped on ids alone, the names read apart (_names): joining them in made PostgreSQL sort
+    # 100k wide rows, on disk, instead of hashing narrow ones (240 ms against 90 at 100k products).
+    rows = list(
         products.annotate(band=band, has_character=has_character)
         .values(
             "product_class_id",
@@ -175,16 +179,21 @@ def count_facets(products: QuerySet, filters: Filters) -> FacetResult:
             "warning_level",
             "has_character",
         )
-        # Grouped on ids, names picked per group: a hash aggregate even at 100k products.
-        .annotate(
-            n=Count("pk"),
-            class_slug=Min("product_class__slug"),
-            class_name=Min("product_class__name"),
-            franchise_slug=Min("franchise__slug"),
-            franchise_name=Min("franchise__name"),
-        )
+        .annotate(n=Count("pk"))
         .order_by()
     )
+    character_counts = _character_counts(products, filters)
+    names = _names(
+        type={row["product_class_id"] for row in rows},
+        franchise={row["franchise_id"] for row in rows},
+        # Ticked characters with none left under the other filters are still shown, to untick.
+        character=character_counts.keys() | set(filters.characters),
+    )
+    for row in rows:
+        row["class_slug"], row["class_name"] = names["type"].get(row["product_class_id"], ("", ""))
+        row["franchise_slug"], row["franchise_name"] = names["franchise"].get(
+            row["franchise_id"], (None, None)
+        )
 
     def matches(row, *, ignoring: str) -> bool:  # Filters.q(ignoring=...) for one grouped row
         return _row_matches(row, filters, ignoring=ignoring)
@@ -211,7 +220,7 @@ def count_facets(products: QuerySet, filters: Filters) -> FacetResult:
         if matches(row, ignoring=""):
             total += n
 
-    characters = _character_facet(products, filters)
+    characters = _character_facet(character_counts, names["character"], filters)
     known = replace(
         filters,
         types=tuple(v for v in filters.types if v in type_names),
@@ -288,29 +297,39 @@ def _facet(param, title, names: dict, counts: dict, selected: tuple) -> Facet:
     return Facet(param, title, values)
 
 
-def _character_facet(products: QuerySet, filters: Filters) -> Facet:
-    rows = (
+def _names(**ids: set) -> dict[str, dict]:
+    """kind → {id: (slug, name)} for the ids the counts name: one query over the small tables."""
+    models = {"type": ProductClass, "franchise": Franchise, "character": Character}
+    parts = [
+        models[kind]
+        .objects.filter(pk__in=wanted - {None})
+        .annotate(kind=Value(kind, output_field=CharField()))
+        .values_list("kind", "pk", "slug", "name")
+        .order_by()
+        for kind, wanted in ids.items()
+    ]
+    found = {kind: {} for kind in ids}
+    for kind, pk, slug, name in parts[0].union(*parts[1:], all=True):
+        found[kind][pk] = (slug, name)
+    return found
+
+
+def _character_counts(products: QuerySet, filters: Filters) -> dict[int, int]:
+    return dict(
         ProductCharacter.objects.filter(
             product_id__in=products.filter(filters.q(ignoring="character")).values("pk")
         )
-        .values("character_id", "character__name", "character__franchise__name")
+        .values("character_id")
         .annotate(n=Count("product_id"))
-        .order_by("-n", "character__name")
+        .values_list("character_id", "n")
+        .order_by()
     )
+
+
+def _character_facet(counts: dict[int, int], names: dict, filters: Filters) -> Facet:
     values = [
-        FacetValue(
-            str(row["character_id"]),
-            row["character__name"],
-            row["n"],
-            row["character_id"] in filters.characters,
-        )
-        for row in rows
+        FacetValue(str(pk), name, counts.get(pk, 0), pk in filters.characters)
+        for pk, (_slug, name) in names.items()
     ]
-    missing = set(filters.characters) - {int(v.value) for v in values}
-    if missing:  # ticked, but none left under the other filters: still show them, to untick
-        values += [
-            FacetValue(str(pk), name, 0, True)
-            for pk, name in Character.objects.filter(pk__in=missing).values_list("pk", "name")
-        ]
     values.sort(key=lambda v: (not v.is_selected, -v.count, v.label))
     return Facet("character", _("Character"), values)
