@@ -69,21 +69,24 @@ def restore_content_consent(sender, request, user, **kwargs):
         restore_consent(request, user)
 
 
+# What a product page's cached parts show (catalogue.product_page) and staff edit rarely: a change
+# to any of these starts a new generation of them. shop.apps adds these to its whole-page list.
+PAGE_PART_SOURCES = [
+    "catalogue.Category",
+    "catalogue.ProductCategory",
+    "catalogue.Franchise",
+    "catalogue.Character",
+    "catalogue.Product",
+    "catalogue.ProductRecommendation",
+    "catalogue.ProductAttribute",
+    "catalogue.ProductAttributeValue",
+    "catalogue.AttributeOption",
+    "reviews.ProductReview",
+]
+
+
 def _connect_page_invalidation() -> None:
-    """Product pages cache what staff edit rarely (catalogue.product_page); any such edit
-    starts a new generation of them."""
-    for label in [
-        "catalogue.Category",
-        "catalogue.ProductCategory",
-        "catalogue.Franchise",
-        "catalogue.Character",
-        "catalogue.Product",
-        "catalogue.ProductRecommendation",
-        "catalogue.ProductAttribute",
-        "catalogue.ProductAttributeValue",
-        "catalogue.AttributeOption",
-        "reviews.ProductReview",
-    ]:
+    for label in PAGE_PART_SOURCES:
         model = get_model(*label.split("."))
         for signal in (post_save, post_delete):
             signal.connect(forget_all_pages, sender=model, dispatch_uid=f"page-parts-{label}")

@@ -19,22 +19,13 @@ class ShopConfig(AppConfig):
         connect_page_invalidation()
 
 
-# Everything a cached storefront or blog page shows (shop.pagecache): a change to any of these
-# starts a new generation of pages.
+# Everything a cached storefront or blog page shows (shop.pagecache) beyond what a product page's
+# parts show (catalogue.receivers.PAGE_PART_SOURCES): a change to any of them starts a new
+# generation of pages.
 PAGE_SOURCES = [
-    "catalogue.Product",
     "catalogue.ProductClass",
-    "catalogue.Category",
-    "catalogue.ProductCategory",
     "catalogue.ProductImage",
-    "catalogue.ProductAttribute",
-    "catalogue.ProductAttributeValue",
-    "catalogue.AttributeOption",
-    "catalogue.ProductRecommendation",
-    "catalogue.Franchise",
-    "catalogue.Character",
     "catalogue.ContentWarning",
-    "reviews.ProductReview",
     "partner.StockRecord",
     "blog.Post",
     "blog.PostProduct",
@@ -48,9 +39,10 @@ def connect_page_invalidation() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
     from oscar.core.loading import get_model
 
+    from catalogue.receivers import PAGE_PART_SOURCES
     from shop.pagecache import forget_all_pages
 
-    for label in PAGE_SOURCES:
+    for label in [*PAGE_PART_SOURCES, *PAGE_SOURCES]:
         model = get_model(*label.split("."))
         for signal in (post_save, post_delete):
             signal.connect(forget_all_pages, sender=model, dispatch_uid=f"pages-{label}")
