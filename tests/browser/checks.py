@@ -53,6 +53,10 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 # Every page is local: a step still waiting after this has failed (Playwright's default is 30 s).
 TIMEOUT_MS = 10_000
 
+FINISH_TRANSITIONS = """() => Promise.all(document.getAnimations()
+    .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+    .map((animation) => animation.finished.catch(() => null)))"""
+
 LOOPBACK = "127.0.0.1"
 LOCAL_SCHEMES = ("data", "blob")
 FAILING_IMPACTS = ("serious", "critical")
@@ -101,6 +105,9 @@ class Journey:
         """Check the page now on screen (the journey's tab unless `page`) and screenshot it."""
         page = page or self.page
         page.wait_for_load_state("load")
+        # A transition under way (a tab fading in, a button easing to its hover colour) would
+        # have axe read colours the page never rests at: let the finite ones end first.
+        page.evaluate(FINISH_TRANSITIONS)
         self.shots += 1
         label = f"{self.name}-{self.shots:02d}-{name}"
         found = []
