@@ -91,8 +91,8 @@ def thumbnail_url(source_name: str, size: Size | str, width: int | None = None, 
     return _thumbnail_url(source_name, size, width or size.widths[0], fmt)
 
 
-# Working a name out costs sorl's hashing (about 0.5 ms); a listing shows 24 images in five
-# variants each. The same image keeps the same names, so the popular ones are remembered.
+# Working a name out costs sorl's hashing (about 0.5 ms); a listing shows 24 images under four
+# names each. The same image keeps the same names, so the popular ones are remembered.
 @lru_cache(maxsize=20_000)
 def _thumbnail_url(source_name: str, size: Size, width: int, fmt: str) -> str:
     return default.storage.url(thumbnail_name(source_name, size, width, fmt))
