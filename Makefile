@@ -21,6 +21,7 @@ test: install  ## The whole test suite (DATABASE_URL=postgres://... to run it on
 lint: install  ## What CI checks before the tests
 	$(VENV_PYTHON) -m ruff check .
 	$(VENV_PYTHON) -m ruff format --check .
+	.venv/bin/lint-imports --no-cache
 	$(VENV_PYTHON) manage.py makemigrations --check --dry-run
 	$(VENV_PYTHON) manage.py check
 

@@ -3,7 +3,7 @@
 `post.body_html` keeps `<div data-product-embed="KEY">` / `<div data-product-row="K1 K2">` where
 the author wrote `[[product:KEY]]` / `[[products:K1, K2]]` (blog.markup). At request time every key
 of the page is looked up at once (by UPC, else by slug) and loaded with what a listing tile needs
-(shop.search.selectors), so price and stock come from Oscar's strategy as they are now, in the
+(catalogue.selectors), so price and stock come from Oscar's strategy as they are now, in the
 same few queries for 1 or 100 cards. A key whose product is unpublished or deleted yields no card.
 
 Attribution: every card link, and every Markdown link to a product page (blog.markup), carries
@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 from oscar.core.loading import get_model
 
-from shop.search.selectors import for_tiles, load_tile_extras
+from catalogue.selectors import for_tiles, load_tile_extras
 
 from . import markup
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from oscar.core.loading import get_model
 
+from catalogue import selectors as tiles
 from shop import pagecache
 from shop.search import selectors
 
@@ -23,8 +24,8 @@ FRANCHISES_SHOWN = 12
 @require_GET
 def home(request):
     found = pagecache.remember("home", _home_picks)
-    new_arrivals = selectors.tiles_in_order(found["new_arrivals"])
-    selectors.load_tile_extras(new_arrivals)
+    new_arrivals = tiles.tiles_in_order(found["new_arrivals"])
+    tiles.load_tile_extras(new_arrivals)
     return render(
         request,
         "shop/home.html",
@@ -38,7 +39,7 @@ def home(request):
 
 def _home_picks() -> dict:
     """What the home page picks from the whole catalogue: slow on a big one, so kept a while."""
-    newest = selectors.sorted_by(selectors.listed_products(), "newest")
+    newest = selectors.sorted_by(tiles.listed_products(), "newest")
     return {
         "new_arrivals": list(newest.values_list("pk", flat=True)[:NEW_ARRIVALS]),
         # Only series with something to sell, most stocked first.

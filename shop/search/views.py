@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.core.loading import get_class, get_model
 
+from blog.selectors import matching_articles
+from catalogue import selectors as tiles
 from shop import pagecache
 
-from . import facets, sections, selectors
+from . import facets, selectors
 
 SearchForm = get_class("search.forms", "SearchForm")
 Category = get_model("catalogue", "Category")
@@ -66,7 +68,7 @@ class ProductListView(ListView):
     @cached_property
     def searched_products(self):
         """The listing before facet filters: narrowed by the page, matched by the query."""
-        products = self.narrow(selectors.listed_products())
+        products = self.narrow(tiles.listed_products())
         if self.params["q"]:
             products = selectors.matching(products, self.params["q"])
         return products
@@ -87,7 +89,7 @@ class ProductListView(ListView):
             page.object_list = list(products)
             pagecache.keep(key, [product.pk for product in page.object_list])
         else:
-            page.object_list = selectors.tiles_in_order(ids)
+            page.object_list = tiles.tiles_in_order(ids)
         return paginator, page, page.object_list, is_paginated
 
     def cached(self, part: str, compute):
@@ -102,7 +104,7 @@ class ProductListView(ListView):
     def get_queryset(self):
         products = self.searched_products.filter(self.filters.q())
         products = selectors.sorted_by(products, self.sort_by)
-        return selectors.for_tiles(products)
+        return tiles.for_tiles(products)
 
     @property
     def sort_by(self) -> str:
@@ -121,7 +123,7 @@ class ProductListView(ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        selectors.load_tile_extras(ctx["products"])
+        tiles.load_tile_extras(ctx["products"])
         ctx["query"] = self.params["q"]
         ctx["sort_by"] = self.sort_by
         ctx["sort_choices"] = SearchForm.sort_choices(has_query=bool(self.params["q"]))
@@ -206,9 +208,13 @@ class FranchiseView(ProductListView):
 
 
 class FacetedSearchView(ProductListView):
+    """Products, with the live articles that match the same words above them."""
+
     template_name = "oscar/search/results.html"
+    articles_shown = 5
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["sections"] = sections.results_for(self.params["q"]) if self.params["q"] else []
+        query = self.params["q"]
+        ctx["articles"] = matching_articles(query, self.articles_shown) if query else []
         return ctx

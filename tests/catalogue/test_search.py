@@ -1,30 +1,17 @@
 """One search box: products ranked by relevance on name, franchise, character, attributes and
 description; PostgreSQL through its full-text index, SQLite through a word-matching fallback."""
 
-from dataclasses import dataclass
-
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils.text import slugify
 from oscar.core.loading import get_model
 
+from catalogue.selectors import listed_products
 from shop.demo.catalogue import CHEEKY_PINK_PIN
 from shop.demo.seed import add_synthetic_products
-from shop.search import sections, selectors
+from shop.search import selectors
 
 Product = get_model("catalogue", "Product")
-
-
-@dataclass
-class Article:
-    title: str
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return f"/blog/{slugify(self.title)}/"
 
 
 def titles(client, query, **params):
@@ -86,28 +73,11 @@ def test_search_within_facets_counts_only_matching_products(client, demo_shop):
 
 
 @pytest.mark.django_db
-def test_results_page_shows_registered_sections_such_as_articles(client, demo_shop, monkeypatch):
-    monkeypatch.setattr(sections, "_sections", {})
-    sections.register(
-        sections.SearchSection(
-            key="articles",
-            title="Articles",
-            template="shop/partials/search_results_list.html",
-            find=lambda query, limit: [Article(f"What does {query} mean?")][:limit],
-        )
-    )
-    response = client.get(reverse("search:search"), {"q": "NTR"})
-    html = response.content.decode()
-    assert 'id="search-section-articles"' in html
-    assert '<a href="/blog/what-does-ntr-mean/">What does NTR mean?</a>' in html
-
-
-@pytest.mark.django_db
 def test_postgresql_search_uses_the_full_text_index(demo_shop):
     if connection.vendor != "postgresql":
         pytest.skip("the GIN index exists on PostgreSQL only; SQLite scans")
     add_synthetic_products(3000)  # a few dozen rows would be scanned, index or not
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE catalogue_product")
-    plan = selectors.matching(selectors.listed_products(), "mika hoshino").explain()
+    plan = selectors.matching(listed_products(), "mika hoshino").explain()
     assert "catalogue_product_search_gin" in plan, plan
