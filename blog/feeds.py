@@ -6,12 +6,9 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
-from oscar.core.loading import get_model
 
 from .selectors import published_posts
-from .structured_data import author_name
-
-ContentWarning = get_model("catalogue", "ContentWarning")
+from .structured_data import author_name, warned_summary
 
 FEED_SIZE = 20
 
@@ -32,15 +29,7 @@ class LatestPostsFeed(Feed):
         return post.title
 
     def item_description(self, post):
-        gated = [
-            w.name for w in post.content_warnings.all() if w.level >= ContentWarning.Level.MATURE
-        ]
-        if gated:
-            return _("%(summary)s Content warning: %(names)s.") % {
-                "summary": post.summary,
-                "names": ", ".join(gated),
-            }
-        return post.summary
+        return warned_summary(post.summary, post.content_warnings.all())
 
     def item_pubdate(self, post):
         return post.published_at

@@ -1,5 +1,6 @@
-"""An article's schema.org JSON-LD: one graph of Article (mentioning its products), FAQPage and
-BreadcrumbList. Written into the page with catalogue.structured_data.as_script, which escapes it."""
+"""How an article describes itself to machines: its schema.org JSON-LD (one graph of Article,
+mentioning its products, FAQPage and BreadcrumbList; written into the page with
+catalogue.structured_data.as_script, which escapes it), and the text that meta tags and feeds quote."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from catalogue.consent import gated_warnings
 from catalogue.structured_data import SCHEMA, plain_text
 
 
@@ -76,3 +78,15 @@ def article_graph(post, *, products, absolute_url, faq_shown: bool) -> dict:
 def author_name(user) -> str:
     """The byline: a username may be an e-mail address, so it is never shown."""
     return user.get_full_name() or _("The %(shop)s team") % {"shop": settings.OSCAR_SHOP_NAME}
+
+
+def warned_summary(text: str, warnings) -> str:
+    """What search results, link previews and feed readers quote: a summary, never body text;
+    a post behind a warning adds the warnings' names."""
+    gated = gated_warnings(warnings)
+    if gated:
+        text = _("%(summary)s Content warning: %(names)s.") % {
+            "summary": text,
+            "names": ", ".join(warning.name for warning in gated),
+        }
+    return text.strip()

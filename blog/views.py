@@ -2,6 +2,8 @@
 
 Only live posts (blog.selectors.published_posts) reach the public; drafts and scheduled posts are
 404 everywhere except the staff preview, which renders the same template as the article page.
+An article behind a mature warning shows its warning screen until the reader chooses to see mature
+content (catalogue.consent: the same choice as for products).
 """
 
 from __future__ import annotations
@@ -9,10 +11,10 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
-from oscar.core.loading import get_model
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
+from catalogue.consent import consent_for, gated_warnings
 from catalogue.images import thumbnail_url
 from catalogue.structured_data import as_script
 
@@ -20,15 +22,11 @@ from . import cards, structured_data
 from .models import BlogCategory, Post, Tag
 from .selectors import article_posts, nearby_posts, published_posts
 
-ContentWarning = get_model("catalogue", "ContentWarning")
-
 POSTS_PER_PAGE = 12
-# The mature (or adult) warnings a reader has continued past, by slug: one choice per warning.
-SEEN_WARNINGS_KEY = "blog_seen_warnings"
 
 
-# Every blog page only reads the database (continuing past a warning writes the session, which the
-# session middleware saves): no transaction, so SQLite readers never queue for the write lock.
+# Every blog page only reads the database: no transaction, so SQLite readers never queue for the
+# write lock.
 @transaction.non_atomic_requests
 def index(request):
     return _listing(request, published_posts(), template="blog/index.html")
@@ -51,31 +49,26 @@ def category(request, slug):
 
 
 @transaction.non_atomic_requests
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe
 def detail(request, slug):
     post = get_object_or_404(article_posts().published(), slug=slug)
-    if request.method == "POST":
-        return _continue_past_warnings(request, post)
     return render(request, "blog/detail.html", article_context(request, post))
 
 
 @transaction.non_atomic_requests
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe
 def preview(request, pk):
     """A draft or scheduled post exactly as its article page will show it; staff only."""
     if not request.user.is_staff:
         raise Http404
     post = get_object_or_404(article_posts(), pk=pk)
-    if request.method == "POST":
-        return _continue_past_warnings(request, post)
     return render(request, "blog/detail.html", article_context(request, post, is_preview=True))
 
 
 def article_context(request, post: Post, *, is_preview: bool = False) -> dict:
     warnings = list(post.content_warnings.all())
-    gated = [w for w in warnings if w.level >= ContentWarning.Level.MATURE]
-    seen = set(request.session.get(SEEN_WARNINGS_KEY, ())) if gated else set()
-    withheld = any(w.slug not in seen for w in gated)
+    gated = gated_warnings(warnings)
+    withheld = consent_for(request).withholds_any(warnings)
     # Cards load even behind the warning screen: the page then runs the same queries, and the
     # structured data still names the products the article mentions.
     segments, products = cards.article_segments(post.body_html)
@@ -92,7 +85,9 @@ def article_context(request, post: Post, *, is_preview: bool = False) -> dict:
         "gated_warnings": gated,
         "notices": [w for w in warnings if w not in gated],
         "segments": [] if withheld else segments,
-        "meta_description": meta_description(post, gated),
+        "meta_description": structured_data.warned_summary(
+            post.seo_description or post.summary, warnings
+        ),
         "canonical_url": absolute_url(post.get_absolute_url()),
         "hero_url": absolute_url(thumbnail_url(post.hero_image.name, "og"))
         if post.hero_image
@@ -102,24 +97,6 @@ def article_context(request, post: Post, *, is_preview: bool = False) -> dict:
         "adjacent": adjacent,
         "related": related,
     }
-
-
-def meta_description(post: Post, gated_warnings: list) -> str:
-    """What search results and link previews quote: the summary, never body text; a warned
-    post adds its warnings' names."""
-    text = post.seo_description or post.summary
-    if gated_warnings:
-        names = ", ".join(w.name for w in gated_warnings)
-        text = f"{text} Content warning: {names}."
-    return text.strip()
-
-
-def _continue_past_warnings(request, post: Post):
-    """The reader chose to read on: remember each of this post's warnings for the session."""
-    seen = set(request.session.get(SEEN_WARNINGS_KEY, ()))
-    seen.update(w.slug for w in post.content_warnings.all())
-    request.session[SEEN_WARNINGS_KEY] = sorted(seen)
-    return redirect(request.path)
 
 
 def _listing(request, posts, *, template, extra=None, empty_404=False):

@@ -75,8 +75,9 @@ class ContentWarning(models.Model):
         return self.name
 
     @property
-    def is_withheld_by_default(self) -> bool:
-        return self.level >= self.Level.MATURE
+    def badge_modifier(self) -> str:
+        """The badge's CSS modifier: "notice", "mature" or "adult"."""
+        return {self.Level.ADULT: "adult", self.Level.MATURE: "mature"}.get(self.level, "notice")
 
 
 class ContentConsent(models.Model):
@@ -137,10 +138,6 @@ class Product(AbstractProduct):
         from .indexing import refresh_listing_fields
 
         refresh_listing_fields([self.pk])
-
-    @property
-    def is_withheld_by_default(self) -> bool:
-        return self.warning_level >= ContentWarning.Level.MATURE
 
     @property
     def is_adult(self) -> bool:

@@ -28,6 +28,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from catalogue import view_counts
+from catalogue.consent import consent_for
 
 CACHED_VIEWS = frozenset(
     {
@@ -46,8 +47,6 @@ CACHED_VIEWS = frozenset(
 GENERATION_KEY = "shop:pages:generation"
 SCHEDULE_KEY = "shop:pages:next-scheduled-post"
 TIMEOUT = 10 * 60
-# Session values that change what a page shows (content consent, warnings already passed).
-SESSION_KEYS = ("content_consent", "blog_seen_warnings")
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"\x00csrf\x00"
 
@@ -140,13 +139,12 @@ class PageCacheMiddleware:
             return None
         if request.user.is_authenticated or _has_messages(request):
             return None
-        session = request.session
         state = [
             request.get_host(),
             request.scheme,
             request.get_full_path(),
             str(request.basket_badge.num_items),
-            *(repr(session.get(name)) for name in SESSION_KEYS),
+            consent_for(request).vary_key,
         ]
         digest = hashlib.sha256("\n".join(state).encode()).hexdigest()
         # "v2": entries carry the product id; a deploy must not read the old pairs (or they the new).

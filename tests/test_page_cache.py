@@ -144,6 +144,24 @@ def test_a_content_choice_gets_its_own_page(client, demo_shop):
     assert b"Hide mature content again" in page.content
 
 
+def test_a_cached_article_follows_the_choice_made_on_a_product(client):
+    from tests.blog.conftest import write_post
+    from tests.factories import ContentWarningFactory
+
+    ntr = ContentWarningFactory(slug="ntr", name="NTR", level=2)
+    post = write_post("What does NTR mean?", body="Netorare names a story theme.", warnings=[ntr])
+    duel = merch("Duel Print", warnings=[ntr])
+    get(client, post.get_absolute_url())
+    screen, _count = get(client, post.get_absolute_url())
+    assert screen["X-Page-Cache"] == "hit" and b"Netorare names" not in screen.content
+
+    client.post(reverse("catalogue:content-consent"), {"shows_mature": "1", "next": "/"})
+    client.get(duel.get_absolute_url())
+
+    article, _count = get(client, post.get_absolute_url())
+    assert b"Netorare names a story theme." in article.content
+
+
 def test_switched_off_nothing_is_cached(client, pin, settings):
     settings.SHOP_PAGE_CACHE = False
     get(client, pin.get_absolute_url())

@@ -1,8 +1,8 @@
-"""Template access to the shopper's content choice (catalogue.consent)."""
+"""Template access to the content-warning rule and the shopper's choice (catalogue.consent)."""
 
 from django import template
 
-from catalogue.consent import consent_for
+from catalogue import consent as rule
 
 register = template.Library()
 
@@ -10,15 +10,20 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def content_consent(context):
     """`{% content_consent as consent %}` then `consent|withholds:product`."""
-    request = context.get("request")
-    return consent_for(request) if request is not None else None
+    return rule.consent_for(context.get("request"))
 
 
 @register.filter
 def withholds(consent, product) -> bool:
-    return product.is_withheld_by_default if consent is None else consent.withholds(product)
+    return consent.withholds(product)
 
 
 @register.filter
 def blocks_purchase(consent, product) -> bool:
-    return product.is_adult if consent is None else consent.blocks_purchase(product)
+    return consent.blocks_purchase(product)
+
+
+@register.filter
+def is_gated(product) -> bool:
+    """Does the product's warning withhold its content until the shopper chooses to see it?"""
+    return rule.is_gated(product.warning_level)
