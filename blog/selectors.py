@@ -2,6 +2,7 @@
 posts feature a product, and which match a search."""
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.utils import timezone
 
 from .models import Post, PostProduct
 
@@ -95,4 +96,14 @@ def matching_articles(query: str, limit: int) -> list[Post]:
         posts.only("title", "slug", "summary", "published_at", "reading_minutes").order_by(
             "-published_at", "-pk"
         )[:limit]
+    )
+
+
+def next_scheduled_at():
+    """When the next scheduled post goes live, or None: the page cache starts a new generation then."""
+    return (
+        Post.objects.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
     )

@@ -11,7 +11,9 @@ class CatalogueConfig(apps.CatalogueConfig):
         super().ready()
         from oscar.core.loading import get_class
 
-        from . import image_receivers, receivers, view_counts  # noqa: F401
+        from . import generations, image_receivers, receivers, view_counts  # noqa: F401
+
+        generations.connect()
 
         self.franchise_view = get_class("search.views", "FranchiseView")
         self.content_consent_view = get_class("catalogue.consent_views", "ContentConsentView")

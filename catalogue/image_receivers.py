@@ -1,12 +1,12 @@
-"""When a product image is saved: make its thumbnails (after commit) and forget the cached page parts."""
+"""When a product image is saved: make its thumbnails, after commit. (Cached pages showing the image
+are dropped by catalogue.generations.)"""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 
 from .images import make_thumbnails
-from .product_page import forget_page
 
 ProductImage = get_model("catalogue", "ProductImage")
 
@@ -15,13 +15,7 @@ ProductImage = get_model("catalogue", "ProductImage")
 def product_image_saved(sender, instance, raw=False, **kwargs):
     if raw or not instance.original:
         return
-    forget_page(instance.product_id)
     name = instance.original.name
     # After commit: a rolled-back upload makes no thumbnails, and the saving request (the
     # dashboard, seed_demo) pays for them once, never a shopper's page view.
     transaction.on_commit(lambda: make_thumbnails(name))
-
-
-@receiver(post_delete, sender=ProductImage, dispatch_uid="catalogue.product_image_deleted")
-def product_image_deleted(sender, instance, **kwargs):
-    forget_page(instance.product_id)

@@ -9,7 +9,6 @@ is read in bulk once and cached per product version (`PageParts`).
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,6 +19,8 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
+
+from .generations import PRODUCT_PAGE_PARTS
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -35,10 +36,9 @@ RELATED_LIMIT = 4
 REVIEWS_SHOWN = 3
 LOW_STOCK = 5
 # Edits to the product row start a new version of its parts; edits elsewhere in the catalogue
-# (a renamed category, a new product in the franchise, a review) start a new generation of all
-# of them (catalogue.receivers). The timeout only lets unused entries go.
+# (a renamed category, a new product in the franchise, a review, a picture) start a new
+# generation of all of them (catalogue.generations). The timeout only lets unused entries go.
 PARTS_TIMEOUT = 24 * 60 * 60
-GENERATION_KEY = "catalogue:product-page:generation"
 # Text attributes may describe what the picture shows; specs (size, plating) never do.
 REVEALING_TYPES = {ProductAttribute.TEXT, ProductAttribute.RICHTEXT}
 
@@ -266,7 +266,7 @@ def _version(product) -> tuple:
     """Changes whenever the product, its parent, its warnings or what search reads of it changes."""
     rows = [product, product.parent] if product.parent else [product]
     return (
-        _generation(),
+        PRODUCT_PAGE_PARTS.current(),
         *(
             (
                 p.date_updated.isoformat(),
@@ -276,23 +276,6 @@ def _version(product) -> tuple:
             for p in rows
         ),
     )
-
-
-def forget_page(product_id: int) -> None:
-    cache.delete(_cache_key(product_id))
-
-
-def _generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, time.time_ns(), None)  # another process may have won: reread
-        generation = cache.get(GENERATION_KEY, 0)
-    return generation
-
-
-def forget_all_pages(**kwargs) -> None:
-    """A signal receiver: whatever changed, every cached page part is read again once."""
-    cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
 def page_parts(product) -> PageParts:

@@ -1,6 +1,6 @@
 """Keep what the catalogue derives in step with its sources: the listing columns
-(catalogue.indexing), the cached product-page parts (catalogue.product_page), and the shopper's
-content choice at login (catalogue.consent)."""
+(catalogue.indexing), and the shopper's content choice at login (catalogue.consent). Cached pages
+follow their sources through catalogue.generations."""
 
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -9,7 +9,6 @@ from oscar.core.loading import get_model
 
 from .consent import restore_consent
 from .indexing import refresh_listing_fields
-from .product_page import forget_all_pages
 
 Product = get_model("catalogue", "Product")
 ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
@@ -67,32 +66,3 @@ def restore_content_consent(sender, request, user, **kwargs):
     # The choice saved on the account follows the shopper to a new browser (catalogue.consent).
     if request is not None:
         restore_consent(request, user)
-
-
-# What a product page's cached parts show (catalogue.product_page) and staff edit rarely: a change
-# to any of these starts a new generation of them. shop.apps adds these to its whole-page list.
-PAGE_PART_SOURCES = [
-    "catalogue.Category",
-    "catalogue.ProductCategory",
-    "catalogue.Franchise",
-    "catalogue.Character",
-    "catalogue.Product",
-    "catalogue.ProductRecommendation",
-    "catalogue.ProductAttribute",
-    "catalogue.ProductAttributeValue",
-    "catalogue.AttributeOption",
-    "reviews.ProductReview",
-]
-
-
-def _connect_page_invalidation() -> None:
-    for label in PAGE_PART_SOURCES:
-        model = get_model(*label.split("."))
-        for signal in (post_save, post_delete):
-            signal.connect(forget_all_pages, sender=model, dispatch_uid=f"page-parts-{label}")
-    m2m_changed.connect(
-        forget_all_pages, sender=Product.characters.through, dispatch_uid="page-parts-cast"
-    )
-
-
-_connect_page_invalidation()

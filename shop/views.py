@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from oscar.core.loading import get_model
 
 from catalogue import selectors as tiles
-from shop import pagecache
+from shop.pagecache import listings
 from shop.search import selectors
 
 Category = get_model("catalogue", "Category")
@@ -23,7 +23,7 @@ FRANCHISES_SHOWN = 12
 @transaction.non_atomic_requests  # read-only: no transaction
 @require_GET
 def home(request):
-    found = pagecache.remember("home", _home_picks)
+    found = listings.remember("home", home_picks)
     new_arrivals = tiles.tiles_in_order(found["new_arrivals"])
     tiles.load_tile_extras(new_arrivals)
     return render(
@@ -37,7 +37,7 @@ def home(request):
     )
 
 
-def _home_picks() -> dict:
+def home_picks() -> dict:
     """What the home page picks from the whole catalogue: slow on a big one, so kept a while."""
     newest = selectors.sorted_by(tiles.listed_products(), "newest")
     return {

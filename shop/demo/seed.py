@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
-from shop.pagecache import forget_all_pages
+from catalogue.generations import bump_all
 
 from . import artwork
 from .articles import ARTICLES
@@ -433,7 +433,7 @@ def add_synthetic_products(
         done += len(products)
         if progress:
             progress(done, count)
-    forget_all_pages()  # bulk inserts send no signals: cached pages would miss the new products
+    bump_all()  # bulk inserts send no signals: cached pages would miss the new products
     return done
 
 

@@ -18,7 +18,7 @@ from oscar.core.loading import get_class, get_model
 
 from blog.selectors import matching_articles
 from catalogue import selectors as tiles
-from shop import pagecache
+from shop.pagecache import listings
 
 from . import facets, selectors
 
@@ -84,16 +84,16 @@ class ProductListView(ListView):
         # and ranking are what is slow on a big catalogue); a hit loads them by primary key.
         paginator, page, products, is_paginated = super().paginate_queryset(queryset, page_size)
         key = self.cache_key(f"page:{self.sort_by}:{page.number}")
-        ids = pagecache.recall(key)
+        ids = listings.recall(key)
         if ids is None:
             page.object_list = list(products)
-            pagecache.keep(key, [product.pk for product in page.object_list])
+            listings.keep(key, [product.pk for product in page.object_list])
         else:
             page.object_list = tiles.tiles_in_order(ids)
         return paginator, page, page.object_list, is_paginated
 
     def cached(self, part: str, compute):
-        return pagecache.remember(self.cache_key(part), compute)
+        return listings.remember(self.cache_key(part), compute)
 
     def cache_key(self, part: str) -> str:
         """The listing's state: which listing, the query, the filters, and the part."""

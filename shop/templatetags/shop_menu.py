@@ -1,7 +1,7 @@
 """The category menu beside listings, built once and kept in the cache until a category changes.
 
 Oscar's `category_tree` tag runs two queries on every page; the menu changes only when staff
-edit categories, so shop.apps invalidates it then (and only then).
+edit categories, which starts a new catalogue.generations.CATEGORY_MENU.
 """
 
 from dataclasses import dataclass
@@ -10,11 +10,11 @@ from django import template
 from django.core.cache import cache
 from oscar.core.loading import get_model
 
+from catalogue.generations import CATEGORY_MENU
+
 Category = get_model("catalogue", "Category")
 
 register = template.Library()
-
-CACHE_KEY = "shop:category-menu"
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,8 @@ class MenuEntry:
 
 @register.simple_tag
 def category_menu() -> list[MenuEntry]:
-    menu = cache.get(CACHE_KEY)
+    key = f"shop:category-menu:{CATEGORY_MENU.current()}"
+    menu = cache.get(key)
     if menu is None:
         categories = list(Category.objects.browsable().order_by("path"))
         hidden = [c.path for c in categories if c.exclude_from_menu]
@@ -36,9 +37,5 @@ def category_menu() -> list[MenuEntry]:
             for c in categories
             if not any(c.path.startswith(path) for path in hidden)
         ]
-        cache.set(CACHE_KEY, menu, timeout=None)
+        cache.set(key, menu, timeout=24 * 60 * 60)  # old generations expire unread
     return menu
-
-
-def forget_category_menu(**kwargs) -> None:
-    cache.delete(CACHE_KEY)

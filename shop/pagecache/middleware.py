@@ -2,12 +2,12 @@
 on them changes.
 
 Storefront and blog pages look the same for every anonymous shopper with the same basket count
-and the same content choices, apart from the CSRF token in their forms. So the finished HTML is
-kept per page, basket count and choices, with the token cut out; a hit puts the visitor's own
-token back and costs no query beyond the session. Prices and stock are on these pages, so any
-change to the catalogue, a stock record or a post starts a new generation of every page (signals
-connected in shop.apps): a price change is visible on the next request. So does the moment a
-scheduled post goes live.
+and the same content choice, apart from the CSRF token in their forms. So the finished HTML is
+kept per page, basket count and choice (catalogue.consent's `vary_key`), with the token cut out;
+a hit puts the visitor's own token back and costs no query beyond the session. Entries are keyed
+on the whole-page generation (catalogue.generations.WHOLE_PAGES): any change to the catalogue, a
+stock record or a post starts a new one, so a price change is visible on the next request. So
+does the moment a scheduled post goes live.
 
 The pages: `CACHED_VIEWS`, by URL name, so the apps serving them need not know about this.
 A hit runs no view, so a product page's entry keeps the product's id and the hit counts the view
@@ -18,17 +18,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Min
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from blog.selectors import next_scheduled_at
 from catalogue import view_counts
 from catalogue.consent import consent_for
+from catalogue.generations import WHOLE_PAGES
 
 CACHED_VIEWS = frozenset(
     {
@@ -44,70 +45,28 @@ CACHED_VIEWS = frozenset(
         "blog:category",
     }
 )
-GENERATION_KEY = "shop:pages:generation"
+# (generation, timestamp): when the next scheduled post goes live, 0 if none; read with the
+# generation in one cache round trip, and worked out again for each new generation.
 SCHEDULE_KEY = "shop:pages:next-scheduled-post"
 TIMEOUT = 10 * 60
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"\x00csrf\x00"
 
 
-def generation(*, with_schedule: bool = True) -> int:
-    """The current generation of pages; a new one starts when a scheduled post goes live.
-
-    Caches of catalogue data alone (shop.search) pass `with_schedule=False`: posts going live
-    do not change them, and they are spared the query that finds the next one.
-    """
-    found = cache.get_many([GENERATION_KEY, SCHEDULE_KEY])
-    value, due = found.get(GENERATION_KEY), found.get(SCHEDULE_KEY)
-    if value is not None and not with_schedule:
-        return value
-    now = timezone.now().timestamp()
-    if value is not None and due is not None and not (due and now >= due):
-        return value
-    if value is None:
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-    elif due:  # a post scheduled for now is live: pages listing posts must show it
-        cache.set(GENERATION_KEY, time.time_ns(), None)
-    if with_schedule:
-        cache.set(SCHEDULE_KEY, _next_scheduled_post(), None)
-    return cache.get(GENERATION_KEY, 0)
-
-
-def remember(name: str, compute):
-    """`compute()` for catalogue data, kept until the catalogue changes (this generation)."""
-    value = recall(name)
-    if value is None:
-        value = compute()
-        keep(name, value)
-    return value
-
-
-def recall(name: str):
-    return cache.get(_part_key(name))
-
-
-def keep(name: str, value) -> None:
-    cache.set(_part_key(name), value, TIMEOUT)
-
-
-def _part_key(name: str) -> str:
-    return f"shop:part:{generation(with_schedule=False)}:{name}"
-
-
-def forget_all_pages(**kwargs) -> None:
-    """A signal receiver: something shown on pages changed, so every cached page is stale."""
-    cache.set(GENERATION_KEY, time.time_ns(), None)
-    cache.delete(SCHEDULE_KEY)  # the change may have been to a schedule
-
-
-def _next_scheduled_post() -> float:
-    """When the next scheduled post goes live (a timestamp), or 0 if none is scheduled."""
-    from blog.models import Post
-
-    due = Post.objects.filter(
-        status=Post.Status.PUBLISHED, published_at__gt=timezone.now()
-    ).aggregate(first=Min("published_at"))["first"]
-    return due.timestamp() if due else 0
+def page_generation() -> int:
+    """The whole-page generation, after starting a new one if a scheduled post has gone live."""
+    found = cache.get_many([WHOLE_PAGES.key, SCHEDULE_KEY])
+    generation = found.get(WHOLE_PAGES.key) or WHOLE_PAGES.current()
+    schedule = found.get(SCHEDULE_KEY)
+    if schedule is not None and schedule[0] == generation:
+        due = schedule[1]
+        if not (due and timezone.now().timestamp() >= due):
+            return generation
+        WHOLE_PAGES.bump()  # a post scheduled for now is live: pages listing posts must show it
+        generation = WHOLE_PAGES.current()
+    due = next_scheduled_at()
+    cache.set(SCHEDULE_KEY, (generation, due.timestamp() if due else 0), None)
+    return generation
 
 
 class PageCacheMiddleware:
@@ -148,7 +107,7 @@ class PageCacheMiddleware:
         ]
         digest = hashlib.sha256("\n".join(state).encode()).hexdigest()
         # "v2": entries carry the product id; a deploy must not read the old pairs (or they the new).
-        return f"shop:page:v2:{generation()}:{digest}"
+        return f"shop:page:v2:{page_generation()}:{digest}"
 
     @staticmethod
     def storable(response) -> bool:
@@ -164,8 +123,6 @@ class PageCacheMiddleware:
 
     @staticmethod
     def replay(request, content_type: str, body: bytes):
-        from django.http import HttpResponse
-
         if CSRF_PLACEHOLDER in body:
             body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
         response = HttpResponse(body, content_type=content_type)
