@@ -15,6 +15,8 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from .buying import shown_price
+
 SCHEMA = "https://schema.org"
 IN_STOCK, OUT_OF_STOCK = f"{SCHEMA}/InStock", f"{SCHEMA}/OutOfStock"
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -77,9 +79,9 @@ def product_graph(page, *, absolute_url, image_url: str | None, withheld: bool) 
 
 def _offer(product, info, absolute_url) -> dict | None:
     price = info.price
-    if not price.exists:
+    amount = shown_price(price)
+    if amount is None:
         return None
-    amount = price.incl_tax if price.is_tax_known else price.excl_tax
     offer = {
         "@type": "Offer",
         "url": absolute_url(product.get_absolute_url()),

@@ -9,10 +9,7 @@ from django.utils.decorators import method_decorator
 from oscar.apps.catalogue import views as oscar_views
 from oscar.apps.catalogue.views import *  # noqa: F403 -- the rest of Oscar's module, unchanged
 
-from . import (
-    product_page,
-    structured_data,
-)
+from . import buying, product_page, structured_data
 from .consent import consent_for
 from .images import thumbnail_url
 
@@ -57,7 +54,7 @@ class ProductDetailView(oscar_views.ProductDetailView):
         ctx.update(
             page=page,
             withheld=withheld,
-            blocks_purchase=any(consent.blocks_purchase(p) for p in (product, product.parent) if p),
+            purchase_action=buying.purchase_action(product, page.info, consent, takes_options=True),
             canonical_url=canonical_url,
             og_image_url=image_url,
             meta_description=graph["@graph"][0].get("description", ""),

@@ -36,9 +36,23 @@ class TaxonomyPageMixin:
         return ctx
 
 
-class FranchiseListView(generic.ListView):
+class TaxonomyListView(generic.ListView):
+    """A list page of franchises or warnings, with its "Create new" button (taxonomy_list.html)."""
+
+    create_url_name: str
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["list_title"] = self.model._meta.verbose_name_plural
+        ctx["verbose_name"] = self.model._meta.verbose_name
+        ctx["create_url"] = reverse(self.create_url_name)
+        return ctx
+
+
+class FranchiseListView(TaxonomyListView):
     template_name = "oscar/dashboard/catalogue/franchise_list.html"
-    context_object_name = "franchises"
+    model = Franchise
+    create_url_name = "dashboard:catalogue-franchise-create"
     queryset = Franchise.objects.annotate(
         num_characters=Count("characters", distinct=True),
         num_products=Count("products", distinct=True),
@@ -118,9 +132,10 @@ class FranchiseDeleteView(TaxonomyDeleteView):
     list_url_name = "dashboard:catalogue-franchise-list"
 
 
-class ContentWarningListView(generic.ListView):
+class ContentWarningListView(TaxonomyListView):
     template_name = "oscar/dashboard/catalogue/content_warning_list.html"
-    context_object_name = "content_warnings"
+    model = ContentWarning
+    create_url_name = "dashboard:catalogue-content-warning-create"
     queryset = ContentWarning.objects.annotate(num_products=Count("products"))
 
 

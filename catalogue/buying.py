@@ -1,0 +1,40 @@
+"""Two rules every page that sells shows the same way: which price a shopper sees, and what they can
+do about a product (the purchase action). Listing tiles, article cards and the product page render
+`purchase_action()`'s answer each in their own markup; none decides for itself."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+
+def shown_price(price) -> Decimal | None:
+    """The amount a shopper is shown for Oscar's price: with tax when the tax is known (the shop
+    sells tax-inclusive), else before tax; None when there is no price."""
+    if not price.exists:
+        return None
+    return price.incl_tax if price.is_tax_known else price.excl_tax
+
+
+class PurchaseAction(StrEnum):
+    CHOOSE_OPTIONS = "choose-options"  # a parent or a product with options: on its own page
+    CONFIRM_AGE = "confirm-age"  # adult, and the shopper has not confirmed 18+ yet
+    ADD_TO_BASKET = "add-to-basket"
+    NOTIFY_ME = "notify-me"  # sold out: a stock alert
+    NONE = "none"  # not for sale (no price)
+
+
+def purchase_action(product, info, consent, *, takes_options: bool = False) -> PurchaseAction:
+    """What the shopper can do with `product`, given Oscar's purchase `info` and their `consent`
+    (catalogue.consent). Checked in the order a shopper meets the obstacles. `takes_options`: the
+    page's own form asks for the product's options (the product page), so they are no obstacle."""
+    if product.is_parent or (product.has_options and not takes_options):
+        return PurchaseAction.CHOOSE_OPTIONS
+    # A variant is as adult as its parent.
+    if any(consent.blocks_purchase(p) for p in (product, product.parent) if p is not None):
+        return PurchaseAction.CONFIRM_AGE
+    if not info.price.exists:
+        return PurchaseAction.NONE
+    if info.availability.is_available_to_buy:
+        return PurchaseAction.ADD_TO_BASKET
+    return PurchaseAction.NOTIFY_ME
