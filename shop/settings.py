@@ -1,6 +1,6 @@
 """Settings for the shop, read from the environment with a working local default for each value.
 
-See ../shared/DESIGN.md ("Configuration") for the variables and README.md for production use.
+README.md ("Configuration", "Production") lists the variables and how to run the shop in production.
 """
 
 from decimal import Decimal
