@@ -3,9 +3,12 @@ a staff client."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import override_settings
 
 from catalogue import view_counts
 from shop.demo.seed import DEMO_STAFF, seed_demo
+from tests import demo_snapshot
 
 
 def pytest_configure(config):
@@ -33,16 +36,28 @@ def _product_view_counts(settings, monkeypatch):
     monkeypatch.setattr(view_counts, "counter", view_counts.ViewCounter())
 
 
+def media_root(tmp_path_factory) -> str:
+    return str(tmp_path_factory.getbasetemp() / "media")
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path_factory):
     """Uploads and thumbnails go to a per-session temporary folder, never to var/."""
-    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+    settings.MEDIA_ROOT = media_root(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def _demo_rows(django_db_setup, django_db_blocker, tmp_path_factory):
+    """What `seed_demo` writes, seeded once per run (tests.demo_snapshot)."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root(tmp_path_factory)):
+        return demo_snapshot.capture(lambda: seed_demo(with_staff=True))
 
 
 @pytest.fixture
-def demo_shop(db):
+def demo_shop(db, _demo_rows):
     """The demo catalogue of `seed_demo`, with the demo staff account."""
-    return seed_demo(with_staff=True)
+    demo_snapshot.restore(_demo_rows)
+    cache.clear()  # nothing cached from another test's copy of the same rows
 
 
 @pytest.fixture

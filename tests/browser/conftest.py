@@ -1,8 +1,9 @@
 """Real-browser journeys: Debian's Chromium (never a downloaded browser), the shop on a live
 server at 127.0.0.1, and Stripe played by the project's simulator over loopback.
 
-Each test gets a freshly seeded demo shop: the live server needs committed data, so these tests
-run with `transactional_db` (implied by `live_server`) and the database is emptied after each one.
+Each test gets the demo shop copied into its database (tests.demo_snapshot): the live server
+needs committed data, so these tests run with `transactional_db` (implied by `live_server`) and the
+database is emptied after each one.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ import os
 import threading
 
 import pytest
-from django.core.cache import cache
 from django.core.servers.basehttp import ThreadedWSGIServer
+from oscar.core.loading import get_model
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
+from blog.models import Post
+from blog.services import HERO_SIZES
+from catalogue.images import make_thumbnails
 from shop.payments.simulator import Simulator, serve
 from tests.browser.checks import (
     CHROMIUM,
@@ -24,6 +28,8 @@ from tests.browser.checks import (
     LOOPBACK,
     Journey,
 )
+
+ProductImage = get_model("catalogue", "ProductImage")
 
 ALLOW_ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
@@ -117,24 +123,13 @@ def browser_context_args():
 
 
 @pytest.fixture
-def _demo_images_written_in_place(settings):
-    # Each test seeds the demo again into an emptied database. Writing its images over the same
-    # files keeps their names, so the thumbnails made for the first test serve every later one
-    # (catalogue.images.make_thumbnails skips those that exist): seconds per test, not twenty.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"allow_overwrite": True},
-        },
-    }
-
-
-@pytest.fixture
-def shop(_demo_images_written_in_place, live_server, demo_shop):
-    """The demo shop, served at `live_server.url`, with no page cached from an earlier test."""
-    cache.clear()
-    return demo_shop
+def shop(live_server, demo_shop):
+    """The demo shop, served at `live_server.url`, with its thumbnails on disk (made on save in
+    production; the demo rows are copied in, so the first test makes them for the run)."""
+    for name in ProductImage.objects.values_list("original", flat=True):
+        make_thumbnails(name)
+    for name in Post.objects.exclude(hero_image="").values_list("hero_image", flat=True):
+        make_thumbnails(name, sizes=HERO_SIZES)
 
 
 @pytest.fixture

@@ -18,7 +18,9 @@ def item(*, is_parent=False, has_options=False, is_adult=False, parent=None):
 
 
 def info(*, price="12.00", available=True):
-    price = prices.FixedPrice("USD", excl_tax=Decimal(price), tax=Decimal("0.00")) if price else None
+    price = (
+        prices.FixedPrice("USD", excl_tax=Decimal(price), tax=Decimal("0.00")) if price else None
+    )
     return SimpleNamespace(
         price=price or prices.Unavailable(),
         availability=SimpleNamespace(is_available_to_buy=available),
