@@ -50,13 +50,13 @@ TRANSIENT = (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError)
 class Outcome:
     """Where a payment attempt stands after talking to Stripe."""
 
-    status: str  # "authorised" | "requires_action" | "declined" | "failed"
+    status: PaymentAttempt.Status  # AUTHORISED, REQUIRES_ACTION, DECLINED or FAILED
     message: str = ""
     redirect_url: str = ""
 
     @property
     def authorised(self) -> bool:
-        return self.status == "authorised"
+        return self.status == PaymentAttempt.Status.AUTHORISED
 
 
 def attempt_for(basket, confirmation_token: str, total: Decimal, currency: str, order_number):
@@ -345,7 +345,7 @@ def _outcome(attempt: PaymentAttempt, intent) -> Outcome:
     if status == "requires_action" and intent.next_action:
         url = intent.next_action.redirect_to_url.url
         _finish(attempt, PaymentAttempt.Status.REQUIRES_ACTION, log=False)
-        return Outcome("requires_action", redirect_url=url)
+        return Outcome(PaymentAttempt.Status.REQUIRES_ACTION, redirect_url=url)
     if status == "requires_payment_method":
         error = intent.last_payment_error
         message = (error and error.message) or _("Your card was declined.")
@@ -354,7 +354,10 @@ def _outcome(attempt: PaymentAttempt, intent) -> Outcome:
     return _release(attempt, FAILED)
 
 
-def _finish(attempt, status, message: str = "", *, log: bool = True) -> Outcome:
+def _finish(
+    attempt, status: PaymentAttempt.Status, message: str = "", *, log: bool = True
+) -> Outcome:
+    """Save where the attempt stands (one of the four an Outcome names) and report it."""
     attempt.status = status
     attempt.message = str(message)[:500]
     attempt.save(update_fields=["status", "message", "payment_intent_id", "updated"])
@@ -362,19 +365,14 @@ def _finish(attempt, status, message: str = "", *, log: bool = True) -> Outcome:
         logger.warning(
             "Order %s (basket %s): %s: %s", attempt.order_number, attempt.basket_id, status, message
         )
-    outcome = {
-        PaymentAttempt.Status.AUTHORISED: "authorised",
-        PaymentAttempt.Status.REQUIRES_ACTION: "requires_action",
-        PaymentAttempt.Status.DECLINED: "declined",
-    }.get(status, "failed")
-    return Outcome(outcome, message)
+    return Outcome(status, message)
 
 
 def _release(attempt, message: str) -> Outcome:
     """Cancel what Stripe holds for an attempt we will not use; the shopper is told why."""
     if not cancel(attempt):
         _finish(attempt, PaymentAttempt.Status.FAILED, log=False)  # reconcile_payments cancels it
-    return Outcome("failed", message)
+    return Outcome(PaymentAttempt.Status.FAILED, message)
 
 
 def _declined(error: stripe.CardError) -> str:
