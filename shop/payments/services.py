@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
 from shop.payments.client import PaymentsOff, stripe_client
+from shop.payments.intents import ABANDONED, IntentStatus, metadata
 from shop.payments.models import PaymentAttempt, Refund
 from shop.payments.money import from_minor_units, minor_units
 
@@ -117,9 +118,9 @@ def resume(attempt: PaymentAttempt, expected_total: Decimal) -> Outcome:
         intent = stripe_client().v1.payment_intents.retrieve(attempt.payment_intent_id)
     except Exception as error:
         return _unavailable(attempt, "reading back", error)
-    metadata = intent.metadata.to_dict() if intent.metadata else {}
-    belongs = metadata.get("basket_id") == str(attempt.basket_id) and (
-        metadata.get("attempt") == attempt.idempotency_key
+    ours = metadata(intent)
+    belongs = ours.get("basket_id") == str(attempt.basket_id) and (
+        ours.get("attempt") == attempt.idempotency_key
     )
     if not belongs:
         logger.error(
@@ -148,7 +149,7 @@ def cancel(attempt: PaymentAttempt) -> bool:
     try:
         stripe_client().v1.payment_intents.cancel(
             attempt.payment_intent_id,
-            {"cancellation_reason": "abandoned"},
+            {"cancellation_reason": ABANDONED},
             {"idempotency_key": f"{attempt.idempotency_key}-cancel"},
         )
     except stripe.InvalidRequestError as error:
@@ -182,7 +183,9 @@ def record_authorisation(attempt: PaymentAttempt, order) -> None:
         currency=attempt.currency,
         reference=attempt.payment_intent_id,
     )
-    source.allocate(amount, reference=attempt.payment_intent_id, status="requires_capture")
+    source.allocate(
+        amount, reference=attempt.payment_intent_id, status=IntentStatus.REQUIRES_CAPTURE
+    )
     payment_event(order, "Authorised", amount, attempt.payment_intent_id)
     attempt.order = order
     attempt.status = PaymentAttempt.Status.PLACED
@@ -217,7 +220,7 @@ def record_capture(attempt: PaymentAttempt, amount_minor: int) -> None:
         amount = from_minor_units(amount_minor, locked.currency)
         source = Source.objects.filter(order_id=locked.order_id, reference=locked.payment_intent_id)
         for each in source:
-            each.debit(amount, reference=locked.payment_intent_id, status="succeeded")
+            each.debit(amount, reference=locked.payment_intent_id, status=IntentStatus.SUCCEEDED)
         payment_event(locked.order, "Captured", amount, locked.payment_intent_id)
         if locked.order.status == settings.OSCAR_INITIAL_ORDER_STATUS:
             locked.order.set_status("Paid")
@@ -337,16 +340,16 @@ def payment_event(order, name: str, amount: Decimal, reference: str) -> None:
 
 def _outcome(attempt: PaymentAttempt, intent) -> Outcome:
     status = intent.status
-    if status in ("requires_capture", "succeeded"):
+    if status in (IntentStatus.REQUIRES_CAPTURE, IntentStatus.SUCCEEDED):
         if intent.amount != attempt.amount or intent.currency.upper() != attempt.currency:
             logger.error("Order %s: Stripe authorised a different amount", attempt.order_number)
             return _release(attempt, FAILED)
         return _finish(attempt, PaymentAttempt.Status.AUTHORISED, log=False)
-    if status == "requires_action" and intent.next_action:
+    if status == IntentStatus.REQUIRES_ACTION and intent.next_action:
         url = intent.next_action.redirect_to_url.url
         _finish(attempt, PaymentAttempt.Status.REQUIRES_ACTION, log=False)
         return Outcome(PaymentAttempt.Status.REQUIRES_ACTION, redirect_url=url)
-    if status == "requires_payment_method":
+    if status == IntentStatus.REQUIRES_PAYMENT_METHOD:
         error = intent.last_payment_error
         message = (error and error.message) or _("Your card was declined.")
         return _finish(attempt, PaymentAttempt.Status.DECLINED, message)
