@@ -6,11 +6,15 @@
   delivered twice (even at once) is applied once.
 - `Refund`: each Stripe refund id, so a refund made in our dashboard and reported back by a webhook,
   or made in Stripe's dashboard, is recorded on the order exactly once.
+- `CARD_SOURCE_TYPE_CODE`: the Oscar payment source type that card payments are recorded under.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# The code of Oscar's payment source type (payment.SourceType) for card payments through Stripe.
+CARD_SOURCE_TYPE_CODE = "stripe"
 
 
 class PaymentAttempt(models.Model):

@@ -23,7 +23,7 @@ from oscar.core.loading import get_model
 
 from shop.payments.client import PaymentsOff, stripe_client
 from shop.payments.intents import ABANDONED, IntentStatus, metadata
-from shop.payments.models import PaymentAttempt, Refund
+from shop.payments.models import CARD_SOURCE_TYPE_CODE, PaymentAttempt, Refund
 from shop.payments.money import from_minor_units, minor_units
 
 logger = logging.getLogger("shop.payments")
@@ -174,7 +174,7 @@ def cancel(attempt: PaymentAttempt) -> bool:
 def record_authorisation(attempt: PaymentAttempt, order) -> None:
     """Tie the attempt to its new order and note the held money on it (inside the order's txn)."""
     source_type, _created = SourceType.objects.get_or_create(
-        code="stripe", defaults={"name": "Card (Stripe)"}
+        code=CARD_SOURCE_TYPE_CODE, defaults={"name": "Card (Stripe)"}
     )
     amount = from_minor_units(attempt.amount, attempt.currency)
     source = Source.objects.create(
@@ -242,11 +242,7 @@ def refund(order, amount: Decimal, *, user=None, reason: str = "", request_key: 
     """
     with transaction.atomic():
         # One refund of an order at a time: the refundable amount is read under this lock.
-        source = (
-            Source.objects.select_for_update()
-            .filter(order=order, source_type__code="stripe")
-            .first()
-        )
+        source = _locked_card_source(order)
         if request_key:
             done = Refund.objects.filter(order=order, request_key=request_key).first()
             if done is not None:
@@ -302,11 +298,7 @@ def record_refund(
     """Record a Stripe refund on the order once, however many times it is reported."""
     with transaction.atomic():
         # Lock the payment source first: our refund and Stripe's webhook may report it at once.
-        source = (
-            Source.objects.select_for_update()
-            .filter(order=order, source_type__code="stripe")
-            .first()
-        )
+        source = _locked_card_source(order)
         existing = Refund.objects.filter(refund_id=refund_id).first()
         if existing:
             return existing
@@ -335,6 +327,15 @@ def payment_event(order, name: str, amount: Decimal, reference: str) -> None:
     event_type, _created = PaymentEventType.objects.get_or_create(name=name)
     PaymentEvent.objects.create(
         order=order, event_type=event_type, amount=amount, reference=reference
+    )
+
+
+def _locked_card_source(order):
+    """The order's card payment source, row-locked until the transaction ends (None if unpaid)."""
+    return (
+        Source.objects.select_for_update()
+        .filter(order=order, source_type__code=CARD_SOURCE_TYPE_CODE)
+        .first()
     )
 
 
