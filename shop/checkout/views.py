@@ -133,7 +133,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         attempt = payments.attempt_for(
             submission["basket"], token, total.incl_tax, total.currency, order_number
         )
-        if attempt.amount != minor_units(total.incl_tax, total.currency):
+        if not attempt.is_for_total(total.incl_tax, total.currency):
             return self.render_preview(self.request, error=payments.BASKET_CHANGED)
         email = submission["order_kwargs"].get("guest_email") or self.request.user.email
         outcome = payments.authorise(attempt, return_url=self.return_url(), email=email)

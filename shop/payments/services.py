@@ -130,8 +130,8 @@ def resume(attempt: PaymentAttempt, expected_total: Decimal) -> Outcome:
             attempt.basket_id,
         )
         return _finish(attempt, PaymentAttempt.Status.FAILED, FAILED, log=False)
-    if intent.amount != minor_units(expected_total, attempt.currency) or intent.amount != (
-        attempt.amount
+    if intent.amount != attempt.amount or not attempt.is_for_total(
+        expected_total, attempt.currency
     ):
         logger.warning(
             "Order %s: basket total changed during 3-D Secure; cancelling %s",
