@@ -30,37 +30,39 @@ def pin(db):
 
 
 @pytest.fixture
-def twin_first(monkeypatch):
-    """Arm a twin: `twin_first(call)` runs `call` once, just before the next request's lock."""
+def twin_first(client, monkeypatch):
+    """`twin_first(send)`: `send(tab)` runs once, in another tab of the same browser, just before
+    the next request takes the basket lock; returns the list the twin's response goes into."""
 
-    def arm(call):
+    def arm(send):
+        tab = Client()
+        tab.cookies = copy.deepcopy(client.cookies)
         real = views.PaymentDetailsView.build_submission
-        pending = [call]
+        pending = [send]
+        responses = []
 
         def build_submission(self, **kwargs):
             self.request.basket.pk  # noqa: B018 (loaded before the twin, as in a real race)
             if pending:
-                pending.pop()()
+                responses.append(pending.pop()(tab))
             return real(self, **kwargs)
 
         monkeypatch.setattr(views.PaymentDetailsView, "build_submission", build_submission)
+        return responses
 
     return arm
-
-
-def same_browser(client) -> Client:
-    tab = Client()
-    tab.cookies = copy.deepcopy(client.cookies)
-    return tab
 
 
 def requests_to(sim, method, suffix) -> int:
     return sum(1 for m, path, _key in sim.requests if m == method and path.endswith(suffix))
 
 
-def return_path(sim, intent_id, *, succeed: bool) -> str:
+def back_from_3d_secure(client, sim, sim_client, *, succeed: bool) -> tuple[str, str]:
+    """Pay with a card that asks for 3-D Secure, answer it; the intent and the return path."""
+    place_order(client, card(sim_client, "pm_card_authenticationRequired"))
+    intent_id = PaymentAttempt.objects.get().payment_intent_id
     back = sim.authenticate(intent_id, succeed=succeed)
-    return "/" + back.split("://", 1)[1].split("/", 1)[1]
+    return intent_id, "/" + back.split("://", 1)[1].split("/", 1)[1]
 
 
 def test_a_twin_place_order_that_waited_lands_on_the_order_the_first_placed(
@@ -69,13 +71,11 @@ def test_a_twin_place_order_that_waited_lands_on_the_order_the_first_placed(
     to_payment_step(client, pin)
     basket_id = open_basket_id(client)
     token = card(sim_client)
-    twin = same_browser(client)
-    twin_responses = []
-    twin_first(lambda: twin_responses.append(place_order(twin, token, basket_id)))
+    twin = twin_first(lambda tab: place_order(tab, token, basket_id))
 
     response = place_order(client, token, basket_id)
 
-    assert twin_responses[0]["Location"] == reverse("checkout:thank-you")
+    assert twin[0]["Location"] == reverse("checkout:thank-you")
     assert response.status_code == 302
     assert response["Location"] == reverse("checkout:thank-you")
     order = Order.objects.get()
@@ -90,16 +90,12 @@ def test_a_twin_3d_secure_return_that_waited_lands_on_the_order_the_first_placed
     client, pin, stripe_sim, sim_client, twin_first
 ):
     to_payment_step(client, pin)
-    place_order(client, card(sim_client, "pm_card_authenticationRequired"))
-    intent_id = PaymentAttempt.objects.get().payment_intent_id
-    path = return_path(stripe_sim, intent_id, succeed=True)
-    twin = same_browser(client)
-    twin_responses = []
-    twin_first(lambda: twin_responses.append(twin.get(path)))
+    intent_id, path = back_from_3d_secure(client, stripe_sim, sim_client, succeed=True)
+    twin = twin_first(lambda tab: tab.get(path))
 
     response = client.get(path)
 
-    assert twin_responses[0]["Location"] == reverse("checkout:thank-you")
+    assert twin[0]["Location"] == reverse("checkout:thank-you")
     assert response.status_code == 302
     assert response["Location"] == reverse("checkout:thank-you")
     order = Order.objects.get()
@@ -114,16 +110,12 @@ def test_a_twin_return_from_a_failed_3d_secure_goes_back_to_the_payment_page(
     client, pin, stripe_sim, sim_client, twin_first
 ):
     to_payment_step(client, pin)
-    place_order(client, card(sim_client, "pm_card_authenticationRequired"))
-    intent_id = PaymentAttempt.objects.get().payment_intent_id
-    path = return_path(stripe_sim, intent_id, succeed=False)
-    twin = same_browser(client)
-    twin_responses = []
-    twin_first(lambda: twin_responses.append(twin.get(path)))
+    intent_id, path = back_from_3d_secure(client, stripe_sim, sim_client, succeed=False)
+    twin = twin_first(lambda tab: tab.get(path))
 
     response = client.get(path)
 
-    assert "unable to authenticate" in twin_responses[0].content.decode()
+    assert "unable to authenticate" in twin[0].content.decode()
     assert response.status_code == 302
     assert response["Location"] == reverse("checkout:preview")
     assert not Order.objects.exists()
