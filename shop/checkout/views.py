@@ -4,10 +4,13 @@ The browser turns the card into a Stripe ConfirmationToken (the Payment Element,
 stand-in when the simulator plays Stripe) and posts only its id; the amount comes from the basket.
 Placing an order runs under a row lock on the basket, so a double or triple "Place order" queues
 behind the first: the first pays and places the order, the others find the basket submitted and
-land on the same order. See shop/payments/services.py for the order of money and stock.
+land on the same order. "Place order" and the return from 3-D Secure run that one sequence,
+`PaymentDetailsView.place_once`, and differ only in how the money is held. See
+shop/payments/services.py for the order of money and stock.
 """
 
 import logging
+from collections.abc import Callable
 
 from django import http
 from django.conf import settings
@@ -91,27 +94,55 @@ class PaymentDetailsView(views.PaymentDetailsView):
         if not token or len(token) > 255:
             return self.render_preview(request, error=_("Enter your card details to pay."))
         submission = self.build_submission()
+        order_number = OrderNumberGenerator().order_number(submission["basket"])
+        return self.place_once(
+            submission, hold_money=lambda: self.authorise_card(submission, token, order_number)
+        )
+
+    def place_once(
+        self,
+        submission: dict,
+        *,
+        hold_money: Callable[[], PaymentAttempt | http.HttpResponse],
+    ) -> http.HttpResponse:
+        """Lock the basket, land on its order if a twin placed it, else hold the money, place the
+        order, and capture once the order is saved.
+
+        `hold_money()` runs under the basket lock and returns the attempt whose money Stripe now
+        holds, or the response to give instead (3-D Secure to do, a decline, a changed basket).
+        """
         basket = submission["basket"]
-        order_number = OrderNumberGenerator().order_number(basket)
-        total = submission["order_total"]
         with transaction.atomic():
             locked = Basket._default_manager.select_for_update().get(pk=basket.pk)
-            if locked.status == Basket.SUBMITTED:  # a twin submit placed it while we waited
+            if locked.status == Basket.SUBMITTED:  # a twin request placed it while we waited
                 return self.land_on(Order._default_manager.get(basket_id=basket.pk))
-            attempt = payments.attempt_for(
-                basket, token, total.incl_tax, total.currency, order_number
-            )
-            if attempt.amount != minor_units(total.incl_tax, total.currency):
-                return self.render_preview(request, error=payments.BASKET_CHANGED)
-            email = submission["order_kwargs"].get("guest_email") or request.user.email
-            outcome = payments.authorise(attempt, return_url=self.return_url(), email=email)
-            if outcome.status == "requires_action":
-                logger.info("Order %s: 3-D Secure", order_number)
-                return http.HttpResponseRedirect(outcome.redirect_url)
-            if not outcome.authorised:
-                return self.render_preview(request, error=outcome.message)
-            response = self.place_authorised(attempt, submission)
-        return self.capture_after_commit(attempt, response)
+            held = hold_money()
+            if not isinstance(held, PaymentAttempt):
+                return held
+            response = self.place_authorised(held, submission)
+        # Outside the order's transaction: money is captured only for an order already saved.
+        if held.status == PaymentAttempt.Status.PLACED:
+            payments.capture(held)
+        return response
+
+    def authorise_card(
+        self, submission: dict, token: str, order_number: str
+    ) -> PaymentAttempt | http.HttpResponse:
+        """Hold the money with the card the browser confirmed (the same attempt if posted again)."""
+        total = submission["order_total"]
+        attempt = payments.attempt_for(
+            submission["basket"], token, total.incl_tax, total.currency, order_number
+        )
+        if not attempt.is_for_total(total.incl_tax, total.currency):
+            return self.render_preview(self.request, error=payments.BASKET_CHANGED)
+        email = submission["order_kwargs"].get("guest_email") or self.request.user.email
+        outcome = payments.authorise(attempt, return_url=self.return_url(), email=email)
+        if outcome.status == PaymentAttempt.Status.REQUIRES_ACTION:
+            logger.info("Order %s: 3-D Secure", order_number)
+            return http.HttpResponseRedirect(outcome.redirect_url)
+        if not outcome.authorised:
+            return self.render_preview(self.request, error=outcome.message)
+        return attempt
 
     def place_authorised(self, attempt: PaymentAttempt, submission: dict):
         """Allocate stock and write the order for money already held; on failure, release it."""
@@ -164,12 +195,6 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 ),
             )
         return self.handle_successful_order(order)
-
-    def capture_after_commit(self, attempt: PaymentAttempt, response):
-        # Outside the order's transaction: money is captured only for an order already saved.
-        if attempt.status == PaymentAttempt.Status.PLACED:
-            payments.capture(attempt)
-        return response
 
     def send_order_placed_email(self, order):
         # After commit and never fatal: a mail outage must not turn a paid order into an error.
@@ -234,19 +259,21 @@ class PaymentReturnView(PaymentDetailsView):
             messages.error(request, _("We could not find that payment. You have not been charged."))
             return redirect("checkout:preview")
         submission = self.build_submission()
-        basket = submission["basket"]
-        with transaction.atomic():
-            locked = Basket._default_manager.select_for_update().get(pk=basket.pk)
-            if locked.status == Basket.SUBMITTED:
-                return self.land_on(Order._default_manager.get(basket_id=basket.pk))
-            attempt.refresh_from_db()
-            if attempt.status != PaymentAttempt.Status.REQUIRES_ACTION:
-                return redirect("checkout:preview")
-            outcome = payments.resume(attempt, submission["order_total"].incl_tax)
-            if not outcome.authorised:
-                return self.render_preview(request, error=outcome.message)
-            response = self.place_authorised(attempt, submission)
-        return self.capture_after_commit(attempt, response)
+        return self.place_once(
+            submission, hold_money=lambda: self.resume_after_3d_secure(attempt, submission)
+        )
+
+    def resume_after_3d_secure(
+        self, attempt: PaymentAttempt, submission: dict
+    ) -> PaymentAttempt | http.HttpResponse:
+        """Hold the money the shopper confirmed at 3-D Secure, unless a twin return used it first."""
+        attempt.refresh_from_db()
+        if attempt.status != PaymentAttempt.Status.REQUIRES_ACTION:
+            return redirect("checkout:preview")
+        outcome = payments.resume(attempt, submission["order_total"].incl_tax)
+        if not outcome.authorised:
+            return self.render_preview(self.request, error=outcome.message)
+        return attempt
 
     def post(self, request, *args, **kwargs):
         return http.HttpResponseNotAllowed(["GET"])

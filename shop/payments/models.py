@@ -6,11 +6,19 @@
   delivered twice (even at once) is applied once.
 - `Refund`: each Stripe refund id, so a refund made in our dashboard and reported back by a webhook,
   or made in Stripe's dashboard, is recorded on the order exactly once.
+- `CARD_SOURCE_TYPE_CODE`: the Oscar payment source type that card payments are recorded under.
 """
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from shop.payments.money import minor_units
+
+# The code of Oscar's payment source type (payment.SourceType) for card payments through Stripe.
+CARD_SOURCE_TYPE_CODE = "stripe"
 
 
 class PaymentAttempt(models.Model):
@@ -52,6 +60,10 @@ class PaymentAttempt(models.Model):
 
     def __str__(self):
         return f"Payment attempt {self.idempotency_key} for order {self.order_number}"
+
+    def is_for_total(self, total: Decimal, currency: str) -> bool:
+        """Whether the attempt pays this total: not once the basket has changed since it began."""
+        return self.amount == minor_units(total, currency)
 
 
 class WebhookEvent(models.Model):

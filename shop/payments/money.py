@@ -28,10 +28,13 @@ ZERO_DECIMAL = frozenset(
 
 def minor_units(amount: Decimal, currency: str) -> int:
     """$12.50 → 1250; ¥500 → 500. Rounds half up, as a till would."""
-    exponent = 0 if currency.lower() in ZERO_DECIMAL else 2
-    return int((Decimal(amount) * 10**exponent).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    scale = _minor_units_per_unit(currency)
+    return int((Decimal(amount) * scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def from_minor_units(amount: int, currency: str) -> Decimal:
-    exponent = 0 if currency.lower() in ZERO_DECIMAL else 2
-    return (Decimal(amount) / 10**exponent).quantize(Decimal("0.01"))
+    return (Decimal(amount) / _minor_units_per_unit(currency)).quantize(Decimal("0.01"))
+
+
+def _minor_units_per_unit(currency: str) -> int:
+    return 1 if currency.lower() in ZERO_DECIMAL else 100

@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
 from shop.payments.client import PaymentsOff, stripe_client
-from shop.payments.models import PaymentAttempt, Refund
+from shop.payments.intents import ABANDONED, IntentStatus, metadata
+from shop.payments.models import CARD_SOURCE_TYPE_CODE, PaymentAttempt, Refund
 from shop.payments.money import from_minor_units, minor_units
 
 logger = logging.getLogger("shop.payments")
@@ -50,13 +51,13 @@ TRANSIENT = (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError)
 class Outcome:
     """Where a payment attempt stands after talking to Stripe."""
 
-    status: str  # "authorised" | "requires_action" | "declined" | "failed"
+    status: PaymentAttempt.Status  # AUTHORISED, REQUIRES_ACTION, DECLINED or FAILED
     message: str = ""
     redirect_url: str = ""
 
     @property
     def authorised(self) -> bool:
-        return self.status == "authorised"
+        return self.status == PaymentAttempt.Status.AUTHORISED
 
 
 def attempt_for(basket, confirmation_token: str, total: Decimal, currency: str, order_number):
@@ -117,9 +118,9 @@ def resume(attempt: PaymentAttempt, expected_total: Decimal) -> Outcome:
         intent = stripe_client().v1.payment_intents.retrieve(attempt.payment_intent_id)
     except Exception as error:
         return _unavailable(attempt, "reading back", error)
-    metadata = intent.metadata.to_dict() if intent.metadata else {}
-    belongs = metadata.get("basket_id") == str(attempt.basket_id) and (
-        metadata.get("attempt") == attempt.idempotency_key
+    ours = metadata(intent)
+    belongs = ours.get("basket_id") == str(attempt.basket_id) and (
+        ours.get("attempt") == attempt.idempotency_key
     )
     if not belongs:
         logger.error(
@@ -129,8 +130,8 @@ def resume(attempt: PaymentAttempt, expected_total: Decimal) -> Outcome:
             attempt.basket_id,
         )
         return _finish(attempt, PaymentAttempt.Status.FAILED, FAILED, log=False)
-    if intent.amount != minor_units(expected_total, attempt.currency) or intent.amount != (
-        attempt.amount
+    if intent.amount != attempt.amount or not attempt.is_for_total(
+        expected_total, attempt.currency
     ):
         logger.warning(
             "Order %s: basket total changed during 3-D Secure; cancelling %s",
@@ -148,7 +149,7 @@ def cancel(attempt: PaymentAttempt) -> bool:
     try:
         stripe_client().v1.payment_intents.cancel(
             attempt.payment_intent_id,
-            {"cancellation_reason": "abandoned"},
+            {"cancellation_reason": ABANDONED},
             {"idempotency_key": f"{attempt.idempotency_key}-cancel"},
         )
     except stripe.InvalidRequestError as error:
@@ -173,7 +174,7 @@ def cancel(attempt: PaymentAttempt) -> bool:
 def record_authorisation(attempt: PaymentAttempt, order) -> None:
     """Tie the attempt to its new order and note the held money on it (inside the order's txn)."""
     source_type, _created = SourceType.objects.get_or_create(
-        code="stripe", defaults={"name": "Card (Stripe)"}
+        code=CARD_SOURCE_TYPE_CODE, defaults={"name": "Card (Stripe)"}
     )
     amount = from_minor_units(attempt.amount, attempt.currency)
     source = Source.objects.create(
@@ -182,7 +183,9 @@ def record_authorisation(attempt: PaymentAttempt, order) -> None:
         currency=attempt.currency,
         reference=attempt.payment_intent_id,
     )
-    source.allocate(amount, reference=attempt.payment_intent_id, status="requires_capture")
+    source.allocate(
+        amount, reference=attempt.payment_intent_id, status=IntentStatus.REQUIRES_CAPTURE
+    )
     payment_event(order, "Authorised", amount, attempt.payment_intent_id)
     attempt.order = order
     attempt.status = PaymentAttempt.Status.PLACED
@@ -217,7 +220,7 @@ def record_capture(attempt: PaymentAttempt, amount_minor: int) -> None:
         amount = from_minor_units(amount_minor, locked.currency)
         source = Source.objects.filter(order_id=locked.order_id, reference=locked.payment_intent_id)
         for each in source:
-            each.debit(amount, reference=locked.payment_intent_id, status="succeeded")
+            each.debit(amount, reference=locked.payment_intent_id, status=IntentStatus.SUCCEEDED)
         payment_event(locked.order, "Captured", amount, locked.payment_intent_id)
         if locked.order.status == settings.OSCAR_INITIAL_ORDER_STATUS:
             locked.order.set_status("Paid")
@@ -239,11 +242,7 @@ def refund(order, amount: Decimal, *, user=None, reason: str = "", request_key: 
     """
     with transaction.atomic():
         # One refund of an order at a time: the refundable amount is read under this lock.
-        source = (
-            Source.objects.select_for_update()
-            .filter(order=order, source_type__code="stripe")
-            .first()
-        )
+        source = _locked_card_source(order)
         if request_key:
             done = Refund.objects.filter(order=order, request_key=request_key).first()
             if done is not None:
@@ -299,11 +298,7 @@ def record_refund(
     """Record a Stripe refund on the order once, however many times it is reported."""
     with transaction.atomic():
         # Lock the payment source first: our refund and Stripe's webhook may report it at once.
-        source = (
-            Source.objects.select_for_update()
-            .filter(order=order, source_type__code="stripe")
-            .first()
-        )
+        source = _locked_card_source(order)
         existing = Refund.objects.filter(refund_id=refund_id).first()
         if existing:
             return existing
@@ -335,18 +330,27 @@ def payment_event(order, name: str, amount: Decimal, reference: str) -> None:
     )
 
 
+def _locked_card_source(order):
+    """The order's card payment source, row-locked until the transaction ends (None if unpaid)."""
+    return (
+        Source.objects.select_for_update()
+        .filter(order=order, source_type__code=CARD_SOURCE_TYPE_CODE)
+        .first()
+    )
+
+
 def _outcome(attempt: PaymentAttempt, intent) -> Outcome:
     status = intent.status
-    if status in ("requires_capture", "succeeded"):
+    if status in (IntentStatus.REQUIRES_CAPTURE, IntentStatus.SUCCEEDED):
         if intent.amount != attempt.amount or intent.currency.upper() != attempt.currency:
             logger.error("Order %s: Stripe authorised a different amount", attempt.order_number)
             return _release(attempt, FAILED)
         return _finish(attempt, PaymentAttempt.Status.AUTHORISED, log=False)
-    if status == "requires_action" and intent.next_action:
+    if status == IntentStatus.REQUIRES_ACTION and intent.next_action:
         url = intent.next_action.redirect_to_url.url
         _finish(attempt, PaymentAttempt.Status.REQUIRES_ACTION, log=False)
-        return Outcome("requires_action", redirect_url=url)
-    if status == "requires_payment_method":
+        return Outcome(PaymentAttempt.Status.REQUIRES_ACTION, redirect_url=url)
+    if status == IntentStatus.REQUIRES_PAYMENT_METHOD:
         error = intent.last_payment_error
         message = (error and error.message) or _("Your card was declined.")
         return _finish(attempt, PaymentAttempt.Status.DECLINED, message)
@@ -354,7 +358,10 @@ def _outcome(attempt: PaymentAttempt, intent) -> Outcome:
     return _release(attempt, FAILED)
 
 
-def _finish(attempt, status, message: str = "", *, log: bool = True) -> Outcome:
+def _finish(
+    attempt, status: PaymentAttempt.Status, message: str = "", *, log: bool = True
+) -> Outcome:
+    """Save where the attempt stands (one of the four an Outcome names) and report it."""
     attempt.status = status
     attempt.message = str(message)[:500]
     attempt.save(update_fields=["status", "message", "payment_intent_id", "updated"])
@@ -362,19 +369,14 @@ def _finish(attempt, status, message: str = "", *, log: bool = True) -> Outcome:
         logger.warning(
             "Order %s (basket %s): %s: %s", attempt.order_number, attempt.basket_id, status, message
         )
-    outcome = {
-        PaymentAttempt.Status.AUTHORISED: "authorised",
-        PaymentAttempt.Status.REQUIRES_ACTION: "requires_action",
-        PaymentAttempt.Status.DECLINED: "declined",
-    }.get(status, "failed")
-    return Outcome(outcome, message)
+    return Outcome(status, message)
 
 
 def _release(attempt, message: str) -> Outcome:
     """Cancel what Stripe holds for an attempt we will not use; the shopper is told why."""
     if not cancel(attempt):
         _finish(attempt, PaymentAttempt.Status.FAILED, log=False)  # reconcile_payments cancels it
-    return Outcome("failed", message)
+    return Outcome(PaymentAttempt.Status.FAILED, message)
 
 
 def _declined(error: stripe.CardError) -> str:

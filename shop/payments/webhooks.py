@@ -116,17 +116,20 @@ def refunded(obj, intent_id):
     if attempt is None or not attempt.order_id:
         return
     for refund in (obj.get("refunds") or {}).get("data", []):
-        services.record_refund(
-            attempt.order, refund["id"], refund["amount"], refund["currency"], reason="Stripe"
-        )
+        _record_refund(attempt.order, refund)
 
 
 def refund_created(obj, intent_id):
     attempt = _attempt(intent_id)
     if attempt is not None and attempt.order_id:
-        services.record_refund(
-            attempt.order, obj["id"], obj["amount"], obj["currency"], reason="Stripe"
-        )
+        _record_refund(attempt.order, obj)
+
+
+def _record_refund(order, refund: dict) -> None:
+    """A refund Stripe tells us of (ours reported back, or one made in its dashboard)."""
+    services.record_refund(
+        order, refund["id"], refund["amount"], refund["currency"], reason="Stripe"
+    )
 
 
 def dispute_opened(obj, intent_id):

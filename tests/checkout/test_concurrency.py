@@ -120,6 +120,30 @@ def test_a_triple_click_on_place_order_makes_one_order(stripe_sim, sim_client):
     assert len(mail.outbox) == 1
 
 
+def test_returning_from_3d_secure_in_three_tabs_at_once_makes_one_order(stripe_sim, sim_client):
+    shopper = Client()
+    to_payment_step(shopper, merch("Three Tabs Pin", price="10.00", stock=5))
+    place_order(shopper, card(sim_client, "pm_card_authenticationRequired"))
+    intent_id = PaymentAttempt.objects.get().payment_intent_id
+    back = stripe_sim.authenticate(intent_id, succeed=True)
+    path = "/" + back.split("://", 1)[1].split("/", 1)[1]
+    tabs = []
+    for _ in range(3):
+        tab = Client()
+        tab.cookies = copy.deepcopy(shopper.cookies)
+        tabs.append(tab)
+
+    responses = at_once([lambda t=t: t.get(path) for t in tabs])
+
+    assert Order.objects.count() == 1
+    thanked = [r for r in responses if r.get("Location") == reverse("checkout:thank-you")]
+    assert thanked, [(r.status_code, r.get("Location")) for r in responses]
+    assert requests_to(stripe_sim, "POST", "/capture") == 1
+    assert stripe_sim.payment_intents[intent_id]["status"] == "succeeded"
+    assert StockRecord.objects.get(product__title="Three Tabs Pin").num_allocated == 1
+    assert len(mail.outbox) == 1
+
+
 def test_the_same_webhook_twice_at_once_is_applied_once(stripe_sim, sim_client):
     shopper = Client()
     to_payment_step(shopper, merch("Webhook Race Pin", price="20.00", stock=5))

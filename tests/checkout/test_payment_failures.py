@@ -95,6 +95,34 @@ def test_sold_out_after_authorisation_cancels_it_and_keeps_the_basket(
     assert basket_items(client) == 2
 
 
+def test_sold_out_during_3d_secure_cancels_it_and_keeps_the_basket(
+    client, pin, stripe_sim, sim_client, monkeypatch
+):
+    to_payment_step(client, pin, quantity=2)
+    place_order(client, card(sim_client, "pm_card_authenticationRequired"))
+    attempt = PaymentAttempt.objects.get()
+    real_resume = services.resume
+
+    def resume_then_a_rival_buys(attempt, expected_total):
+        outcome = real_resume(attempt, expected_total)
+        StockRecord.objects.filter(product=pin).update(num_allocated=2)  # 1 left, we want 2
+        return outcome
+
+    monkeypatch.setattr(services, "resume", resume_then_a_rival_buys)
+    back = stripe_sim.authenticate(attempt.payment_intent_id, succeed=True)
+    response = client.get("/" + back.split("://", 1)[1].split("/", 1)[1])
+
+    assert response.status_code == 200
+    assert "sold out while you were paying" in response.content.decode()
+    assert "You have not been charged" in response.content.decode()
+    assert not Order.objects.exists()
+    attempt.refresh_from_db()
+    assert attempt.status == PaymentAttempt.Status.CANCELLED
+    assert stripe_sim.payment_intents[attempt.payment_intent_id]["status"] == "canceled"
+    assert StockRecord.objects.get(product=pin).num_allocated == 2  # only the rival's
+    assert basket_items(client) == 2
+
+
 def test_an_error_while_placing_the_order_releases_the_money(
     client, pin, stripe_sim, sim_client, monkeypatch, caplog
 ):

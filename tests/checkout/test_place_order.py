@@ -176,6 +176,23 @@ def test_a_basket_changed_during_3d_secure_is_not_charged(client, pin, stripe_si
     assert stripe_sim.payment_intents[intent_id]["status"] == "canceled"
 
 
+def test_a_card_confirmed_for_an_older_basket_total_is_not_charged(
+    client, pin, stripe_sim, sim_client
+):
+    to_payment_step(client, pin)
+    token = card(sim_client, "pm_card_chargeDeclined")
+    place_order(client, token)
+    client.post(reverse("basket:add", kwargs={"pk": pin.pk}), {"quantity": 1})
+
+    response = place_order(client, token)  # the same confirmation, posted again
+
+    assert response.status_code == 200
+    assert "basket changed" in response.content.decode()
+    assert created_intents(stripe_sim) == 1  # only the first, declined, try
+    assert not Order.objects.exists()
+    assert client.get(reverse("basket:summary")).context["basket"].num_items == 2
+
+
 def test_someone_elses_return_url_does_nothing(client, pin, stripe_sim, sim_client):
     to_payment_step(client, pin)
     place_order(client, card(sim_client, "pm_card_authenticationRequired"))

@@ -9,6 +9,7 @@ from oscar.apps.dashboard.orders import views as oscar_views
 from oscar.core.loading import get_class, get_model
 from oscar.templatetags.currency_filters import currency
 
+from shop.payments.models import CARD_SOURCE_TYPE_CODE
 from shop.payments.services import RefundFailed, refund
 
 RefundForm = get_class("dashboard.orders.forms", "RefundForm")
@@ -42,7 +43,9 @@ class OrderDetailView(oscar_views.OrderDetailView):
 
     def get_card_payment(self):
         """The order's Stripe payment source, or None when it was not paid by card."""
-        return Source.objects.filter(order=self.object, source_type__code="stripe").first()
+        return Source.objects.filter(
+            order=self.object, source_type__code=CARD_SOURCE_TYPE_CODE
+        ).first()
 
     # Order-level actions
 

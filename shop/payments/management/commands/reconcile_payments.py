@@ -16,6 +16,7 @@ from oscar.core.loading import get_model
 
 from shop.payments import services
 from shop.payments.client import stripe_client
+from shop.payments.intents import ABANDONED, IntentStatus, metadata
 from shop.payments.models import PaymentAttempt
 
 Order = get_model("order", "Order")
@@ -40,18 +41,19 @@ class Command(BaseCommand):
         params = {"limit": 100, "created": {"gte": since}}
         for intent in client.v1.payment_intents.list(params).auto_paging_iter():
             counts["checked"] += 1
-            number = (intent.metadata.to_dict() if intent.metadata else {}).get("order_number")
+            number = metadata(intent).get("order_number")
             if not number:
                 continue  # not one of ours
             order = Order._default_manager.filter(number=number).first()
             attempt = PaymentAttempt.objects.filter(payment_intent_id=intent.id).first()
             ours = order is not None and attempt is not None and attempt.order_id == order.pk
-            if intent.status == "requires_capture" and ours:
+            if intent.status == IntentStatus.REQUIRES_CAPTURE and ours:
                 self.report(f"{intent.id}: order {number} placed, capturing", dry_run)
                 if not dry_run and services.capture(attempt):
                     counts["captured"] += 1
                 continue
-            if intent.status in ("requires_capture", "requires_action") and not ours:
+            in_flight = (IntentStatus.REQUIRES_CAPTURE, IntentStatus.REQUIRES_ACTION)
+            if intent.status in in_flight and not ours:
                 if intent.created > cutoff:
                     continue  # a checkout may still be finishing it
                 counts["orphans"] += 1
@@ -59,14 +61,14 @@ class Command(BaseCommand):
                 if not dry_run:
                     client.v1.payment_intents.cancel(
                         intent.id,
-                        {"cancellation_reason": "abandoned"},
+                        {"cancellation_reason": ABANDONED},
                         {"idempotency_key": f"{intent.id}-reconcile-cancel"},
                     )
                     PaymentAttempt.objects.filter(payment_intent_id=intent.id).update(
                         status=PaymentAttempt.Status.CANCELLED
                     )
                     counts["cancelled"] += 1
-            elif intent.status == "succeeded" and order is None:
+            elif intent.status == IntentStatus.SUCCEEDED and order is None:
                 counts["unpaired"] += 1
                 self.stderr.write(
                     self.style.ERROR(
