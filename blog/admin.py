@@ -30,7 +30,6 @@ from .validators import validate_hero_image
 Product = get_model("catalogue", "Product")
 
 PRODUCT_SEARCH_LIMIT = 20
-REVISION_FIELDS = ("title", "summary", "body", "seo_title", "seo_description", "hero_alt")
 
 
 def preview_url(post: Post) -> str | None:
@@ -325,7 +324,7 @@ class PostAdmin(admin.ModelAdmin):
         if post.status == Post.Status.PUBLISHED:
             # A live post must not get back a broken embed or a missing summary by restoring.
             candidate = copy.copy(post)
-            for name in REVISION_FIELDS:
+            for name in PostRevision.TEXT_FIELDS:
                 setattr(candidate, name, getattr(revision, name))
             problems = services.publication_problems(candidate)
             if problems:
@@ -350,7 +349,7 @@ class PostRevisionAdmin(admin.ModelAdmin):
     list_display = ("post", "created_at", "saved_by", "title")
     list_select_related = ("post", "saved_by")
     search_fields = ("post__title", "title")
-    fields = ("post", "created_at", "saved_by", *REVISION_FIELDS)
+    fields = ("post", "created_at", "saved_by", *PostRevision.TEXT_FIELDS)
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -190,6 +190,9 @@ class PostProduct(models.Model):
 class PostRevision(models.Model):
     """What a post looked like after one save; staff can view and restore it."""
 
+    # The post's fields a revision keeps, records on every save and puts back on restore.
+    TEXT_FIELDS = ("title", "summary", "body", "seo_title", "seo_description", "hero_alt")
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     created_at = models.DateTimeField(auto_now_add=True)
     saved_by = models.ForeignKey(

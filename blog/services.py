@@ -94,12 +94,7 @@ def save_post(post: Post, *, by=None) -> Resolved:
     PostRevision.objects.create(
         post=post,
         saved_by=by if by is not None and by.is_authenticated else None,
-        title=post.title,
-        summary=post.summary,
-        body=post.body,
-        seo_title=post.seo_title,
-        seo_description=post.seo_description,
-        hero_alt=post.hero_alt,
+        **{name: getattr(post, name) for name in PostRevision.TEXT_FIELDS},
     )
     return resolved
 
@@ -137,7 +132,7 @@ def unpublish(post: Post, *, by=None) -> None:
 def restore(revision: PostRevision, *, by=None) -> Post:
     """Put a revision's text back; the restore is itself a new revision."""
     post = revision.post
-    for name in ("title", "summary", "body", "seo_title", "seo_description", "hero_alt"):
+    for name in PostRevision.TEXT_FIELDS:
         setattr(post, name, getattr(revision, name))
     save_post(post, by=by)
     return post

@@ -106,3 +106,26 @@ def test_saving_a_post_makes_its_hero_thumbnails_once_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         save_post(post)
     assert hero.stat().st_mtime_ns == made  # not made twice
+
+
+def test_a_revision_keeps_and_restores_the_title_summary_body_alt_text_and_seo_fields(pins):
+    first_text = {
+        "title": "First title",
+        "summary": "First summary.",
+        "body": "First body.",
+        "seo_title": "First SEO title",
+        "seo_description": "First SEO description.",
+        "hero_alt": "First alt text.",
+    }
+    post = Post(slug="first", **first_text)
+    save_post(post)
+    first = post.revisions.get()
+    for name in first_text:
+        setattr(post, name, f"Second {name}")
+    save_post(post)
+
+    restore(first)
+
+    post.refresh_from_db()
+    assert {name: getattr(post, name) for name in first_text} == first_text
+    assert {name: getattr(post.revisions.first(), name) for name in first_text} == first_text
