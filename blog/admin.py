@@ -321,21 +321,16 @@ class PostAdmin(admin.ModelAdmin):
             raise PermissionDenied
         revision = get_object_or_404(PostRevision, pk=revision_id, post=post)
         change_url = reverse("admin:blog_post_change", args=[post.pk])
-        if post.status == Post.Status.PUBLISHED:
-            # A live post must not get back a broken embed or a missing summary by restoring.
-            candidate = copy.copy(post)
-            for name in PostRevision.TEXT_FIELDS:
-                setattr(candidate, name, getattr(revision, name))
-            problems = services.publication_problems(candidate)
-            if problems:
-                self.message_user(
-                    request,
-                    _("Not restored: the post is published and that text %s")
-                    % " ".join(str(p) for p in problems),
-                    messages.ERROR,
-                )
-                return HttpResponseRedirect(change_url)
-        services.restore(revision, by=request.user)
+        try:
+            services.restore(revision, by=request.user)
+        except services.RestoreError as error:
+            self.message_user(
+                request,
+                _("Not restored: the post is published and that text %s")
+                % " ".join(str(p) for p in error.problems),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(change_url)
         saved_at = timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")
         self.log_change(request, post, _("Restored the text saved at %s.") % saved_at)
         self.message_user(request, _("Restored the text saved at %s.") % saved_at, messages.SUCCESS)

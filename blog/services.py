@@ -1,8 +1,9 @@
 """Writing posts: render and sanitise on save, record the featured products and a revision,
-and publish only what passes the publish-time checks."""
+and publish (or restore onto a published post) only what passes the publish-time checks."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,9 +23,15 @@ HERO_SIZES = ("hero", "og")
 
 
 class PublishError(Exception):
+    """Refused: the post would be live with these problems (`publication_problems`)."""
+
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+class RestoreError(PublishError):
+    """Refused: the post is published and the revision's text has these problems."""
 
 
 @dataclass(frozen=True)
@@ -130,9 +137,16 @@ def unpublish(post: Post, *, by=None) -> None:
 
 
 def restore(revision: PostRevision, *, by=None) -> Post:
-    """Put a revision's text back; the restore is itself a new revision."""
+    """Put a revision's text back; the restore is itself a new revision. A published post
+    (live or scheduled) never gets back a text that would fail the publish-time checks: that
+    is refused with the reasons, and the post is left as it was."""
     post = revision.post
+    restored = copy.copy(post)
     for name in PostRevision.TEXT_FIELDS:
-        setattr(post, name, getattr(revision, name))
-    save_post(post, by=by)
-    return post
+        setattr(restored, name, getattr(revision, name))
+    if post.status == Post.Status.PUBLISHED:
+        problems = publication_problems(restored)
+        if problems:
+            raise RestoreError(problems)
+    save_post(restored, by=by)
+    return restored

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from blog.models import Post
-from blog.services import PublishError, publish, restore, save_post, unpublish
+from blog.services import PublishError, RestoreError, publish, restore, save_post, unpublish
 from tests.factories import merch
 
 
@@ -51,6 +51,37 @@ def test_every_save_keeps_a_revision_and_restore_puts_the_text_back(pins):
     post.refresh_from_db()
     assert post.body == "First version" and "First version" in post.body_html
     assert post.revisions.count() == 3
+
+
+@pytest.mark.parametrize(
+    "when", [timedelta(hours=-1), timedelta(days=1)], ids=["live", "scheduled"]
+)
+def test_a_published_post_does_not_take_back_a_text_that_would_fail_the_checks(pins, when):
+    post = draft("[[product:NOPE-404]]")
+    broken = post.revisions.get()
+    post.body, post.summary = "[[product:PIN-A]]", "What NTR is."
+    publish(post, at=timezone.now() + when)
+
+    with pytest.raises(RestoreError) as refused:
+        restore(broken)
+
+    problems = " ".join(refused.value.problems)
+    assert "summary" in problems and "NOPE-404" in problems
+    post.refresh_from_db()
+    assert post.body == "[[product:PIN-A]]" and post.summary == "What NTR is."
+    assert post.revisions.count() == 2
+
+
+def test_a_draft_takes_back_any_text_it_had(pins):
+    post = draft("[[product:NOPE-404]]")
+    broken = post.revisions.get()
+    post.body = "Fixed."
+    save_post(post)
+
+    restore(broken)
+
+    post.refresh_from_db()
+    assert post.body == "[[product:NOPE-404]]" and post.status == Post.Status.DRAFT
 
 
 def test_publish_is_refused_with_reasons_while_the_post_is_not_ready(pins):
