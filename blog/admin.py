@@ -83,8 +83,6 @@ class PostAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("status") != Post.Status.PUBLISHED:
             return cleaned
-        if not cleaned.get("published_at"):
-            cleaned["published_at"] = timezone.now()
         # Check the post as it would be saved, without touching the instance the admin saves.
         candidate = construct_instance(self, copy.copy(self.instance))
         problems = services.publication_problems(candidate)

@@ -83,7 +83,10 @@ def resolve_products(refs: list[markup.ProductRef]) -> Resolved:
 
 @transaction.atomic
 def save_post(post: Post, *, by=None) -> Resolved:
-    """Render, save, record which products the post features, and keep a revision."""
+    """Render, save, record which products the post features, and keep a revision.
+    A post published without a time is published now."""
+    if post.status == Post.Status.PUBLISHED and post.published_at is None:
+        post.published_at = timezone.now()
     rendered = render(post)
     post.save()
     if post.hero_image:
@@ -127,7 +130,8 @@ def publish(post: Post, *, by=None, at=None) -> None:
     if problems:
         raise PublishError(problems)
     post.status = Post.Status.PUBLISHED
-    post.published_at = at or post.published_at or timezone.now()
+    if at is not None:
+        post.published_at = at
     save_post(post, by=by)
 
 

@@ -112,6 +112,28 @@ def test_publish_now_schedule_and_unpublish(pins):
     assert list(Post.objects.published(now=tomorrow + timedelta(minutes=1))) == [post]
 
 
+def test_a_post_saved_as_published_without_a_time_is_published_now(pins):
+    before = timezone.now()
+
+    post = draft(summary="What NTR is.", status=Post.Status.PUBLISHED)
+
+    assert before <= post.published_at <= timezone.now()
+    post.refresh_from_db()
+    assert post.is_public
+
+
+def test_publish_without_a_time_keeps_the_one_set_or_takes_now(pins):
+    next_week = timezone.now() + timedelta(days=7)
+    scheduled = draft(summary="Soon.", published_at=next_week)
+    publish(scheduled)
+    assert scheduled.published_at == next_week and scheduled.is_scheduled
+
+    before = timezone.now()
+    now = Post(title="Now", slug="now", summary="Now.")
+    publish(now)
+    assert before <= now.published_at <= timezone.now() and now.is_public
+
+
 def test_saving_a_post_makes_its_hero_thumbnails_once_after_commit(
     pins, settings, tmp_path, django_capture_on_commit_callbacks
 ):
