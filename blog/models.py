@@ -3,6 +3,7 @@ and a revision for every save. Published = status published and `published_at` n
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,10 +42,22 @@ class Tag(models.Model):
         return reverse("blog:tag", kwargs={"slug": self.slug})
 
 
+def _time_has_come(now=None) -> Q:
+    return Q(published_at__lte=now or timezone.now())
+
+
 class PostQuerySet(models.QuerySet):
+    """The publication rule, for queries; Post.is_public and Post.is_scheduled say the same of
+    one post. A post is live when its status is published and its `published_at` has come
+    (scheduling needs no cron); scheduled while it is published and that time has not come."""
+
     def published(self, *, now=None):
-        """Public posts: published, and `published_at` reached (scheduling needs no cron)."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=now or timezone.now())
+        """Live posts: what the public sees."""
+        return self.filter(Q(status=Post.Status.PUBLISHED) & _time_has_come(now))
+
+    def scheduled(self, *, now=None):
+        """Published posts that are not live yet."""
+        return self.filter(Q(status=Post.Status.PUBLISHED) & ~_time_has_come(now))
 
 
 class Post(models.Model):
@@ -141,15 +154,16 @@ class Post(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        """Live now (the rule: PostQuerySet)."""
+        return self.status == self.Status.PUBLISHED and self._time_has_come()
 
     @property
     def is_scheduled(self) -> bool:
-        return self.status == self.Status.PUBLISHED and not self.is_public
+        """Published, not live yet (the rule: PostQuerySet)."""
+        return self.status == self.Status.PUBLISHED and not self._time_has_come()
+
+    def _time_has_come(self) -> bool:
+        return self.published_at is not None and self.published_at <= timezone.now()
 
 
 class FAQEntry(models.Model):

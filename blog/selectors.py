@@ -1,7 +1,9 @@
 """Reading posts for the public: what is live, what an article page shows around it, which live
-posts feature a product, and which match a search."""
+posts feature a product, which match a search, and when the next scheduled post goes live."""
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
+from datetime import datetime
+
+from django.db.models import Case, Exists, Min, OuterRef, Q, QuerySet, Subquery, When
 
 from .models import Post, PostProduct
 
@@ -17,6 +19,12 @@ def published_posts() -> QuerySet:
         .prefetch_related("content_warnings")
         .order_by("-published_at", "-pk")
     )
+
+
+def next_scheduled_at(*, now=None) -> datetime | None:
+    """When the next scheduled post goes live (None while none is scheduled), in one query:
+    from then on every page that lists posts shows one more."""
+    return Post.objects.scheduled(now=now).aggregate(first=Min("published_at"))["first"]
 
 
 def featured_in(product, *, limit: int = 5) -> list[Post]:
