@@ -15,7 +15,7 @@ from oscar.core.loading import get_model
 
 from catalogue.images import make_thumbnails
 
-from . import markup
+from . import markup, product_keys
 from .models import Post, PostProduct, PostRevision
 
 Product = get_model("catalogue", "Product")
@@ -57,18 +57,15 @@ def render(post: Post) -> markup.Rendered:
 
 
 def resolve_products(refs: list[markup.ProductRef]) -> Resolved:
-    """Embeds name a UPC (or a slug); links name a pk. One query for all of them."""
+    """Embeds name a product by key (blog.product_keys); links name a pk. One query for all."""
     keys = [r.key for r in refs if r.key]
     pks = [r.pk for r in refs if r.pk]
-    found = list(Product.objects.filter(Q(upc__in=keys) | Q(slug__in=keys) | Q(pk__in=pks)))
-    by_upc = {p.upc: p for p in found if p.upc}
-    by_slug = {}
-    for product in sorted(found, key=lambda p: p.pk):
-        by_slug.setdefault(product.slug, product)
+    found = list(Product.objects.filter(product_keys.named_by(keys) | Q(pk__in=pks)))
+    named = product_keys.by_key(keys, found)
     by_pk = {p.pk: p for p in found}
     products, embedded, missing, seen = [], set(), [], set()
     for ref in refs:
-        product = by_pk.get(ref.pk) if ref.pk else by_upc.get(ref.key) or by_slug.get(ref.key)
+        product = by_pk.get(ref.pk) if ref.pk else named.get(ref.key)
         if product is None:
             if ref.is_embedded:
                 missing.append(ref.key)
