@@ -15,7 +15,7 @@ from django.forms.models import construct_instance
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -32,13 +32,9 @@ Product = get_model("catalogue", "Product")
 PRODUCT_SEARCH_LIMIT = 20
 
 
-def preview_url(post: Post) -> str | None:
-    # blog:preview is the staff-only draft view in blog/views.py; until it is wired up there is
-    # nothing to link to, and the admin must not break for that.
-    try:
-        return reverse("blog:preview", kwargs={"pk": post.pk})
-    except NoReverseMatch:
-        return None
+def preview_url(post: Post) -> str:
+    """The staff-only view of the post as its article page will show it (blog.views.preview)."""
+    return reverse("blog:preview", kwargs={"pk": post.pk})
 
 
 class PostAdminForm(forms.ModelForm):
@@ -160,8 +156,7 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("preview"))
     def preview(self, post: Post) -> str:
-        url = preview_url(post)
-        return format_html('<a href="{}">{}</a>', url, _("Preview")) if url else "—"
+        return format_html('<a href="{}">{}</a>', preview_url(post), _("Preview"))
 
     @admin.display(description=_("featured products"))
     def featured_products(self, post: Post) -> str:
