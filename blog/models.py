@@ -42,6 +42,11 @@ class Tag(models.Model):
         return reverse("blog:tag", kwargs={"slug": self.slug})
 
 
+# Newest first, ties by id: the order of every list of posts, and what "previous" and "next"
+# mean on an article (blog.selectors.nearby_posts).
+NEWEST_FIRST = ("-published_at", "-pk")
+
+
 def _time_has_come(now=None) -> Q:
     return Q(published_at__lte=now or timezone.now())
 
@@ -58,6 +63,9 @@ class PostQuerySet(models.QuerySet):
     def scheduled(self, *, now=None):
         """Published posts that are not live yet."""
         return self.filter(Q(status=Post.Status.PUBLISHED) & ~_time_has_come(now))
+
+    def newest_first(self):
+        return self.order_by(*NEWEST_FIRST)
 
 
 class Post(models.Model):
@@ -142,7 +150,7 @@ class Post(models.Model):
     objects = PostQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-pk"]
+        ordering = list(NEWEST_FIRST)
         verbose_name = _("post")
         verbose_name_plural = _("posts")
 

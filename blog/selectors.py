@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.db.models import Case, Exists, Min, OuterRef, Q, QuerySet, Subquery, When
 
-from .models import Post, PostProduct
+from .models import NEWEST_FIRST, Post, PostProduct
 
 RELATED_POSTS = 3
 MAX_SEARCH_WORDS = 10
@@ -17,7 +17,7 @@ def published_posts() -> QuerySet:
         Post.objects.published()
         .select_related("author", "category")
         .prefetch_related("content_warnings")
-        .order_by("-published_at", "-pk")
+        .newest_first()
     )
 
 
@@ -35,7 +35,7 @@ def featured_in(product, *, limit: int = 5) -> list[Post]:
         .filter(featured__product_id__in=ids)
         .distinct()
         .only("title", "slug", "summary", "published_at", "reading_minutes")
-        .order_by("-published_at", "-pk")[:limit]
+        .newest_first()[:limit]
     )
 
 
@@ -65,8 +65,8 @@ def nearby_posts(post: Post) -> tuple[dict, list[Post]]:
         older = live.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=post.pk))
         newer = live.filter(Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=post.pk))
         # Scalar subqueries, not a UNION: SQLite cannot LIMIT inside one.
-        is_adjacent = Q(pk=Subquery(older.order_by("-published_at", "-pk").values("pk")[:1])) | Q(
-            pk=Subquery(newer.order_by("published_at", "pk").values("pk")[:1])
+        is_adjacent = Q(pk=Subquery(older.newest_first().values("pk")[:1])) | Q(
+            pk=Subquery(newer.newest_first().reverse().values("pk")[:1])
         )
     found = (
         live.annotate(
@@ -76,7 +76,7 @@ def nearby_posts(post: Post) -> tuple[dict, list[Post]]:
         .filter(Q(is_adjacent=True) | Q(shares=True))
         .only("title", "slug", "summary", "published_at", "reading_minutes")
         # The (at most two) adjacent posts first, so the limit never cuts them off.
-        .order_by("-is_adjacent", "-published_at", "-pk")[: 2 + RELATED_POSTS]
+        .order_by("-is_adjacent", *NEWEST_FIRST)[: 2 + RELATED_POSTS]
     )
     adjacent, related = {}, []
     for other in found:
@@ -100,7 +100,7 @@ def matching_articles(query: str, limit: int) -> list[Post]:
             Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
         )
     return list(
-        posts.only("title", "slug", "summary", "published_at", "reading_minutes").order_by(
-            "-published_at", "-pk"
-        )[:limit]
+        posts.only("title", "slug", "summary", "published_at", "reading_minutes").newest_first()[
+            :limit
+        ]
     )

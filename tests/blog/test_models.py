@@ -1,5 +1,5 @@
-"""The rules the blog's models own: when a post is live or scheduled, and which fields a
-revision keeps."""
+"""The rules the blog's models own: when a post is live or scheduled, the order posts are listed
+in, and which fields a revision keeps."""
 
 import datetime as dt
 
@@ -58,6 +58,18 @@ def test_next_scheduled_at_is_when_the_first_scheduled_post_goes_live(
         assert next_scheduled_at() == now + 2 * HOUR
     assert next_scheduled_at(now=now + 3 * HOUR) == now + 24 * HOUR
     assert next_scheduled_at(now=now + 25 * HOUR) is None
+
+
+@pytest.mark.django_db
+def test_posts_list_newest_first_and_posts_of_the_same_moment_by_id_newest_first():
+    now = timezone.now()
+    older = post("older", Post.Status.PUBLISHED, now - 2 * HOUR)
+    first_at_now = post("first-at-now", Post.Status.PUBLISHED, now - HOUR)
+    second_at_now = post("second-at-now", Post.Status.PUBLISHED, now - HOUR)
+
+    expected = [second_at_now, first_at_now, older]
+    assert list(Post.objects.newest_first()) == expected
+    assert list(Post.objects.all()) == expected  # the default order is the same
 
 
 def test_a_revision_lists_every_text_field_it_stores_and_each_is_a_post_field_of_the_same_size():
