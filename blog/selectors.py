@@ -9,6 +9,9 @@ from .models import NEWEST_FIRST, Post, PostProduct
 
 RELATED_POSTS = 3
 MAX_SEARCH_WORDS = 10
+# What a link to a post shows (title, summary, date, reading time: blog/partials/dateline.html)
+# and orders by: the columns loaded for "Featured in", related articles and search results.
+TEASER_FIELDS = ("title", "slug", "summary", "published_at", "reading_minutes")
 
 
 def published_posts() -> QuerySet:
@@ -34,7 +37,7 @@ def featured_in(product, *, limit: int = 5) -> list[Post]:
         Post.objects.published()
         .filter(featured__product_id__in=ids)
         .distinct()
-        .only("title", "slug", "summary", "published_at", "reading_minutes")
+        .only(*TEASER_FIELDS)
         .newest_first()[:limit]
     )
 
@@ -74,7 +77,7 @@ def nearby_posts(post: Post) -> tuple[dict, list[Post]]:
             shares=Case(When(shares, then=True), default=False),
         )
         .filter(Q(is_adjacent=True) | Q(shares=True))
-        .only("title", "slug", "summary", "published_at", "reading_minutes")
+        .only(*TEASER_FIELDS)
         # The (at most two) adjacent posts first, so the limit never cuts them off.
         .order_by("-is_adjacent", *NEWEST_FIRST)[: 2 + RELATED_POSTS]
     )
@@ -90,7 +93,7 @@ def nearby_posts(post: Post) -> tuple[dict, list[Post]]:
 
 def matching_articles(query: str, limit: int) -> list[Post]:
     """Live posts whose title, summary or body has every word of the query: one query.
-    Registered as the search page's "Articles" section (blog.apps)."""
+    The search page's "Articles" section (shop.search.views)."""
     posts = Post.objects.published()
     words = query.split()[:MAX_SEARCH_WORDS]
     if not words:
@@ -99,8 +102,4 @@ def matching_articles(query: str, limit: int) -> list[Post]:
         posts = posts.filter(
             Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
         )
-    return list(
-        posts.only("title", "slug", "summary", "published_at", "reading_minutes").newest_first()[
-            :limit
-        ]
-    )
+    return list(posts.only(*TEASER_FIELDS).newest_first()[:limit])
