@@ -7,10 +7,11 @@ listing tile needs (catalogue.selectors), so price and stock come from Oscar's s
 are now, in the same few queries for 1 or 100 cards. A key whose product is unpublished or
 deleted yields no card.
 
-Attribution: every card link, and every Markdown link to a product page (blog.markup), carries
-`?from=<post slug>`; the card's add-to-basket form posts the same `from` value beside Oscar's
-`next` (which brings the reader back to the article). Nothing reads `from` yet: a later issue can
-count it on the product page or the basket line to attribute sales to articles.
+Attribution: every card link, and every Markdown link to a product page, carries
+`?from=<post slug>` (blog.markup.attributed); the card's add-to-basket form posts the same `from`
+value beside Oscar's `next` (which brings the reader back to the article). Nothing reads `from`
+yet: a later issue can count it on the product page or the basket line to attribute sales to
+articles.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ from catalogue.selectors import for_tiles, load_tile_extras
 from . import markup, product_keys
 
 Product = get_model("catalogue", "Product")
-
-ATTRIBUTION_PARAM = "from"
 
 
 @dataclass
@@ -66,9 +65,3 @@ def article_segments(body_html: str) -> tuple[list[Segment], list[Product]]:
         # The HTML was sanitised when the post was saved (blog.markup.render).
         segments.append(Segment(html=mark_safe(html), cards=cards))
     return segments, list(shown.values())
-
-
-def attributed(url: str, post_slug: str) -> str:
-    """A product URL that says which article the reader came from."""
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}{ATTRIBUTION_PARAM}={post_slug}"
