@@ -23,7 +23,7 @@ HERO_SIZES = ("hero", "og")
 
 
 class PublishError(Exception):
-    """Refused: the post would be live with these problems (`publication_problems`)."""
+    """Refused: the post would be published with these problems (`publication_problems`)."""
 
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(problems))

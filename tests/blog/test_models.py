@@ -1,5 +1,5 @@
-"""The rules the blog's models own: when a post is live or scheduled, the order posts are listed
-in, and which fields a revision keeps."""
+"""The rules the blog's models own: when a post is live or scheduled (and so when the next one
+goes live), the order posts are listed in, and which fields a revision keeps."""
 
 import datetime as dt
 
