@@ -15,7 +15,7 @@ from django.forms.models import construct_instance
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -30,16 +30,11 @@ from .validators import validate_hero_image
 Product = get_model("catalogue", "Product")
 
 PRODUCT_SEARCH_LIMIT = 20
-REVISION_FIELDS = ("title", "summary", "body", "seo_title", "seo_description", "hero_alt")
 
 
-def preview_url(post: Post) -> str | None:
-    # blog:preview is the staff-only draft view in blog/views.py; until it is wired up there is
-    # nothing to link to, and the admin must not break for that.
-    try:
-        return reverse("blog:preview", kwargs={"pk": post.pk})
-    except NoReverseMatch:
-        return None
+def preview_url(post: Post) -> str:
+    """The staff-only view of the post as its article page will show it (blog.views.preview)."""
+    return reverse("blog:preview", kwargs={"pk": post.pk})
 
 
 class PostAdminForm(forms.ModelForm):
@@ -84,8 +79,6 @@ class PostAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("status") != Post.Status.PUBLISHED:
             return cleaned
-        if not cleaned.get("published_at"):
-            cleaned["published_at"] = timezone.now()
         # Check the post as it would be saved, without touching the instance the admin saves.
         candidate = construct_instance(self, copy.copy(self.instance))
         problems = services.publication_problems(candidate)
@@ -163,8 +156,7 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("preview"))
     def preview(self, post: Post) -> str:
-        url = preview_url(post)
-        return format_html('<a href="{}">{}</a>', url, _("Preview")) if url else "—"
+        return format_html('<a href="{}">{}</a>', preview_url(post), _("Preview"))
 
     @admin.display(description=_("featured products"))
     def featured_products(self, post: Post) -> str:
@@ -322,21 +314,16 @@ class PostAdmin(admin.ModelAdmin):
             raise PermissionDenied
         revision = get_object_or_404(PostRevision, pk=revision_id, post=post)
         change_url = reverse("admin:blog_post_change", args=[post.pk])
-        if post.status == Post.Status.PUBLISHED:
-            # A live post must not get back a broken embed or a missing summary by restoring.
-            candidate = copy.copy(post)
-            for name in REVISION_FIELDS:
-                setattr(candidate, name, getattr(revision, name))
-            problems = services.publication_problems(candidate)
-            if problems:
-                self.message_user(
-                    request,
-                    _("Not restored: the post is published and that text %s")
-                    % " ".join(str(p) for p in problems),
-                    messages.ERROR,
-                )
-                return HttpResponseRedirect(change_url)
-        services.restore(revision, by=request.user)
+        try:
+            services.restore(revision, by=request.user)
+        except services.RestoreError as error:
+            self.message_user(
+                request,
+                _("Not restored: the post is published and that text %s")
+                % " ".join(str(p) for p in error.problems),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(change_url)
         saved_at = timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")
         self.log_change(request, post, _("Restored the text saved at %s.") % saved_at)
         self.message_user(request, _("Restored the text saved at %s.") % saved_at, messages.SUCCESS)
@@ -350,7 +337,7 @@ class PostRevisionAdmin(admin.ModelAdmin):
     list_display = ("post", "created_at", "saved_by", "title")
     list_select_related = ("post", "saved_by")
     search_fields = ("post__title", "title")
-    fields = ("post", "created_at", "saved_by", *REVISION_FIELDS)
+    fields = ("post", "created_at", "saved_by", *PostRevision.TEXT_FIELDS)
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -2,31 +2,30 @@
 
 `post.body_html` keeps `<div data-product-embed="KEY">` / `<div data-product-row="K1 K2">` where
 the author wrote `[[product:KEY]]` / `[[products:K1, K2]]` (blog.markup). At request time every key
-of the page is looked up at once (by UPC, else by slug) and loaded with what a listing tile needs
-(catalogue.selectors), so price and stock come from Oscar's strategy as they are now, in the
-same few queries for 1 or 100 cards. A key whose product is unpublished or deleted yields no card.
+of the page is looked up at once (by UPC, else by slug: blog.product_keys) and loaded with what a
+listing tile needs (catalogue.selectors), so price and stock come from Oscar's strategy as they
+are now, in the same few queries for 1 or 100 cards. A key whose product is unpublished or
+deleted yields no card.
 
-Attribution: every card link, and every Markdown link to a product page (blog.markup), carries
-`?from=<post slug>`; the card's add-to-basket form posts the same `from` value beside Oscar's
-`next` (which brings the reader back to the article). Nothing reads `from` yet: a later issue can
-count it on the product page or the basket line to attribute sales to articles.
+Attribution: every card link, and every Markdown link to a product page, carries
+`?from=<post slug>` (blog.markup.attributed); the card's add-to-basket form posts the same `from`
+value beside Oscar's `next` (which brings the reader back to the article). Nothing reads `from`
+yet: a later issue can count it on the product page or the basket line to attribute sales to
+articles.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 from oscar.core.loading import get_model
 
 from catalogue.selectors import for_tiles, load_tile_extras
 
-from . import markup
+from . import markup, product_keys
 
 Product = get_model("catalogue", "Product")
-
-ATTRIBUTION_PARAM = "from"
 
 
 @dataclass
@@ -48,16 +47,9 @@ def live_products(keys: list[str]) -> dict[str, Product]:
     if not keys:
         return {}
     # Children are not listed on their own (their title and image live on the parent).
-    found = list(for_tiles(Product.objects.browsable().filter(Q(upc__in=keys) | Q(slug__in=keys))))
+    found = list(for_tiles(Product.objects.browsable().filter(product_keys.named_by(keys))))
     load_tile_extras(found)
-    by_upc = {p.upc: p for p in found if p.upc}
-    by_slug: dict[str, Product] = {}
-    # Oscar's slugs are not unique: the oldest product wins, as when the post was saved.
-    for product in sorted(found, key=lambda p: p.pk):
-        by_slug.setdefault(product.slug, product)
-    return {
-        key: product for key in keys if (product := by_upc.get(key) or by_slug.get(key)) is not None
-    }
+    return product_keys.by_key(keys, found)
 
 
 def article_segments(body_html: str) -> tuple[list[Segment], list[Product]]:
@@ -73,9 +65,3 @@ def article_segments(body_html: str) -> tuple[list[Segment], list[Product]]:
         # The HTML was sanitised when the post was saved (blog.markup.render).
         segments.append(Segment(html=mark_safe(html), cards=cards))
     return segments, list(shown.values())
-
-
-def attributed(url: str, post_slug: str) -> str:
-    """A product URL that says which article the reader came from."""
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}{ATTRIBUTION_PARAM}={post_slug}"

@@ -8,6 +8,9 @@ Embeds are lines of their own:
 
 They become `<div data-product-embed="...">` placeholders that survive sanitising; the live cards
 (price, stock, basket button) are put in at request time by blog.cards, after sanitising.
+
+Links from an article to a product page say which article sent the reader (`attributed`): the
+body's links here, the cards' links through the `attributed` template filter (blog_tags).
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+ATTRIBUTION_PARAM = "from"
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,12 @@ def render(
     )
 
 
+def attributed(url: str, post_slug: str) -> str:
+    """A product URL that says which article the reader came from (`?from=<post slug>`)."""
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}{ATTRIBUTION_PARAM}={post_slug}"
+
+
 def split_embeds(html: str) -> list[tuple[str, list[str]]]:
     """Stored HTML as (html before, keys of the cards that follow) pairs, for blog.cards."""
     parts, start = [], 0
@@ -142,7 +152,7 @@ def _mark_links(html: str, *, attribution: str, own_hosts: frozenset[str]):
         if product_path and not url.query:
             products.append(ProductRef(pk=int(product_path.group(1))))
             if attribution:
-                href = f"{href}?from={attribution}"
+                href = attributed(href, attribution)
         return f'<a href="{href}"'
 
     return HREF.sub(mark, html), products

@@ -3,6 +3,7 @@ and a revision for every save. Published = status published and `published_at` n
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,10 +42,30 @@ class Tag(models.Model):
         return reverse("blog:tag", kwargs={"slug": self.slug})
 
 
+# Newest first, ties by id: the order of every list of posts, and what "previous" and "next"
+# mean on an article (blog.selectors.nearby_posts).
+NEWEST_FIRST = ("-published_at", "-pk")
+
+
+def _time_has_come(now=None) -> Q:
+    return Q(published_at__lte=now or timezone.now())
+
+
 class PostQuerySet(models.QuerySet):
+    """The publication rule, for queries; Post.is_public and Post.is_scheduled say the same of
+    one post. A post is live when its status is published and its `published_at` has come
+    (scheduling needs no cron); scheduled while it is published and that time has not come."""
+
     def published(self, *, now=None):
-        """Public posts: published, and `published_at` reached (scheduling needs no cron)."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=now or timezone.now())
+        """Live posts: what the public sees."""
+        return self.filter(Q(status=Post.Status.PUBLISHED) & _time_has_come(now))
+
+    def scheduled(self, *, now=None):
+        """Published posts that are not live yet."""
+        return self.filter(Q(status=Post.Status.PUBLISHED) & ~_time_has_come(now))
+
+    def newest_first(self):
+        return self.order_by(*NEWEST_FIRST)
 
 
 class Post(models.Model):
@@ -129,7 +150,7 @@ class Post(models.Model):
     objects = PostQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-pk"]
+        ordering = list(NEWEST_FIRST)
         verbose_name = _("post")
         verbose_name_plural = _("posts")
 
@@ -141,15 +162,16 @@ class Post(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        """Live now (the rule: PostQuerySet)."""
+        return self.status == self.Status.PUBLISHED and self._time_has_come()
 
     @property
     def is_scheduled(self) -> bool:
-        return self.status == self.Status.PUBLISHED and not self.is_public
+        """Published, not live yet (the rule: PostQuerySet)."""
+        return self.status == self.Status.PUBLISHED and not self._time_has_come()
+
+    def _time_has_come(self) -> bool:
+        return self.published_at is not None and self.published_at <= timezone.now()
 
 
 class FAQEntry(models.Model):
@@ -189,6 +211,9 @@ class PostProduct(models.Model):
 
 class PostRevision(models.Model):
     """What a post looked like after one save; staff can view and restore it."""
+
+    # The post's fields a revision keeps, records on every save and puts back on restore.
+    TEXT_FIELDS = ("title", "summary", "body", "seo_title", "seo_description", "hero_alt")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     created_at = models.DateTimeField(auto_now_add=True)

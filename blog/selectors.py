@@ -1,13 +1,17 @@
 """Reading posts for the public: what is live, what an article page shows around it, which live
-posts feature a product, and which match a search."""
+posts feature a product, which match a search, and when the next scheduled post goes live."""
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
-from django.utils import timezone
+from datetime import datetime
 
-from .models import Post, PostProduct
+from django.db.models import Case, Exists, Min, OuterRef, Q, QuerySet, Subquery, When
+
+from .models import NEWEST_FIRST, Post, PostProduct
 
 RELATED_POSTS = 3
 MAX_SEARCH_WORDS = 10
+# What a link to a post shows (title, summary, date, reading time: blog/partials/dateline.html)
+# and orders by: the columns loaded for "Featured in", related articles and search results.
+TEASER_FIELDS = ("title", "slug", "summary", "published_at", "reading_minutes")
 
 
 def published_posts() -> QuerySet:
@@ -16,8 +20,14 @@ def published_posts() -> QuerySet:
         Post.objects.published()
         .select_related("author", "category")
         .prefetch_related("content_warnings")
-        .order_by("-published_at", "-pk")
+        .newest_first()
     )
+
+
+def next_scheduled_at(*, now=None) -> datetime | None:
+    """When the next scheduled post goes live (None while none is scheduled), in one query:
+    from then on every page that lists posts shows one more."""
+    return Post.objects.scheduled(now=now).aggregate(first=Min("published_at"))["first"]
 
 
 def featured_in(product, *, limit: int = 5) -> list[Post]:
@@ -27,8 +37,8 @@ def featured_in(product, *, limit: int = 5) -> list[Post]:
         Post.objects.published()
         .filter(featured__product_id__in=ids)
         .distinct()
-        .only("title", "slug", "summary", "published_at", "reading_minutes")
-        .order_by("-published_at", "-pk")[:limit]
+        .only(*TEASER_FIELDS)
+        .newest_first()[:limit]
     )
 
 
@@ -58,8 +68,8 @@ def nearby_posts(post: Post) -> tuple[dict, list[Post]]:
         older = live.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=post.pk))
         newer = live.filter(Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=post.pk))
         # Scalar subqueries, not a UNION: SQLite cannot LIMIT inside one.
-        is_adjacent = Q(pk=Subquery(older.order_by("-published_at", "-pk").values("pk")[:1])) | Q(
-            pk=Subquery(newer.order_by("published_at", "pk").values("pk")[:1])
+        is_adjacent = Q(pk=Subquery(older.newest_first().values("pk")[:1])) | Q(
+            pk=Subquery(newer.newest_first().reverse().values("pk")[:1])
         )
     found = (
         live.annotate(
@@ -67,9 +77,9 @@ def nearby_posts(post: Post) -> tuple[dict, list[Post]]:
             shares=Case(When(shares, then=True), default=False),
         )
         .filter(Q(is_adjacent=True) | Q(shares=True))
-        .only("title", "slug", "summary", "published_at", "reading_minutes")
+        .only(*TEASER_FIELDS)
         # The (at most two) adjacent posts first, so the limit never cuts them off.
-        .order_by("-is_adjacent", "-published_at", "-pk")[: 2 + RELATED_POSTS]
+        .order_by("-is_adjacent", *NEWEST_FIRST)[: 2 + RELATED_POSTS]
     )
     adjacent, related = {}, []
     for other in found:
@@ -83,7 +93,7 @@ def nearby_posts(post: Post) -> tuple[dict, list[Post]]:
 
 def matching_articles(query: str, limit: int) -> list[Post]:
     """Live posts whose title, summary or body has every word of the query: one query.
-    Registered as the search page's "Articles" section (blog.apps)."""
+    The search page's "Articles" section (shop.search.views)."""
     posts = Post.objects.published()
     words = query.split()[:MAX_SEARCH_WORDS]
     if not words:
@@ -92,18 +102,4 @@ def matching_articles(query: str, limit: int) -> list[Post]:
         posts = posts.filter(
             Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
         )
-    return list(
-        posts.only("title", "slug", "summary", "published_at", "reading_minutes").order_by(
-            "-published_at", "-pk"
-        )[:limit]
-    )
-
-
-def next_scheduled_at():
-    """When the next scheduled post goes live, or None: the page cache starts a new generation then."""
-    return (
-        Post.objects.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
+    return list(posts.only(*TEASER_FIELDS).newest_first()[:limit])

@@ -1,8 +1,9 @@
 """Writing posts: render and sanitise on save, record the featured products and a revision,
-and publish only what passes the publish-time checks."""
+and publish (or restore onto a published post) only what passes the publish-time checks."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from oscar.core.loading import get_model
 
 from catalogue.images import make_thumbnails
 
-from . import markup
+from . import markup, product_keys
 from .models import Post, PostProduct, PostRevision
 
 Product = get_model("catalogue", "Product")
@@ -22,9 +23,15 @@ HERO_SIZES = ("hero", "og")
 
 
 class PublishError(Exception):
+    """Refused: the post would be published with these problems (`publication_problems`)."""
+
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+class RestoreError(PublishError):
+    """Refused: the post is published and the revision's text has these problems."""
 
 
 @dataclass(frozen=True)
@@ -50,18 +57,15 @@ def render(post: Post) -> markup.Rendered:
 
 
 def resolve_products(refs: list[markup.ProductRef]) -> Resolved:
-    """Embeds name a UPC (or a slug); links name a pk. One query for all of them."""
+    """Embeds name a product by key (blog.product_keys); links name a pk. One query for all."""
     keys = [r.key for r in refs if r.key]
     pks = [r.pk for r in refs if r.pk]
-    found = list(Product.objects.filter(Q(upc__in=keys) | Q(slug__in=keys) | Q(pk__in=pks)))
-    by_upc = {p.upc: p for p in found if p.upc}
-    by_slug = {}
-    for product in sorted(found, key=lambda p: p.pk):
-        by_slug.setdefault(product.slug, product)
+    found = list(Product.objects.filter(product_keys.named_by(keys) | Q(pk__in=pks)))
+    named = product_keys.by_key(keys, found)
     by_pk = {p.pk: p for p in found}
     products, embedded, missing, seen = [], set(), [], set()
     for ref in refs:
-        product = by_pk.get(ref.pk) if ref.pk else by_upc.get(ref.key) or by_slug.get(ref.key)
+        product = by_pk.get(ref.pk) if ref.pk else named.get(ref.key)
         if product is None:
             if ref.is_embedded:
                 missing.append(ref.key)
@@ -76,7 +80,10 @@ def resolve_products(refs: list[markup.ProductRef]) -> Resolved:
 
 @transaction.atomic
 def save_post(post: Post, *, by=None) -> Resolved:
-    """Render, save, record which products the post features, and keep a revision."""
+    """Render, save, record which products the post features, and keep a revision.
+    A post published without a time is published now."""
+    if post.status == Post.Status.PUBLISHED and post.published_at is None:
+        post.published_at = timezone.now()
     rendered = render(post)
     post.save()
     if post.hero_image:
@@ -94,12 +101,7 @@ def save_post(post: Post, *, by=None) -> Resolved:
     PostRevision.objects.create(
         post=post,
         saved_by=by if by is not None and by.is_authenticated else None,
-        title=post.title,
-        summary=post.summary,
-        body=post.body,
-        seo_title=post.seo_title,
-        seo_description=post.seo_description,
-        hero_alt=post.hero_alt,
+        **{name: getattr(post, name) for name in PostRevision.TEXT_FIELDS},
     )
     return resolved
 
@@ -125,7 +127,8 @@ def publish(post: Post, *, by=None, at=None) -> None:
     if problems:
         raise PublishError(problems)
     post.status = Post.Status.PUBLISHED
-    post.published_at = at or post.published_at or timezone.now()
+    if at is not None:
+        post.published_at = at
     save_post(post, by=by)
 
 
@@ -135,9 +138,16 @@ def unpublish(post: Post, *, by=None) -> None:
 
 
 def restore(revision: PostRevision, *, by=None) -> Post:
-    """Put a revision's text back; the restore is itself a new revision."""
+    """Put a revision's text back; the restore is itself a new revision. A published post
+    (live or scheduled) never gets back a text that would fail the publish-time checks: that
+    is refused with the reasons, and the post is left as it was."""
     post = revision.post
-    for name in ("title", "summary", "body", "seo_title", "seo_description", "hero_alt"):
-        setattr(post, name, getattr(revision, name))
-    save_post(post, by=by)
-    return post
+    restored = copy.copy(post)
+    for name in PostRevision.TEXT_FIELDS:
+        setattr(restored, name, getattr(revision, name))
+    if post.status == Post.Status.PUBLISHED:
+        problems = publication_problems(restored)
+        if problems:
+            raise RestoreError(problems)
+    save_post(restored, by=by)
+    return restored

@@ -9,7 +9,7 @@ class BlogSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Post.objects.published().only("slug", "updated_at").order_by("-published_at", "-pk")
+        return Post.objects.published().only("slug", "updated_at").newest_first()
 
     def lastmod(self, post):
         return post.updated_at

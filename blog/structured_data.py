@@ -9,12 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from catalogue.consent import gated_warnings
-from catalogue.structured_data import SCHEMA, plain_text
-
-
-def product_id(product, absolute_url) -> str:
-    """The same @id the product page gives its Product node (catalogue.structured_data)."""
-    return f"{absolute_url(product.get_absolute_url())}#product"
+from catalogue.structured_data import SCHEMA, plain_text, product_id
 
 
 def article_graph(post, *, products, absolute_url, faq_shown: bool) -> dict:

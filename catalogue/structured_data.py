@@ -30,13 +30,18 @@ def plain_text(markup: str) -> str:
     return " ".join(text.split())
 
 
+def product_id(product, absolute_url) -> str:
+    """The @id of the product's node: on its own page, and wherever another page mentions it."""
+    return f"{absolute_url(product.get_absolute_url())}#product"
+
+
 def product_graph(page, *, absolute_url, image_url: str | None, withheld: bool) -> dict:
     """`absolute_url(path)` makes a URL absolute; withheld products keep their text and image out."""
     product = page.product
     product_url = absolute_url(product.get_absolute_url())
     node = {
         "@type": "Product",
-        "@id": f"{product_url}#product",
+        "@id": product_id(product, absolute_url),
         "name": product.get_title(),
         "url": product_url,
     }

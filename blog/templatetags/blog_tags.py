@@ -1,9 +1,9 @@
 """Blog content inside other apps' templates: "Featured in" on the product page, and the article
-attribution (`?from=<post slug>`) on links from an article to a product (see blog.cards)."""
+attribution (`?from=<post slug>`) on links from an article to a product (blog.markup.attributed)."""
 
 from django import template
 
-from blog import cards, selectors
+from blog import markup, selectors
 
 register = template.Library()
 
@@ -17,4 +17,4 @@ def featured_in(product):
 @register.filter
 def attributed(url, post):
     """`{{ product.get_absolute_url|attributed:post }}`: the URL, saying which article sent the reader."""
-    return cards.attributed(url, post.slug)
+    return markup.attributed(url, post.slug)

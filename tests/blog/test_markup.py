@@ -3,7 +3,7 @@ anchors, embeds become placeholders, links to products are recorded and attribut
 
 import pytest
 
-from blog.markup import render, split_embeds
+from blog.markup import attributed, render, split_embeds
 
 XSS = [
     "<script>alert('x')</script>",
@@ -77,3 +77,8 @@ def test_external_links_get_noopener_and_product_links_carry_the_article():
     assert '<a href="http://127.0.0.1:8000/blog/">' in rendered.html
     assert [ref.pk for ref in rendered.products] == [7]
     assert not rendered.products[0].is_embedded
+
+
+def test_a_product_url_is_attributed_to_the_article_with_one_parameter():
+    assert attributed("/catalogue/pin_7/", "ntr") == "/catalogue/pin_7/?from=ntr"
+    assert attributed("/catalogue/pin_7/?size=s", "ntr") == "/catalogue/pin_7/?size=s&from=ntr"

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from blog.models import Post
-from blog.services import PublishError, publish, restore, save_post, unpublish
+from blog.services import PublishError, RestoreError, publish, restore, save_post, unpublish
 from tests.factories import merch
 
 
@@ -53,6 +53,37 @@ def test_every_save_keeps_a_revision_and_restore_puts_the_text_back(pins):
     assert post.revisions.count() == 3
 
 
+@pytest.mark.parametrize(
+    "when", [timedelta(hours=-1), timedelta(days=1)], ids=["live", "scheduled"]
+)
+def test_a_published_post_does_not_take_back_a_text_that_would_fail_the_checks(pins, when):
+    post = draft("[[product:NOPE-404]]")
+    broken = post.revisions.get()
+    post.body, post.summary = "[[product:PIN-A]]", "What NTR is."
+    publish(post, at=timezone.now() + when)
+
+    with pytest.raises(RestoreError) as refused:
+        restore(broken)
+
+    problems = " ".join(refused.value.problems)
+    assert "summary" in problems and "NOPE-404" in problems
+    post.refresh_from_db()
+    assert post.body == "[[product:PIN-A]]" and post.summary == "What NTR is."
+    assert post.revisions.count() == 2
+
+
+def test_a_draft_takes_back_any_text_it_had(pins):
+    post = draft("[[product:NOPE-404]]")
+    broken = post.revisions.get()
+    post.body = "Fixed."
+    save_post(post)
+
+    restore(broken)
+
+    post.refresh_from_db()
+    assert post.body == "[[product:NOPE-404]]" and post.status == Post.Status.DRAFT
+
+
 def test_publish_is_refused_with_reasons_while_the_post_is_not_ready(pins):
     post = draft("[[product:NOPE-404]]\n\n[[product:PIN-A]]")
     post.hero_image = SimpleUploadedFile("hero.png", b"not really", content_type="image/png")
@@ -81,6 +112,28 @@ def test_publish_now_schedule_and_unpublish(pins):
     assert list(Post.objects.published(now=tomorrow + timedelta(minutes=1))) == [post]
 
 
+def test_a_post_saved_as_published_without_a_time_is_published_now(pins):
+    before = timezone.now()
+
+    post = draft(summary="What NTR is.", status=Post.Status.PUBLISHED)
+
+    assert before <= post.published_at <= timezone.now()
+    post.refresh_from_db()
+    assert post.is_public
+
+
+def test_publish_without_a_time_keeps_the_one_set_or_takes_now(pins):
+    next_week = timezone.now() + timedelta(days=7)
+    scheduled = draft(summary="Soon.", published_at=next_week)
+    publish(scheduled)
+    assert scheduled.published_at == next_week and scheduled.is_scheduled
+
+    before = timezone.now()
+    now = Post(title="Now", slug="now", summary="Now.")
+    publish(now)
+    assert before <= now.published_at <= timezone.now() and now.is_public
+
+
 def test_saving_a_post_makes_its_hero_thumbnails_once_after_commit(
     pins, settings, tmp_path, django_capture_on_commit_callbacks
 ):
@@ -106,3 +159,26 @@ def test_saving_a_post_makes_its_hero_thumbnails_once_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         save_post(post)
     assert hero.stat().st_mtime_ns == made  # not made twice
+
+
+def test_a_revision_keeps_and_restores_the_title_summary_body_alt_text_and_seo_fields(pins):
+    first_text = {
+        "title": "First title",
+        "summary": "First summary.",
+        "body": "First body.",
+        "seo_title": "First SEO title",
+        "seo_description": "First SEO description.",
+        "hero_alt": "First alt text.",
+    }
+    post = Post(slug="first", **first_text)
+    save_post(post)
+    first = post.revisions.get()
+    for name in first_text:
+        setattr(post, name, f"Second {name}")
+    save_post(post)
+
+    restore(first)
+
+    post.refresh_from_db()
+    assert {name: getattr(post, name) for name in first_text} == first_text
+    assert {name: getattr(post.revisions.first(), name) for name in first_text} == first_text
