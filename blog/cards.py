@@ -10,8 +10,8 @@ deleted yields no card.
 Attribution: every card link, and every Markdown link to a product page, carries
 `?from=<post slug>` (blog.markup.attributed); the card's add-to-basket form posts the same `from`
 value beside Oscar's `next` (which brings the reader back to the article). Nothing reads `from`
-yet: a later issue can count it on the product page or the basket line to attribute sales to
-articles.
+yet, and the page cache leaves it out of its keys (shop.pagecache.middleware), so it never splits a
+product page into one cache entry per article.
 """
 
 from __future__ import annotations

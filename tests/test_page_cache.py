@@ -162,6 +162,18 @@ def test_a_cached_article_follows_the_choice_made_on_a_product(client):
     assert b"Netorare names a story theme." in article.content
 
 
+def test_article_and_campaign_parameters_share_the_page(client, pin):
+    get(client, pin.get_absolute_url() + "?from=what-does-ntr-mean")
+
+    from_another_article, _count = get(client, pin.get_absolute_url() + "?from=pin-care")
+    from_a_newsletter, _count = get(client, pin.get_absolute_url() + "?utm_source=newsletter")
+    plain, _count = get(client, pin.get_absolute_url())
+
+    for page in (from_another_article, from_a_newsletter, plain):
+        assert page["X-Page-Cache"] == "hit"
+    assert "X-Page-Cache" not in get(client, pin.get_absolute_url() + "?page=2")[0]
+
+
 def test_switched_off_nothing_is_cached(client, pin, settings):
     settings.SHOP_PAGE_CACHE = False
     get(client, pin.get_absolute_url())

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -49,6 +50,10 @@ CACHED_VIEWS = frozenset(
 # generation in one cache round trip, and worked out again for each new generation.
 SCHEDULE_KEY = "shop:pages:next-scheduled-post"
 TIMEOUT = 10 * 60
+# Query parameters no cached page is drawn from: `from` names the article a reader followed
+# (blog.markup.attributed), `utm_*` a campaign. They must not split one page into many entries.
+UNREAD_PARAMS = frozenset({"from"})
+UNREAD_PREFIX = "utm_"
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"\x00csrf\x00"
 
@@ -101,7 +106,7 @@ class PageCacheMiddleware:
         state = [
             request.get_host(),
             request.scheme,
-            request.get_full_path(),
+            _page_address(request),
             str(request.basket_badge.num_items),
             consent_for(request).vary_key,
         ]
@@ -137,6 +142,16 @@ def _product_shown(request) -> int | None:
     if match is not None and match.view_name == "catalogue:detail":
         return int(match.kwargs["pk"])
     return None
+
+
+def _page_address(request) -> str:
+    kept = [
+        (name, value)
+        for name, values in request.GET.lists()
+        if name not in UNREAD_PARAMS and not name.startswith(UNREAD_PREFIX)
+        for value in values
+    ]
+    return f"{request.path}?{urlencode(kept)}" if kept else request.path
 
 
 def _opted_in(path: str) -> bool:
