@@ -15,8 +15,8 @@ export UV_PROJECT_ENVIRONMENT := .venv
 run: install  ## Migrate, load the demo data and serve on http://127.0.0.1:8000/
 	$(VENV_PYTHON) manage.py serve_demo
 
-test: install  ## The whole test suite (DATABASE_URL=postgres://... to run it on PostgreSQL)
-	$(VENV_PYTHON) -m pytest
+test: install  ## The whole test suite, one process per core (DATABASE_URL=postgres://... for PostgreSQL)
+	$(VENV_PYTHON) -m pytest -n auto --dist worksteal
 
 lint: install  ## What CI checks before the tests
 	$(VENV_PYTHON) -m ruff check .

@@ -15,6 +15,7 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "page_cache: run with whole-page caching on (tests/test_page_cache.py)"
     )
+    config.addinivalue_line("markers", "browser: a journey in Chromium (tests/browser)")
 
 
 @pytest.fixture(autouse=True)

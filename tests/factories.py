@@ -1,14 +1,18 @@
 """Factories for the shop's own models, and product helpers built on oscar.test.factories."""
 
+import io
 from decimal import Decimal
 
 import factory
+from django.core.files.base import ContentFile
 from oscar.core.loading import get_model
 from oscar.test.factories import create_product
+from PIL import Image
 
 Franchise = get_model("catalogue", "Franchise")
 Character = get_model("catalogue", "Character")
 ContentWarning = get_model("catalogue", "ContentWarning")
+ProductImage = get_model("catalogue", "ProductImage")
 
 
 class FranchiseFactory(factory.django.DjangoModelFactory):
@@ -69,3 +73,14 @@ def merch(
         product.content_warnings.set(warnings)
     product.refresh_from_db()
     return product
+
+
+def product_image(product, *, name="pin.png", caption="", display_order=0):
+    """A picture of the product, stored as a staff upload would be. Its thumbnails are made after
+    commit (catalogue.image_receivers), so inside a test's transaction there are none yet."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (240, 120, 175)).save(buffer, "PNG")
+    image = ProductImage(product=product, caption=caption, display_order=display_order)
+    image.original.save(name, ContentFile(buffer.getvalue()), save=False)
+    image.save()
+    return image

@@ -34,8 +34,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-# Every browser test module: `pytestmark = BROWSER_TESTS`.
+# Every browser test module: `pytestmark = BROWSER_TESTS`. CI runs them once, on PostgreSQL
+# (`-m "not browser"` leaves them out of the SQLite run).
 BROWSER_TESTS = [
+    pytest.mark.browser,
     pytest.mark.skipif(
         not CHROMIUM.exists(),
         reason=f"no browser: Debian's chromium is not installed at {CHROMIUM} "

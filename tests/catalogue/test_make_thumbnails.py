@@ -4,11 +4,9 @@ import io
 
 import pytest
 from django.core.management import call_command
-from oscar.core.loading import get_model
 
 from catalogue.images import JPEG, SIZES, WEBP, thumbnail_name
-
-ProductImage = get_model("catalogue", "ProductImage")
+from tests.factories import merch, product_image
 
 
 @pytest.fixture
@@ -18,12 +16,9 @@ def fresh_media(settings, tmp_path):
 
 
 @pytest.mark.django_db
-def test_make_thumbnails_creates_the_missing_files_and_nothing_the_second_time(
-    fresh_media, demo_shop
-):
-    # The demo images were saved inside the test's transaction: no thumbnails were made yet.
-    ProductImage.objects.exclude(product__upc="PIN-CHEEKY-PINK").delete()  # keep the test quick
-    name = ProductImage.objects.get().original.name
+def test_make_thumbnails_creates_the_missing_files_and_nothing_the_second_time(fresh_media):
+    # Saved inside the test's transaction: no thumbnails were made yet.
+    name = product_image(merch("Cheeky Pin")).original.name
     card = [
         fresh_media / thumbnail_name(name, SIZES["card"], w, f)
         for w in (400,)

@@ -10,7 +10,6 @@ from PIL import Image
 from sorl.thumbnail import default, get_thumbnail
 
 from catalogue import images
-from shop.demo.catalogue import CHEEKY_PINK_PIN
 from tests.factories import merch
 
 Product = get_model("catalogue", "Product")
@@ -37,8 +36,8 @@ def count_writes():
     return mock.patch.object(default.engine, "write", wraps=default.engine.write)
 
 
-def test_saving_an_image_makes_every_size_once(demo_shop, django_capture_on_commit_callbacks):
-    pin = Product.objects.get(upc=CHEEKY_PINK_PIN)
+def test_saving_an_image_makes_every_size_once(django_capture_on_commit_callbacks):
+    pin = merch("Cheeky Pin")
     with count_writes() as write:
         image = save_image(pin, django_capture_on_commit_callbacks)
     assert write.call_count == FILES_PER_IMAGE
@@ -53,8 +52,8 @@ def test_saving_an_image_makes_every_size_once(demo_shop, django_capture_on_comm
     assert write.call_count == 0
 
 
-def test_page_views_make_no_thumbnails(client, demo_shop, django_capture_on_commit_callbacks):
-    pin = Product.objects.get(upc=CHEEKY_PINK_PIN)
+def test_page_views_make_no_thumbnails(client, django_capture_on_commit_callbacks):
+    pin = merch("Cheeky Pin")
     image = save_image(pin, django_capture_on_commit_callbacks)
     with count_writes() as write, mock.patch.object(default.kvstore, "get") as kvstore:
         for _ in range(2):
