@@ -2,12 +2,11 @@
 a staff client."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import override_settings
 
 from catalogue import view_counts
-from shop.demo.seed import DEMO_STAFF, seed_demo
+from shop.demo.seed import seed_demo
 from tests import demo_snapshot
 
 
@@ -62,8 +61,11 @@ def demo_shop(db, _demo_rows):
 
 
 @pytest.fixture
-def staff_client(client, demo_shop):
-    client.force_login(get_user_model().objects.get(username=DEMO_STAFF["username"]))
+def staff_client(client, django_user_model):
+    """Signed in as staff with every permission (the demo's staff account is one such)."""
+    client.force_login(
+        django_user_model.objects.create_superuser("staff", "staff@example.com", "x")
+    )
     return client
 
 

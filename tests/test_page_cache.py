@@ -131,12 +131,14 @@ def test_signed_in_shoppers_are_never_served_a_cached_page(client, pin, django_u
     assert "X-Page-Cache" not in page
 
 
-def test_a_content_choice_gets_its_own_page(client, demo_shop):
-    from tests.catalogue.test_content_consent import MATURE, product, show_mature
+def test_a_content_choice_gets_its_own_page(client):
+    from tests.factories import ContentWarningFactory
 
-    item = product(MATURE)
+    item = merch("Duel Print", warnings=[ContentWarningFactory(slug="gore", level=2)])
     assert b"Show it" in get(client, item.get_absolute_url())[0].content
-    show_mature(client, next_url=item.get_absolute_url())
+    client.post(
+        reverse("catalogue:content-consent"), {"shows_mature": "1", "next": item.get_absolute_url()}
+    )
     client.get(item.get_absolute_url())  # the page that shows the "saved" message, if any
 
     page, _count = get(client, item.get_absolute_url())

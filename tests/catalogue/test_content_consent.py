@@ -8,15 +8,30 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from tests.factories import ContentWarningFactory, merch
+
 Product = get_model("catalogue", "Product")
 ContentConsent = get_model("catalogue", "ContentConsent")
+ContentWarning = get_model("catalogue", "ContentWarning")
 Line = get_model("basket", "Line")
 
-MATURE = "PRT-RONIN-DUEL"  # "Violence and blood"
-ADULT = "PRT-TSUBAKI-ONSEN"  # "Nudity"
+MATURE = "PRT-RONIN-DUEL"
+ADULT = "PRT-TSUBAKI-ONSEN"
 UNMARKED = "PIN-CHEEKY-PINK"
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def warned_items(db):
+    """An unmarked pin, a print marked mature and one marked adult."""
+    violence = ContentWarningFactory(
+        slug="violence", name="Violence and blood", level=ContentWarning.Level.MATURE
+    )
+    nudity = ContentWarningFactory(slug="nudity", name="Nudity", level=ContentWarning.Level.ADULT)
+    merch("Cheeky Pink-Haired Anime Girl Enamel Pin", upc=UNMARKED)
+    merch("Moonlit Ronin Duel Art Print", upc=MATURE, warnings=[violence], product_class="Print")
+    merch("Tsubaki Onsen Art Print", upc=ADULT, warnings=[nudity], product_class="Print")
 
 
 def product(upc):
@@ -52,7 +67,7 @@ def messages_of(response):
 
 
 def test_mature_item_offers_its_badge_and_a_show_button_until_the_shopper_chooses(
-    client, demo_shop
+    client, warned_items
 ):
     item = product(MATURE)
     html = notice_for(client, item)
@@ -71,7 +86,7 @@ def test_mature_item_offers_its_badge_and_a_show_button_until_the_shopper_choose
     assert "Hide mature content again" in html
 
 
-def test_choice_is_remembered_for_the_session_and_can_be_taken_back(client, demo_shop):
+def test_choice_is_remembered_for_the_session_and_can_be_taken_back(client, warned_items):
     show_mature(client)
     assert client.session["content_consent"]["shows_mature"] is True
 
@@ -81,11 +96,13 @@ def test_choice_is_remembered_for_the_session_and_can_be_taken_back(client, demo
     assert "Show it" in notice_for(client, product(MATURE))
 
 
-def test_item_without_warnings_shows_no_notice(client, demo_shop):
+def test_item_without_warnings_shows_no_notice(client, warned_items):
     assert notice_for(client, product(UNMARKED)).strip() == ""
 
 
-def test_adult_item_asks_for_the_18_plus_confirmation_and_tiles_show_one_button(client, demo_shop):
+def test_adult_item_asks_for_the_18_plus_confirmation_and_tiles_show_one_button(
+    client, warned_items
+):
     item = product(ADULT)
     assert "I am 18 or older" in notice_for(client, item)
 
@@ -99,7 +116,7 @@ def test_adult_item_asks_for_the_18_plus_confirmation_and_tiles_show_one_button(
     assert "I am 18 or older" not in notice_for(client, item)
 
 
-def test_signed_in_choice_is_saved_on_the_account_and_restored_at_the_next_login(demo_shop):
+def test_signed_in_choice_is_saved_on_the_account_and_restored_at_the_next_login(warned_items):
     user = get_user_model().objects.create_user("yuki", "yuki@example.com", "a-long-passphrase")
     first_visit = Client()
     first_visit.force_login(user)
@@ -124,7 +141,7 @@ def test_signed_in_choice_is_saved_on_the_account_and_restored_at_the_next_login
 
 
 @pytest.mark.parametrize("view", ["catalogue:content-consent", "catalogue:confirm-adult"])
-def test_next_pointing_at_another_host_is_not_followed(client, demo_shop, view):
+def test_next_pointing_at_another_host_is_not_followed(client, warned_items, view):
     item = product(MATURE)
     evil = {"next": "https://evil.example/steal", "shows_mature": "1"}
 
@@ -138,19 +155,21 @@ def test_next_pointing_at_another_host_is_not_followed(client, demo_shop, view):
 
 
 @pytest.mark.parametrize("view", ["catalogue:content-consent", "catalogue:confirm-adult"])
-def test_consent_views_refuse_get(client, demo_shop, view):
+def test_consent_views_refuse_get(client, warned_items, view):
     assert client.get(reverse(view)).status_code == 405
     assert "content_consent" not in client.session
 
 
 @pytest.mark.parametrize("view", ["catalogue:content-consent", "catalogue:confirm-adult"])
-def test_consent_views_need_the_csrf_token(demo_shop, view):
+def test_consent_views_need_the_csrf_token(warned_items, view):
     client = Client(enforce_csrf_checks=True)
     assert client.post(reverse(view), {"shows_mature": "1"}).status_code == 403
     assert "content_consent" not in client.session
 
 
-def test_adult_item_is_not_added_to_the_basket_before_the_18_plus_confirmation(client, demo_shop):
+def test_adult_item_is_not_added_to_the_basket_before_the_18_plus_confirmation(
+    client, warned_items
+):
     item = product(ADULT)
     show_mature(client)  # seeing the item is not the same as confirming one's age
 
@@ -162,7 +181,7 @@ def test_adult_item_is_not_added_to_the_basket_before_the_18_plus_confirmation(c
     assert any("is for adults only" in message for message in messages_of(response))
 
 
-def test_adult_item_is_added_once_the_shopper_confirms_18_plus(client, demo_shop):
+def test_adult_item_is_added_once_the_shopper_confirms_18_plus(client, warned_items):
     item = product(ADULT)
 
     response = confirm_adult(client, next_url=item.get_absolute_url())
@@ -173,7 +192,7 @@ def test_adult_item_is_added_once_the_shopper_confirms_18_plus(client, demo_shop
 
 
 @pytest.mark.parametrize("upc", [UNMARKED, MATURE])
-def test_items_below_adult_are_added_as_before(client, demo_shop, upc):
+def test_items_below_adult_are_added_as_before(client, warned_items, upc):
     response = add_to_basket(client, product(upc))
 
     assert response.status_code == 302

@@ -6,13 +6,18 @@ from django.forms import FileInput
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from tests.factories import CharacterFactory, ContentWarningFactory, FranchiseFactory
+from tests.factories import CharacterFactory, ContentWarningFactory, FranchiseFactory, merch
 
 Product = get_model("catalogue", "Product")
 Franchise = get_model("catalogue", "Franchise")
 ContentWarning = get_model("catalogue", "ContentWarning")
 
 PRODUCT = "PIN-CHEEKY-PINK"
+
+
+@pytest.fixture
+def pin(db):
+    return merch("Cheeky Pink-Haired Anime Girl Enamel Pin", upc=PRODUCT)
 
 
 def form_data(form) -> dict:
@@ -65,7 +70,7 @@ def create_franchise(staff_client, name, characters):
     return staff_client.post(reverse("dashboard:catalogue-franchise-create"), data)
 
 
-def test_staff_create_a_franchise_with_characters_and_tag_a_product_with_it(staff_client):
+def test_staff_create_a_franchise_with_characters_and_tag_a_product_with_it(staff_client, pin):
     response = create_franchise(staff_client, "Skyward Saga", ["Captain Aoi", "Pip"])
 
     assert response.status_code == 302
@@ -80,8 +85,8 @@ def test_staff_create_a_franchise_with_characters_and_tag_a_product_with_it(staf
     listing = staff_client.get(reverse("dashboard:catalogue-franchise-list"))
     assert "Skyward Saga" in listing.content.decode()
 
-    product = Product.objects.get(upc=PRODUCT)
-    warning = ContentWarning.objects.get(name="Violence and blood")
+    product = pin
+    warning = ContentWarningFactory(name="Violence and blood", level=ContentWarning.Level.MATURE)
     response = staff_client.post(
         reverse("dashboard:catalogue-product", kwargs={"pk": product.pk}),
         product_form_post(
@@ -101,8 +106,8 @@ def test_staff_create_a_franchise_with_characters_and_tag_a_product_with_it(staf
     assert product.warning_level == ContentWarning.Level.MATURE
 
 
-def test_character_of_another_franchise_is_rejected(staff_client):
-    product = Product.objects.get(upc=PRODUCT)
+def test_character_of_another_franchise_is_rejected(staff_client, pin):
+    product = pin
     before = (product.franchise_id, set(product.characters.all()))
     franchise = FranchiseFactory()
     stranger = CharacterFactory(name="Rival Rin")  # of another franchise
@@ -121,7 +126,7 @@ def test_character_of_another_franchise_is_rejected(staff_client):
     assert (product.franchise_id, set(product.characters.all())) == before
 
 
-def test_staff_create_edit_and_delete_content_warnings(staff_client):
+def test_staff_create_edit_and_delete_content_warnings(staff_client, pin):
     response = staff_client.post(
         reverse("dashboard:catalogue-content-warning-create"),
         {"name": "Body horror", "slug": "", "level": "2", "explanation": "Transformations."},
@@ -130,7 +135,7 @@ def test_staff_create_edit_and_delete_content_warnings(staff_client):
     warning = ContentWarning.objects.get(slug="body-horror")
     assert warning.level == ContentWarning.Level.MATURE
 
-    product = Product.objects.get(upc=PRODUCT)
+    product = pin
     product.content_warnings.add(warning)
     staff_client.post(
         reverse("dashboard:catalogue-content-warning-update", kwargs={"pk": warning.pk}),
