@@ -55,16 +55,19 @@ def _demo_rows(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture
 def demo_shop(db, _demo_rows):
-    """The demo catalogue of `seed_demo`, with the demo staff account."""
+    """The demo catalogue of `seed_demo`, with the demo staff account. Its rows keep the ids they
+    were seeded with: ask for it before fixtures that write rows of their own."""
     demo_snapshot.restore(_demo_rows)
     cache.clear()  # nothing cached from another test's copy of the same rows
 
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    """Signed in as staff with every permission (the demo's staff account is one such)."""
+    """Signed in as staff with every permission: the demo's staff account when the test asked for
+    the demo shop first, else one made for the test."""
+    staff = django_user_model.objects.filter(username="staff").first()
     client.force_login(
-        django_user_model.objects.create_superuser("staff", "staff@example.com", "x")
+        staff or django_user_model.objects.create_superuser("staff", "staff@example.com", "x")
     )
     return client
 

@@ -125,7 +125,7 @@ def test_out_of_stock_product_cannot_be_added(client, demo_shop):
     assert "Add to basket" not in page.split('id="content_inner"')[1]
 
 
-def test_staff_reach_the_dashboard_and_admin(staff_client, demo_shop):
+def test_staff_reach_the_dashboard_and_admin(demo_shop, staff_client):
     assert staff_client.get("/dashboard/").status_code == 200
     products = staff_client.get(reverse("dashboard:catalogue-product-list"), {"title": "Cheeky"})
     assert CHEEKY_TITLE in products.content.decode()

@@ -4,11 +4,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.forms import FileInput
 from django.urls import reverse
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
 from tests.factories import CharacterFactory, ContentWarningFactory, FranchiseFactory, merch
 
 Product = get_model("catalogue", "Product")
+ProductCategory = get_model("catalogue", "ProductCategory")
 Franchise = get_model("catalogue", "Franchise")
 ContentWarning = get_model("catalogue", "ContentWarning")
 
@@ -17,7 +19,10 @@ PRODUCT = "PIN-CHEEKY-PINK"
 
 @pytest.fixture
 def pin(db):
-    return merch("Cheeky Pink-Haired Anime Girl Enamel Pin", upc=PRODUCT)
+    """A product as the dashboard's form accepts it back: in a category, with stock."""
+    product = merch("Cheeky Pink-Haired Anime Girl Enamel Pin", upc=PRODUCT)
+    ProductCategory.objects.create(product=product, category=create_from_breadcrumbs("Pins"))
+    return product
 
 
 def form_data(form) -> dict:
