@@ -8,7 +8,7 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from shop import views
-from shop.bench import floor
+from shop.devtools.bench import floor
 from shop.payments.webhooks import stripe_webhook
 from shop.sitemaps import SITEMAPS
 

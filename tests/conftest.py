@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from catalogue import view_counts
-from shop.demo.seed import DEMO_STAFF, seed_demo
+from shop.devtools.demo.seed import DEMO_STAFF, seed_demo
 
 
 def pytest_configure(config):
@@ -54,9 +54,9 @@ def staff_client(client, demo_shop):
 @pytest.fixture
 def stripe_sim(settings, monkeypatch):
     """Payments in simulator mode, with the simulator reached in-process through the SDK."""
+    from shop.devtools.stripe_simulator.core import Simulator
+    from shop.devtools.stripe_simulator.http import InProcessHTTPClient
     from shop.payments import client as payments_client
-    from shop.payments.simulator.core import Simulator
-    from shop.payments.simulator.http import InProcessHTTPClient
 
     settings.STRIPE_MODE = "simulator"
     simulator = Simulator(base_url=settings.STRIPE_SIMULATOR_URL)

@@ -12,8 +12,8 @@ from django.db import connection
 from django.urls import clear_url_caches
 
 import shop.urls
-from shop.bench import floor, report
-from shop.bench.load import add_floor_shares
+from shop.devtools.bench import floor, report
+from shop.devtools.bench.load import add_floor_shares
 
 
 @pytest.mark.django_db

@@ -12,8 +12,13 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 from PIL import Image
 
-from shop.demo.catalogue import CHEEKY_PINK_PIN, ITEMS, PRODUCT_CLASSES
-from shop.demo.seed import DEMO_STAFF, SYNTHETIC_UPC_PREFIX, add_synthetic_products, seed_demo
+from shop.devtools.demo.catalogue import CHEEKY_PINK_PIN, ITEMS, PRODUCT_CLASSES
+from shop.devtools.demo.seed import (
+    DEMO_STAFF,
+    SYNTHETIC_UPC_PREFIX,
+    add_synthetic_products,
+    seed_demo,
+)
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")

@@ -12,7 +12,7 @@ from functools import cache
 import stripe
 from django.conf import settings
 
-from shop.payments import simulator
+from shop.devtools import stripe_simulator as simulator
 
 
 @dataclass(frozen=True)

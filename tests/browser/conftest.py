@@ -16,7 +16,7 @@ from django.core.servers.basehttp import ThreadedWSGIServer
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from shop.payments.simulator import Simulator, serve
+from shop.devtools.stripe_simulator import Simulator, serve
 from tests.browser.checks import (
     CHROMIUM,
     CHROMIUM_ARGS,

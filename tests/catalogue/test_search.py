@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from oscar.core.loading import get_model
 
-from shop.demo.catalogue import CHEEKY_PINK_PIN
-from shop.demo.seed import add_synthetic_products
+from shop.devtools.demo.catalogue import CHEEKY_PINK_PIN
+from shop.devtools.demo.seed import add_synthetic_products
 from shop.search import sections, selectors
 
 Product = get_model("catalogue", "Product")

@@ -10,7 +10,7 @@ from PIL import Image
 from sorl.thumbnail import default, get_thumbnail
 
 from catalogue import images
-from shop.demo.catalogue import CHEEKY_PINK_PIN
+from shop.devtools.demo.catalogue import CHEEKY_PINK_PIN
 from tests.factories import merch
 
 Product = get_model("catalogue", "Product")

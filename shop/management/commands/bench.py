@@ -1,5 +1,5 @@
 """Measure every page kind: SQL queries and server time in-process, or requests/s under gunicorn load,
-each next to a trivial 30 KB page through the same middleware (the floor). See shop/bench/.
+each next to a trivial 30 KB page through the same middleware (the floor). See shop/devtools/bench/.
 
     manage.py bench                                  in-process, the demo catalogue
     DATABASE_URL=postgres://… manage.py bench --sizes demo,100000
@@ -15,8 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from shop.bench import inprocess, load, report, scenarios
-from shop.bench.inprocess import BenchError
+from shop.devtools.bench import inprocess, load, report, scenarios
+from shop.devtools.bench.inprocess import BenchError
 
 
 class Command(BaseCommand):

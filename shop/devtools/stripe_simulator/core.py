@@ -30,10 +30,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import stripe
 
+from shop.devtools.stripe_simulator import forms
 from shop.payments.money import ZERO_DECIMAL, from_minor_units
-from shop.payments.simulator import forms
 
-logger = logging.getLogger("shop.payments.simulator")
+logger = logging.getLogger("shop.devtools.stripe_simulator")
 
 SECRET_KEY = "sk_test_simulator"
 PUBLISHABLE_KEY = "pk_test_simulator"

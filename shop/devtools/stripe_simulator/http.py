@@ -22,13 +22,13 @@ from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
 import stripe
 
-from shop.payments.simulator.core import (
+from shop.devtools.stripe_simulator.core import (
     NetworkFailure,
     Simulator,
     SimulatorError,
     format_amount,
 )
-from shop.payments.simulator.forms import FormError, parse_form
+from shop.devtools.stripe_simulator.forms import FormError, parse_form
 
 NETWORK_ERROR = (
     "Unexpected error communicating with Stripe. If this problem persists, let us know at "

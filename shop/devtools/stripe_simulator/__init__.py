@@ -15,7 +15,7 @@ Test cards and test PaymentMethods (`pm_card_visa`, ...) behave as in Stripe's d
 signed and POSTed to webhook URLs like Stripe's; `fail_next` injects network faults.
 """
 
-from shop.payments.simulator.core import (
+from shop.devtools.stripe_simulator.core import (
     PUBLISHABLE_KEY,
     SECRET_KEY,
     TEST_CARDS,
@@ -26,7 +26,7 @@ from shop.payments.simulator.core import (
     SimulatorError,
     WebhookDelivery,
 )
-from shop.payments.simulator.http import (
+from shop.devtools.stripe_simulator.http import (
     InProcessHTTPClient,
     SimulatorServer,
     make_wsgi_app,

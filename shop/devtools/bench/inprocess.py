@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from oscar.core.loading import get_model
 
-from shop.demo.seed import SYNTHETIC_UPC_PREFIX
+from shop.devtools.demo.seed import SYNTHETIC_UPC_PREFIX
 
 from . import report, scenarios
 
@@ -68,7 +68,7 @@ def run(*, synthetic: int, kinds: list[str] | None, requests: int, warmup: int, 
         warnings.catch_warnings(),
         override_settings(
             DEBUG=False,
-            ROOT_URLCONF="shop.bench.urls",
+            ROOT_URLCONF="shop.devtools.bench.urls",
             ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
             SECURE_SSL_REDIRECT=False,
             # Product views are written every 30 s after a response (catalogue.view_counts): here

@@ -32,7 +32,7 @@ from django.db import connection
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from shop.demo.seed import SYNTHETIC_UPC_PREFIX
+from shop.devtools.demo.seed import SYNTHETIC_UPC_PREFIX
 
 from . import report, scenarios
 from .inprocess import BenchError, size_label
@@ -480,7 +480,9 @@ def run(
         "connections": connections,
         "duration": duration,
         "warmup": warmup,
-        "tool": "wrk" if tool == "wrk" else "Python asyncio generator (shop/bench/load.py)",
+        "tool": "wrk"
+        if tool == "wrk"
+        else "Python asyncio generator (shop/devtools/bench/load.py)",
         "machine": machine,
         "rows": rows,
     }
