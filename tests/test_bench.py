@@ -1,5 +1,5 @@
 """`manage.py bench`: the in-process run writes queries and timings for every page and the floor;
-the floor view is a 30 KB page that exists only when SHOP_BENCH_FLOOR is on. The load mode is too
+the floor view is a 30 KB page that only the benchmark's URLconf serves. The load mode is too
 slow for tests: only its table is checked."""
 
 import importlib
@@ -9,11 +9,9 @@ import json
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.urls import clear_url_caches
 
-import shop.urls
 from shop.devtools.bench import floor, report
-from shop.devtools.bench.load import add_floor_shares
+from shop.devtools.bench.load import add_floor_shares, production_env
 
 
 @pytest.mark.django_db
@@ -61,29 +59,17 @@ def test_in_process_bench_writes_queries_and_timings_per_page_next_to_the_floor(
     assert text in stdout.getvalue()
 
 
-@pytest.fixture
-def shop_urls(settings):
-    """Reload the root URLconf under a SHOP_BENCH_FLOOR value; put it back afterwards."""
-    original = settings.SHOP_BENCH_FLOOR
-
-    def load(*, floor_on: bool):
-        settings.SHOP_BENCH_FLOOR = floor_on
-        importlib.reload(shop.urls)
-        clear_url_caches()
-
-    yield load
-    load(floor_on=original)
-
-
 @pytest.mark.django_db
-def test_floor_view_is_a_30_kb_page_only_when_enabled(client, shop_urls):
-    shop_urls(floor_on=True)
+def test_floor_view_is_a_30_kb_page_only_in_the_benchmarks_urlconf(client, settings):
+    # The gunicorn of --load routes with the benchmark's URLconf too.
+    bench_settings = importlib.import_module(production_env("key")["DJANGO_SETTINGS_MODULE"])
+    settings.ROOT_URLCONF = bench_settings.ROOT_URLCONF
     response = client.get("/bench/floor/")
     assert response.status_code == 200
     assert 29_000 < len(response.content) < 32_000
     assert response["Content-Type"].startswith("text/html")
 
-    shop_urls(floor_on=False)
+    settings.ROOT_URLCONF = "shop.urls"
     assert client.get("/bench/floor/").status_code == 404
 
 

@@ -48,11 +48,12 @@ WARMUP_CONNECTIONS = 4
 
 
 def production_env(secret_key: str) -> dict[str, str]:
-    """Production settings over plain HTTP on loopback, with the floor view on; the same
-    DATABASE_URL and REDIS_URL as this process (inherited from the environment)."""
+    """Production settings over plain HTTP on loopback, routed through the benchmark's URLconf (the
+    floor view on); the same DATABASE_URL and REDIS_URL as this process (inherited from the
+    environment)."""
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "shop.settings",
+        "DJANGO_SETTINGS_MODULE": "shop.devtools.bench.settings",
         "DEBUG": "0",
         "SECRET_KEY": secret_key,
         "ALLOWED_HOSTS": HOST,
@@ -61,7 +62,6 @@ def production_env(secret_key: str) -> dict[str, str]:
         "CSRF_COOKIE_SECURE": "0",
         "SECURE_HSTS_SECONDS": "0",
         "SECURE_HSTS_PRELOAD": "0",
-        "SHOP_BENCH_FLOOR": "1",
         "LOG_LEVEL": "WARNING",
     }
 

@@ -1,8 +1,8 @@
-"""The shop's URLs plus the floor view: the in-process benchmark's URLconf, whatever the settings say."""
+"""The benchmark's URLconf: the shop's URLs plus the floor page. The in-process run and the
+gunicorn of `--load` (through shop.devtools.bench.settings) route with it; shop.urls never does."""
 
 from shop import urls as shop_urls
 
 from . import floor
 
-# When SHOP_BENCH_FLOOR is on, shop.urls has the floor already; the first match wins either way.
 urlpatterns = [*shop_urls.urlpatterns, floor.route()]

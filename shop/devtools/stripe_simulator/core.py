@@ -31,13 +31,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import stripe
 
 from shop.devtools.stripe_simulator import forms
+from shop.payments.client import SIMULATOR_PUBLISHABLE_KEY as PUBLISHABLE_KEY
+from shop.payments.client import SIMULATOR_SECRET_KEY as SECRET_KEY
+from shop.payments.client import SIMULATOR_WEBHOOK_SECRET as WEBHOOK_SECRET
 from shop.payments.money import ZERO_DECIMAL, from_minor_units
 
 logger = logging.getLogger("shop.devtools.stripe_simulator")
 
-SECRET_KEY = "sk_test_simulator"
-PUBLISHABLE_KEY = "pk_test_simulator"
-WEBHOOK_SECRET = "whsec_simulator"
 DEFAULT_BASE_URL = "http://127.0.0.1:12111"
 # Events carry the API version the SDK is pinned to, as Stripe's would for this account.
 API_VERSION = stripe.api_version
