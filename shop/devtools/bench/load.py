@@ -25,17 +25,13 @@ from pathlib import Path
 from time import perf_counter
 from urllib.parse import urlencode
 
-from django.apps import apps
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.db import connection
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from shop.devtools.demo.seed import SYNTHETIC_UPC_PREFIX
-
 from . import report, scenarios
-from .inprocess import BenchError, size_label
+from .common import BenchError, collected_static_is_stale, size_label, synthetic_count
 
 Product = get_model("catalogue", "Product")
 
@@ -64,20 +60,6 @@ def production_env(secret_key: str) -> dict[str, str]:
         "SECURE_HSTS_PRELOAD": "0",
         "LOG_LEVEL": "WARNING",
     }
-
-
-def collected_static_is_stale() -> bool:
-    """WhiteNoise's manifest (production) is missing or older than a source static file."""
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if not manifest.exists():
-        return True
-    built = manifest.stat().st_mtime
-    ignore = apps.get_app_config("staticfiles").ignore_patterns
-    for finder in finders.get_finders():
-        for path, storage in finder.list(ignore):
-            if os.path.getmtime(storage.path(path)) > built:
-                return True
-    return False
 
 
 def free_port() -> int:
@@ -471,10 +453,9 @@ def run(
             if isinstance(shopper, HttpShopper):
                 scenarios.discard_shopper(shopper.cookies, secret_key=secret_key)
     add_floor_shares(rows)
-    synthetic = Product.objects.filter(upc__startswith=SYNTHETIC_UPC_PREFIX).count()
     result = {
         "kind": "load",
-        "size": size_label(synthetic),
+        "size": size_label(synthetic_count()),
         "products": Product.objects.count(),
         "workers": workers,
         "connections": connections,

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from shop.devtools.bench import inprocess, load, report, scenarios
-from shop.devtools.bench.inprocess import BenchError
+from shop.devtools.bench.common import BenchError, ensure_size, size_label
 
 
 class Command(BaseCommand):
@@ -77,7 +77,7 @@ class Command(BaseCommand):
         results = []
         try:
             for synthetic in sizes:
-                inprocess.ensure_size(synthetic, stdout=self.stdout)
+                ensure_size(synthetic, stdout=self.stdout)
                 if options["load"]:
                     result = load.run(
                         kinds=kinds,
@@ -91,9 +91,7 @@ class Command(BaseCommand):
                     )
                     text = report.load_text(result)
                 else:
-                    self.stdout.write(
-                        f"Measuring size {inprocess.size_label(synthetic)} in-process…"
-                    )
+                    self.stdout.write(f"Measuring size {size_label(synthetic)} in-process…")
                     result = inprocess.run(
                         synthetic=synthetic,
                         kinds=kinds,
