@@ -1,6 +1,6 @@
 """`manage.py bench`: the in-process run writes queries and timings for every page and the floor;
 the floor view is a 30 KB page that only the benchmark's URLconf serves. The load mode is too
-slow for tests: only its table is checked."""
+slow for tests: only its choice of load generator and its table are checked."""
 
 import importlib
 import io
@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from shop.devtools.bench import floor, report
+from shop.devtools.bench import floor, load, report
+from shop.devtools.bench.common import BenchError
 from shop.devtools.bench.load import add_floor_shares, production_env
 
 
@@ -71,6 +72,24 @@ def test_floor_view_is_a_30_kb_page_only_in_the_benchmarks_urlconf(client, setti
 
     settings.ROOT_URLCONF = "shop.urls"
     assert client.get("/bench/floor/").status_code == 404
+
+
+def test_load_without_wrk_says_what_to_install_and_falls_back_to_the_python_generator(
+    monkeypatch,
+):
+    def no_command(*args, **kwargs):
+        raise AssertionError(f"the benchmark ran {args[0]!r}")
+
+    monkeypatch.setattr(load.shutil, "which", lambda name: None)
+    monkeypatch.setattr(load.subprocess, "run", no_command)
+    monkeypatch.setattr(load.subprocess, "Popen", no_command)
+    stdout = io.StringIO()
+
+    assert load.load_tool("auto", stdout=stdout) == "python"
+    assert "apt-get install wrk" in stdout.getvalue()
+    assert "built-in Python generator" in stdout.getvalue()
+    with pytest.raises(BenchError, match="apt-get install wrk"):
+        load.load_tool("wrk", stdout=stdout)
 
 
 def test_load_table_shows_each_page_share_of_the_floor_and_the_targets():

@@ -209,33 +209,19 @@ def http_shopper(port: int, shopper: str) -> HttpShopper:
 # --- Load generators ---------------------------------------------------------------------------
 
 
+WRK_MISSING = "wrk is not installed (apt-get install wrk)"
+
+
 def load_tool(choice: str, *, stdout) -> str:
-    """ "wrk" (Debian's, installed with apt-get when missing) or "python" (built in)."""
+    """ "wrk" (Debian's, when installed) or "python" (built in). Installing wrk is left to you."""
     if choice == "python":
         return "python"
-    if shutil.which("wrk") or _install_wrk(stdout):
+    if shutil.which("wrk"):
         return "wrk"
     if choice == "wrk":
-        raise BenchError("wrk is not installed and apt-get could not install it.")
-    stdout.write("wrk is unavailable: the load comes from the built-in Python generator.")
+        raise BenchError(f"{WRK_MISSING}; or use --tool python.")
+    stdout.write(f"{WRK_MISSING}: the load comes from the built-in Python generator.")
     return "python"
-
-
-def _install_wrk(stdout) -> bool:
-    apt = shutil.which("apt-get")
-    if apt is None or os.geteuid() != 0:
-        return False
-    stdout.write("Installing wrk from Debian (apt-get install -y wrk)…")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = [apt, "install", "-y", "-q", "-o", "DPkg::Lock::Timeout=120", "wrk"]
-    for command in (install, [apt, "update", "-q"], install):
-        try:
-            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-        except (OSError, subprocess.TimeoutExpired):
-            return False
-        if command is install and done.returncode == 0:
-            return shutil.which("wrk") is not None
-    return False
 
 
 def drive(

@@ -6,6 +6,8 @@ each next to a trivial 30 KB page through the same middleware (the floor). See s
                                                      and at 100,000 products (meant for PostgreSQL:
                                                      seeding them on SQLite works, but slowly)
     manage.py bench --load --duration 10             under gunicorn on 127.0.0.1, loaded by wrk
+                                                     (apt-get install wrk) or, without it, by a
+                                                     built-in Python generator
 
 Tables go to var/bench/ as text and JSON, with the machine they were measured on.
 """
@@ -63,7 +65,7 @@ class Command(BaseCommand):
             "--tool",
             choices=["auto", "wrk", "python"],
             default="auto",
-            help="auto: wrk (apt-get installs it when missing), else the built-in Python generator",
+            help="auto: wrk when installed (apt-get install wrk), else the built-in Python generator",
         )
 
     def handle(self, *args, **options):
