@@ -54,8 +54,7 @@ def staff_client(client, demo_shop):
 @pytest.fixture
 def stripe_sim(settings, monkeypatch):
     """Payments in simulator mode, with the simulator reached in-process through the SDK."""
-    from shop.devtools.stripe_simulator.core import Simulator
-    from shop.devtools.stripe_simulator.http import InProcessHTTPClient
+    from shop.devtools.stripe_simulator import InProcessHTTPClient, Simulator
     from shop.payments import client as payments_client
 
     settings.STRIPE_MODE = "simulator"

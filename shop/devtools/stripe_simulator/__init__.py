@@ -15,23 +15,22 @@ Test cards and test PaymentMethods (`pm_card_visa`, ...) behave as in Stripe's d
 signed and POSTed to webhook URLs like Stripe's; `fail_next` injects network faults.
 """
 
+from shop.devtools.stripe_simulator.cards import TEST_CARDS, TEST_PAYMENT_METHODS
 from shop.devtools.stripe_simulator.core import (
     PUBLISHABLE_KEY,
     SECRET_KEY,
-    TEST_CARDS,
-    TEST_PAYMENT_METHODS,
     WEBHOOK_SECRET,
-    RecordedRequest,
     Simulator,
-    SimulatorError,
-    WebhookDelivery,
 )
+from shop.devtools.stripe_simulator.errors import SimulatorError
 from shop.devtools.stripe_simulator.http import (
     InProcessHTTPClient,
     SimulatorServer,
     make_wsgi_app,
     serve,
 )
+from shop.devtools.stripe_simulator.routing import RecordedRequest
+from shop.devtools.stripe_simulator.webhooks import WebhookDelivery
 
 __all__ = [
     "PUBLISHABLE_KEY",

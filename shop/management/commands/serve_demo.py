@@ -44,8 +44,7 @@ class Command(BaseCommand):
         """No Stripe keys: the checkout pays against the project's simulator, in this process."""
         from urllib.parse import urlsplit
 
-        from shop.devtools.stripe_simulator.core import Simulator
-        from shop.devtools.stripe_simulator.http import serve
+        from shop.devtools.stripe_simulator import Simulator, serve
 
         where = urlsplit(settings.STRIPE_SIMULATOR_URL)
         return serve(
