@@ -7,11 +7,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 from PIL import Image
 
+from catalogue.indexing import LISTING_FIELDS, refresh_listing_fields
 from shop.devtools.demo.catalogue import CHEEKY_PINK_PIN, ITEMS, PRODUCT_CLASSES
 from shop.devtools.demo.seed import (
     DEMO_STAFF,
@@ -122,6 +124,21 @@ def test_synthetic_products_are_added_with_stock_categories_and_progress():
     # A second run adds more, with new UPCs, rather than failing on duplicates.
     seed("--products", "10")
     assert synthetic.count() == 2510
+
+
+def test_synthetic_products_have_the_listing_columns_catalogue_indexing_gives_them(client):
+    seed()
+    add_synthetic_products(40)
+    synthetic = Product.objects.filter(upc__startswith=SYNTHETIC_UPC_PREFIX).order_by("pk")
+    as_inserted = list(synthetic.values_list("pk", *LISTING_FIELDS))
+
+    refresh_listing_fields(pk for pk, *_ in as_inserted)  # what the signals would have stored
+
+    assert list(synthetic.values_list("pk", *LISTING_FIELDS)) == as_inserted
+    # So a synthetic product is searched like any other: by its UPC, for one.
+    product = synthetic[7]
+    response = client.get(reverse("search:search"), {"q": product.upc})
+    assert [p.upc for p in response.context["products"]] == [product.upc]
 
 
 def test_negative_product_count_is_refused_with_a_message():

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
+from catalogue.indexing import listing_fields
 from shop.pagecache import forget_all_pages
 
 from . import artwork
@@ -383,39 +384,47 @@ def add_synthetic_products(
             price = Decimal(rng.randrange(300, 3000)) / 100
             stock = rng.choice([0, 1, 3, 8, 20, 50, 120])
             specs.append((n, kind, series, title, rng.choice(cast[series]), price, stock))
-        with transaction.atomic():
-            products = Product.objects.bulk_create(
-                Product(
-                    upc=f"{SYNTHETIC_UPC_PREFIX}{n + 1:07d}",
-                    title=title,
-                    slug=slugify(title)[:128],
-                    product_class=classes[kind],
-                    structure=Product.STANDALONE,
-                    is_public=True,
-                    description=f"<p>A {kind} from {series.name}. {series.about}</p>",
-                    franchise=franchises[series],
-                    # Bulk inserts send no signals: fill in what catalogue.indexing would.
-                    search_text=f"{series.name} {character.name} {classes[kind].name}",
-                    listing_price=price,
-                    is_available=stock > 0,
-                )
-                for n, kind, series, title, character, price, stock in specs
+        products, records = [], []
+        for n, kind, series, title, character, price, stock in specs:
+            product = Product(
+                upc=f"{SYNTHETIC_UPC_PREFIX}{n + 1:07d}",
+                title=title,
+                slug=slugify(title)[:128],
+                product_class=classes[kind],
+                structure=Product.STANDALONE,
+                is_public=True,
+                description=f"<p>A {kind} from {series.name}. {series.about}</p>",
+                franchise=franchises[series],
             )
+            record = StockRecord(
+                partner=partner,
+                partner_sku=product.upc,
+                price=price,
+                price_currency=currency,
+                num_in_stock=stock,
+            )
+            # Bulk inserts send no signals: the listing columns come from catalogue.indexing's
+            # own rule, as for any other product.
+            fields = listing_fields(
+                product,
+                characters=[character],
+                attribute_text=[],
+                warning_levels=[],
+                offers=[record],
+            )
+            for name, value in fields.items():
+                setattr(product, name, value)
+            products.append(product)
+            records.append(record)
+        with transaction.atomic():
+            products = Product.objects.bulk_create(products)
             Product.characters.through.objects.bulk_create(
                 Product.characters.through(product=product, character=spec[4])
                 for product, spec in zip(products, specs, strict=True)
             )
-            StockRecord.objects.bulk_create(
-                StockRecord(
-                    product=product,
-                    partner=partner,
-                    partner_sku=product.upc,
-                    price=spec[5],
-                    price_currency=currency,
-                    num_in_stock=spec[6],
-                )
-                for product, spec in zip(products, specs, strict=True)
-            )
+            for product, record in zip(products, records, strict=True):
+                record.product = product
+            StockRecord.objects.bulk_create(records)
             ProductCategory.objects.bulk_create(
                 ProductCategory(product=product, category=type_categories[spec[1]])
                 for product, spec in zip(products, specs, strict=True)
