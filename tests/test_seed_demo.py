@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 from PIL import Image
 
@@ -19,7 +18,6 @@ from shop.devtools.demo.seed import (
     DEMO_STAFF,
     SYNTHETIC_UPC_PREFIX,
     add_synthetic_products,
-    seed_demo,
 )
 
 Product = get_model("catalogue", "Product")
@@ -29,7 +27,6 @@ Category = get_model("catalogue", "Category")
 OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
 Partner = get_model("partner", "Partner")
 Franchise = get_model("catalogue", "Franchise")
-ProductCategory = get_model("catalogue", "ProductCategory")
 ContentWarning = get_model("catalogue", "ContentWarning")
 
 pytestmark = pytest.mark.django_db
@@ -164,16 +161,6 @@ def test_some_demo_products_carry_mature_and_adult_warnings(demo_shop):
         Product.objects.exclude(content_warnings=None).values_list("warning_level", flat=True)
     )
     assert {ContentWarning.Level.MATURE, ContentWarning.Level.ADULT} <= levels
-
-
-def test_seed_retires_the_series_categories_of_older_demo_databases(demo_shop):
-    old = create_from_breadcrumbs("Series > Moonlit Ronin")
-    ProductCategory.objects.create(product=Product.objects.get(upc=CHEEKY_PINK_PIN), category=old)
-
-    seed_demo(with_staff=True)
-
-    assert not Category.objects.filter(name__in=["Series", "Moonlit Ronin"]).exists()
-    assert Product.objects.get(upc=CHEEKY_PINK_PIN).categories.count() == 1
 
 
 def test_demo_blog_has_the_ntr_explainer_and_more_articles_one_scheduled_one_draft(demo_shop):

@@ -15,7 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", stdout=self.stdout)
-        call_command("make_thumbnails", stdout=self.stdout)  # a demo database from before them
         base = f"http://{ADDRESS}"
         lines = [
             "",
