@@ -1,8 +1,10 @@
 """The product columns listings read instead of joins and subqueries: search text, warning level,
 lowest price and availability.
 
-`refresh_listing_fields()` is the one place they are computed; receivers.py calls it whenever a
-product's franchise, characters, warnings, type, attribute values or stock records change.
+`listing_fields()` is the one rule that computes them. `refresh_listing_fields()` reads what it
+needs and stores the result; receivers.py calls it whenever a product's franchise, characters,
+warnings, type, attribute values or stock records change. Bulk inserts, which send no signals
+(the demo's synthetic products), call `listing_fields()` on the rows before inserting them.
 """
 
 from collections import defaultdict
@@ -63,29 +65,50 @@ def refresh_listing_fields(product_ids: Iterable[int]) -> None:
     for product in products:
         parent = product.parent
         family = [product, parent] if parent else [product]
-        words = [
-            product.upc or "",
-            *(p.franchise.name for p in family if p.franchise),
-            *(character.name for character in product.characters.all()),
-            *(p.product_class.name for p in family if p.product_class),
-            *attribute_text[product.pk],
-        ]
-        warnings = [w.level for p in family for w in p.content_warnings.all()]
-        offers = records[product.pk] + [r for c in children[product.pk] for r in records[c]]
-        prices = [r.price for r in offers if r.price is not None]
-        product_class = product.get_product_class()
-        fields = {
-            "search_text": " ".join(w for w in dict.fromkeys(words) if w),
-            "warning_level": max(warnings, default=0),
-            "listing_price": min(prices, default=None),
-            "is_available": bool(offers)
-            and (
-                not (product_class and product_class.track_stock)
-                or any(r.num_in_stock > (r.num_allocated or 0) for r in offers)
-            ),
-        }
+        fields = listing_fields(
+            product,
+            characters=product.characters.all(),
+            attribute_text=attribute_text[product.pk],
+            warning_levels=[w.level for p in family for w in p.content_warnings.all()],
+            offers=records[product.pk] + [r for c in children[product.pk] for r in records[c]],
+        )
         if any(getattr(product, name) != value for name, value in fields.items()):
             for name, value in fields.items():
                 setattr(product, name, value)
             changed.append(product)
     Product.objects.bulk_update(changed, LISTING_FIELDS)
+
+
+def listing_fields(
+    product,
+    *,
+    characters: Iterable,
+    attribute_text: Iterable[str],
+    warning_levels: Iterable[int],
+    offers: list,
+) -> dict:
+    """The listing columns of one product, from what it is made of: its UPC, franchise and type
+    (or its parent's), its characters and attribute values (as text), the warning levels on it
+    and its parent, and its offers (its stock records, or its children's). No query of its own
+    when the franchise, type and parent are loaded or unset."""
+    parent = product.parent
+    family = [product, parent] if parent else [product]
+    words = [
+        product.upc or "",
+        *(p.franchise.name for p in family if p.franchise),
+        *(character.name for character in characters),
+        *(p.product_class.name for p in family if p.product_class),
+        *attribute_text,
+    ]
+    prices = [r.price for r in offers if r.price is not None]
+    product_class = product.get_product_class()
+    return {
+        "search_text": " ".join(w for w in dict.fromkeys(words) if w),
+        "warning_level": max(warning_levels, default=0),
+        "listing_price": min(prices, default=None),
+        "is_available": bool(offers)
+        and (
+            not (product_class and product_class.track_stock)
+            or any(r.num_in_stock > (r.num_allocated or 0) for r in offers)
+        ),
+    }

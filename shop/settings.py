@@ -297,9 +297,6 @@ SHOP_PAGE_CACHE = env.bool("SHOP_PAGE_CACHE", default=True)
 # this often, after a response (catalogue.view_counts): no write in the request path.
 SHOP_PRODUCT_VIEWS_FLUSH_SECONDS = env.float("SHOP_PRODUCT_VIEWS_FLUSH_SECONDS", default=30)
 
-# `manage.py bench --load` serves a trivial 30 KB page through the same middleware (the floor).
-SHOP_BENCH_FLOOR = env.bool("SHOP_BENCH_FLOOR", default=False)
-
 # --- Shipping (shop/shipping) ------------------------------------------------------------------
 
 SHOP_SHIPPING_STANDARD = Decimal(env("SHOP_SHIPPING_STANDARD", default="4.50"))

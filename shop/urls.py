@@ -8,7 +8,6 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from shop import views
-from shop.bench import floor
 from shop.payments.webhooks import stripe_webhook
 from shop.sitemaps import SITEMAPS
 
@@ -32,10 +31,6 @@ urlpatterns = [
     # Oscar's own routes last: its "" redirect to OSCAR_HOMEPAGE is shadowed by our home page.
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
-
-if getattr(settings, "SHOP_BENCH_FLOOR", False):
-    # `manage.py bench --load`: a trivial 30 KB page through the same middleware (the floor).
-    urlpatterns.append(floor.route())
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

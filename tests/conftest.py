@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from catalogue import view_counts
-from shop.demo.seed import seed_demo
+from shop.devtools.demo.seed import seed_demo
 from tests import demo_snapshot
 
 
@@ -75,9 +75,8 @@ def staff_client(client, django_user_model):
 @pytest.fixture
 def stripe_sim(settings, monkeypatch):
     """Payments in simulator mode, with the simulator reached in-process through the SDK."""
+    from shop.devtools.stripe_simulator import InProcessHTTPClient, Simulator
     from shop.payments import client as payments_client
-    from shop.payments.simulator.core import Simulator
-    from shop.payments.simulator.http import InProcessHTTPClient
 
     settings.STRIPE_MODE = "simulator"
     simulator = Simulator(base_url=settings.STRIPE_SIMULATOR_URL)

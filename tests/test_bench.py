@@ -1,6 +1,6 @@
 """`manage.py bench`: the in-process run writes queries and timings for every page and the floor;
-the floor view is a 30 KB page that exists only when SHOP_BENCH_FLOOR is on. The load mode is too
-slow for tests: only its table is checked."""
+the floor view is a 30 KB page that only the benchmark's URLconf serves. The load mode is too
+slow for tests: only its choice of load generator and its table are checked."""
 
 import importlib
 import io
@@ -9,11 +9,10 @@ import json
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.urls import clear_url_caches
 
-import shop.urls
-from shop.bench import floor, report
-from shop.bench.load import add_floor_shares
+from shop.devtools.bench import floor, load, report
+from shop.devtools.bench.common import BenchError
+from shop.devtools.bench.load import add_floor_shares, production_env
 
 
 @pytest.mark.django_db
@@ -61,30 +60,36 @@ def test_in_process_bench_writes_queries_and_timings_per_page_next_to_the_floor(
     assert text in stdout.getvalue()
 
 
-@pytest.fixture
-def shop_urls(settings):
-    """Reload the root URLconf under a SHOP_BENCH_FLOOR value; put it back afterwards."""
-    original = settings.SHOP_BENCH_FLOOR
-
-    def load(*, floor_on: bool):
-        settings.SHOP_BENCH_FLOOR = floor_on
-        importlib.reload(shop.urls)
-        clear_url_caches()
-
-    yield load
-    load(floor_on=original)
-
-
 @pytest.mark.django_db
-def test_floor_view_is_a_30_kb_page_only_when_enabled(client, shop_urls):
-    shop_urls(floor_on=True)
+def test_floor_view_is_a_30_kb_page_only_in_the_benchmarks_urlconf(client, settings):
+    # The gunicorn of --load routes with the benchmark's URLconf too.
+    bench_settings = importlib.import_module(production_env("key")["DJANGO_SETTINGS_MODULE"])
+    settings.ROOT_URLCONF = bench_settings.ROOT_URLCONF
     response = client.get("/bench/floor/")
     assert response.status_code == 200
     assert 29_000 < len(response.content) < 32_000
     assert response["Content-Type"].startswith("text/html")
 
-    shop_urls(floor_on=False)
+    settings.ROOT_URLCONF = "shop.urls"
     assert client.get("/bench/floor/").status_code == 404
+
+
+def test_load_without_wrk_says_what_to_install_and_falls_back_to_the_python_generator(
+    monkeypatch,
+):
+    def no_command(*args, **kwargs):
+        raise AssertionError(f"the benchmark ran {args[0]!r}")
+
+    monkeypatch.setattr(load.shutil, "which", lambda name: None)
+    monkeypatch.setattr(load.subprocess, "run", no_command)
+    monkeypatch.setattr(load.subprocess, "Popen", no_command)
+    stdout = io.StringIO()
+
+    assert load.load_tool("auto", stdout=stdout) == "python"
+    assert "apt-get install wrk" in stdout.getvalue()
+    assert "built-in Python generator" in stdout.getvalue()
+    with pytest.raises(BenchError, match="apt-get install wrk"):
+        load.load_tool("wrk", stdout=stdout)
 
 
 def test_load_table_shows_each_page_share_of_the_floor_and_the_targets():

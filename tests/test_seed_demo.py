@@ -7,13 +7,18 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
-from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 from PIL import Image
 
-from shop.demo.catalogue import CHEEKY_PINK_PIN, ITEMS, PRODUCT_CLASSES
-from shop.demo.seed import DEMO_STAFF, SYNTHETIC_UPC_PREFIX, add_synthetic_products, seed_demo
+from catalogue.indexing import LISTING_FIELDS, refresh_listing_fields
+from shop.devtools.demo.catalogue import CHEEKY_PINK_PIN, ITEMS, PRODUCT_CLASSES
+from shop.devtools.demo.seed import (
+    DEMO_STAFF,
+    SYNTHETIC_UPC_PREFIX,
+    add_synthetic_products,
+)
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -22,7 +27,6 @@ Category = get_model("catalogue", "Category")
 OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
 Partner = get_model("partner", "Partner")
 Franchise = get_model("catalogue", "Franchise")
-ProductCategory = get_model("catalogue", "ProductCategory")
 ContentWarning = get_model("catalogue", "ContentWarning")
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +123,21 @@ def test_synthetic_products_are_added_with_stock_categories_and_progress():
     assert synthetic.count() == 2510
 
 
+def test_synthetic_products_have_the_listing_columns_catalogue_indexing_gives_them(client):
+    seed()
+    add_synthetic_products(40)
+    synthetic = Product.objects.filter(upc__startswith=SYNTHETIC_UPC_PREFIX).order_by("pk")
+    as_inserted = list(synthetic.values_list("pk", *LISTING_FIELDS))
+
+    refresh_listing_fields(pk for pk, *_ in as_inserted)  # what the signals would have stored
+
+    assert list(synthetic.values_list("pk", *LISTING_FIELDS)) == as_inserted
+    # So a synthetic product is searched like any other: by its UPC, for one.
+    product = synthetic[7]
+    response = client.get(reverse("search:search"), {"q": product.upc})
+    assert [p.upc for p in response.context["products"]] == [product.upc]
+
+
 def test_negative_product_count_is_refused_with_a_message():
     with pytest.raises(Exception, match="--products must be zero or more"):
         seed("--products", "-5")
@@ -142,16 +161,6 @@ def test_some_demo_products_carry_mature_and_adult_warnings(demo_shop):
         Product.objects.exclude(content_warnings=None).values_list("warning_level", flat=True)
     )
     assert {ContentWarning.Level.MATURE, ContentWarning.Level.ADULT} <= levels
-
-
-def test_seed_retires_the_series_categories_of_older_demo_databases(demo_shop):
-    old = create_from_breadcrumbs("Series > Moonlit Ronin")
-    ProductCategory.objects.create(product=Product.objects.get(upc=CHEEKY_PINK_PIN), category=old)
-
-    seed_demo(with_staff=True)
-
-    assert not Category.objects.filter(name__in=["Series", "Moonlit Ronin"]).exists()
-    assert Product.objects.get(upc=CHEEKY_PINK_PIN).categories.count() == 1
 
 
 def test_demo_blog_has_the_ntr_explainer_and_more_articles_one_scheduled_one_draft(demo_shop):

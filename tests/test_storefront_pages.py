@@ -7,8 +7,8 @@ from django.contrib.sites.models import Site
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from shop.demo.catalogue import CHEEKY_PINK_PIN, ITEMS
-from shop.demo.seed import DEMO_STAFF
+from shop.devtools.demo.catalogue import CHEEKY_PINK_PIN, ITEMS
+from shop.devtools.demo.seed import DEMO_STAFF
 from shop.sitemaps import ProductSitemap
 
 Product = get_model("catalogue", "Product")

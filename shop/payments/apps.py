@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class PaymentsConfig(AppConfig):
-    """Card payments through Stripe: client factory, payment service, webhooks and the simulator."""
+    """Card payments through Stripe: client factory, payment service, webhooks, reconciliation."""
 
     name = "shop.payments"
     label = "payments"

@@ -2,7 +2,8 @@
 
 Three modes (settings.STRIPE_MODE): "stripe" with real keys; "simulator" (DEBUG with no keys): the
 project's own simulator over loopback, at STRIPE_SIMULATOR_URL; "off" (production with no keys):
-checkout refuses to take payment.
+checkout refuses to take payment. The simulator's keys are defined here and the simulator
+(shop/devtools/stripe_simulator) takes them from here: the running shop never imports it.
 """
 
 import time
@@ -12,7 +13,10 @@ from functools import cache
 import stripe
 from django.conf import settings
 
-from shop.payments import simulator
+# The test-mode keys of the project's Stripe simulator, which accepts them and signs with them.
+SIMULATOR_SECRET_KEY = "sk_test_simulator"
+SIMULATOR_PUBLISHABLE_KEY = "pk_test_simulator"
+SIMULATOR_WEBHOOK_SECRET = "whsec_simulator"
 
 
 @dataclass(frozen=True)
@@ -34,9 +38,9 @@ def keys() -> StripeKeys | None:
         )
     if settings.STRIPE_MODE == "simulator":
         return StripeKeys(
-            simulator.SECRET_KEY,
-            simulator.PUBLISHABLE_KEY,
-            simulator.WEBHOOK_SECRET,
+            SIMULATOR_SECRET_KEY,
+            SIMULATOR_PUBLISHABLE_KEY,
+            SIMULATOR_WEBHOOK_SECRET,
             settings.STRIPE_SIMULATOR_URL,
         )
     return None

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from shop.demo.catalogue import CHEEKY_PINK_PIN
+from shop.devtools.demo.catalogue import CHEEKY_PINK_PIN
 from tests.blog.conftest import html, write_post
 from tests.factories import merch
 

@@ -20,7 +20,7 @@ from pytest_django.live_server_helper import LiveServer
 from blog.models import Post
 from blog.services import HERO_SIZES
 from catalogue.images import make_thumbnails
-from shop.payments.simulator import Simulator, serve
+from shop.devtools.stripe_simulator import Simulator, serve
 from tests.browser.checks import (
     CHROMIUM,
     CHROMIUM_ARGS,

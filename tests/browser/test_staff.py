@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group, Permission
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
-from shop.demo.seed import DEMO_STAFF
+from shop.devtools.demo.seed import DEMO_STAFF
 from tests.browser.checks import BROWSER_TESTS
 from tests.browser.steps import SUCCESS_CARD, add_to_basket, checkout_as_guest, pay_with
 

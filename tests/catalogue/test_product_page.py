@@ -14,8 +14,8 @@ from oscar.core.loading import get_model
 from oscar.test.factories import create_product
 from PIL import Image
 
-from shop.demo.catalogue import CHEEKY_PINK_PIN
-from shop.demo.seed import add_synthetic_products
+from shop.devtools.demo.catalogue import CHEEKY_PINK_PIN
+from shop.devtools.demo.seed import add_synthetic_products
 from tests.factories import FranchiseFactory, merch
 
 Product = get_model("catalogue", "Product")

@@ -7,8 +7,8 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from catalogue.selectors import listed_products
-from shop.demo.catalogue import CHEEKY_PINK_PIN
-from shop.demo.seed import add_synthetic_products
+from shop.devtools.demo.catalogue import CHEEKY_PINK_PIN
+from shop.devtools.demo.seed import add_synthetic_products
 from shop.search import selectors
 
 Product = get_model("catalogue", "Product")

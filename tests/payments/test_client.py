@@ -6,10 +6,10 @@ import time
 import pytest
 from django.test import Client
 
-from shop.payments import simulator
+from shop.devtools import stripe_simulator as simulator
+from shop.devtools.stripe_simulator import Simulator, serve
 from shop.payments.client import PaymentsOff, keys, stripe_client
 from shop.payments.models import PaymentAttempt
-from shop.payments.simulator import Simulator, serve
 from tests.factories import merch
 from tests.shopping import card, place_order, to_payment_step
 

@@ -10,7 +10,7 @@ import pytest
 import requests
 import stripe
 
-from shop.payments.simulator import (
+from shop.devtools.stripe_simulator import (
     PUBLISHABLE_KEY,
     SECRET_KEY,
     WEBHOOK_SECRET,
@@ -18,7 +18,7 @@ from shop.payments.simulator import (
     Simulator,
     serve,
 )
-from shop.payments.simulator.forms import FormError, as_list, parse_form
+from shop.devtools.stripe_simulator.forms import FormError, as_list, parse_form
 
 RETURN_URL = "http://127.0.0.1:8000/checkout/payment-return/?step=3ds"
 

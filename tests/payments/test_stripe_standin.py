@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import stripe
 
-from shop.payments.simulator import (
+from shop.devtools.stripe_simulator import (
     PUBLISHABLE_KEY,
     SECRET_KEY,
     InProcessHTTPClient,

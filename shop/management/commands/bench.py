@@ -1,11 +1,13 @@
 """Measure every page kind: SQL queries and server time in-process, or requests/s under gunicorn load,
-each next to a trivial 30 KB page through the same middleware (the floor). See shop/bench/.
+each next to a trivial 30 KB page through the same middleware (the floor). See shop/devtools/bench/.
 
     manage.py bench                                  in-process, the demo catalogue
     DATABASE_URL=postgres://… manage.py bench --sizes demo,100000
                                                      and at 100,000 products (meant for PostgreSQL:
                                                      seeding them on SQLite works, but slowly)
     manage.py bench --load --duration 10             under gunicorn on 127.0.0.1, loaded by wrk
+                                                     (apt-get install wrk) or, without it, by a
+                                                     built-in Python generator
 
 Tables go to var/bench/ as text and JSON, with the machine they were measured on.
 """
@@ -15,8 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from shop.bench import inprocess, load, report, scenarios
-from shop.bench.inprocess import BenchError
+from shop.devtools.bench import inprocess, load, report, scenarios
+from shop.devtools.bench.common import BenchError, ensure_size, size_label
 
 
 class Command(BaseCommand):
@@ -63,7 +65,7 @@ class Command(BaseCommand):
             "--tool",
             choices=["auto", "wrk", "python"],
             default="auto",
-            help="auto: wrk (apt-get installs it when missing), else the built-in Python generator",
+            help="auto: wrk when installed (apt-get install wrk), else the built-in Python generator",
         )
 
     def handle(self, *args, **options):
@@ -77,7 +79,7 @@ class Command(BaseCommand):
         results = []
         try:
             for synthetic in sizes:
-                inprocess.ensure_size(synthetic, stdout=self.stdout)
+                ensure_size(synthetic, stdout=self.stdout)
                 if options["load"]:
                     result = load.run(
                         kinds=kinds,
@@ -91,9 +93,7 @@ class Command(BaseCommand):
                     )
                     text = report.load_text(result)
                 else:
-                    self.stdout.write(
-                        f"Measuring size {inprocess.size_label(synthetic)} in-process…"
-                    )
+                    self.stdout.write(f"Measuring size {size_label(synthetic)} in-process…")
                     result = inprocess.run(
                         synthetic=synthetic,
                         kinds=kinds,

@@ -6,7 +6,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from shop.demo.seed import add_synthetic_products, seed_demo
+from shop.devtools.demo.seed import add_synthetic_products, seed_demo
 
 
 class Command(BaseCommand):

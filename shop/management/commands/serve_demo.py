@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from shop.demo.seed import DEMO_STAFF
+from shop.devtools.demo.seed import DEMO_STAFF
 
 ADDRESS = "127.0.0.1:8000"
 
@@ -15,7 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", stdout=self.stdout)
-        call_command("make_thumbnails", stdout=self.stdout)  # a demo database from before them
         base = f"http://{ADDRESS}"
         lines = [
             "",
@@ -44,8 +43,7 @@ class Command(BaseCommand):
         """No Stripe keys: the checkout pays against the project's simulator, in this process."""
         from urllib.parse import urlsplit
 
-        from shop.payments.simulator.core import Simulator
-        from shop.payments.simulator.http import serve
+        from shop.devtools.stripe_simulator import Simulator, serve
 
         where = urlsplit(settings.STRIPE_SIMULATOR_URL)
         return serve(

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from oscar.core.loading import get_model
 
-from shop.demo.catalogue import CHEEKY_PINK_PIN, ITEMS, TYPE_CATEGORIES
+from shop.devtools.demo.catalogue import CHEEKY_PINK_PIN, ITEMS, TYPE_CATEGORIES
 
 from . import floor
 
@@ -30,7 +30,7 @@ SHOPPERS = {
     CHECKOUT: "guest with basket, e-mail, address and shipping method",
 }
 
-BENCH_POST_SLUG = "anime-gift-guide-twelve-picks"  # shop/demo/articles.py
+BENCH_POST_SLUG = "anime-gift-guide-twelve-picks"  # shop/devtools/demo/articles.py
 CARD_MARKER = 'class="product-card article-card'
 SEARCH_QUERY = "pin"
 GUEST_EMAIL = "bench-shopper@example.com"

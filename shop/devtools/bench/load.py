@@ -25,17 +25,13 @@ from pathlib import Path
 from time import perf_counter
 from urllib.parse import urlencode
 
-from django.apps import apps
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.db import connection
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from shop.demo.seed import SYNTHETIC_UPC_PREFIX
-
 from . import report, scenarios
-from .inprocess import BenchError, size_label
+from .common import BenchError, collected_static_is_stale, size_label, synthetic_count
 
 Product = get_model("catalogue", "Product")
 
@@ -48,11 +44,12 @@ WARMUP_CONNECTIONS = 4
 
 
 def production_env(secret_key: str) -> dict[str, str]:
-    """Production settings over plain HTTP on loopback, with the floor view on; the same
-    DATABASE_URL and REDIS_URL as this process (inherited from the environment)."""
+    """Production settings over plain HTTP on loopback, routed through the benchmark's URLconf (the
+    floor view on); the same DATABASE_URL and REDIS_URL as this process (inherited from the
+    environment)."""
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "shop.settings",
+        "DJANGO_SETTINGS_MODULE": "shop.devtools.bench.settings",
         "DEBUG": "0",
         "SECRET_KEY": secret_key,
         "ALLOWED_HOSTS": HOST,
@@ -61,23 +58,8 @@ def production_env(secret_key: str) -> dict[str, str]:
         "CSRF_COOKIE_SECURE": "0",
         "SECURE_HSTS_SECONDS": "0",
         "SECURE_HSTS_PRELOAD": "0",
-        "SHOP_BENCH_FLOOR": "1",
         "LOG_LEVEL": "WARNING",
     }
-
-
-def collected_static_is_stale() -> bool:
-    """WhiteNoise's manifest (production) is missing or older than a source static file."""
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if not manifest.exists():
-        return True
-    built = manifest.stat().st_mtime
-    ignore = apps.get_app_config("staticfiles").ignore_patterns
-    for finder in finders.get_finders():
-        for path, storage in finder.list(ignore):
-            if os.path.getmtime(storage.path(path)) > built:
-                return True
-    return False
 
 
 def free_port() -> int:
@@ -227,33 +209,19 @@ def http_shopper(port: int, shopper: str) -> HttpShopper:
 # --- Load generators ---------------------------------------------------------------------------
 
 
+WRK_MISSING = "wrk is not installed (apt-get install wrk)"
+
+
 def load_tool(choice: str, *, stdout) -> str:
-    """ "wrk" (Debian's, installed with apt-get when missing) or "python" (built in)."""
+    """ "wrk" (Debian's, when installed) or "python" (built in). Installing wrk is left to you."""
     if choice == "python":
         return "python"
-    if shutil.which("wrk") or _install_wrk(stdout):
+    if shutil.which("wrk"):
         return "wrk"
     if choice == "wrk":
-        raise BenchError("wrk is not installed and apt-get could not install it.")
-    stdout.write("wrk is unavailable: the load comes from the built-in Python generator.")
+        raise BenchError(f"{WRK_MISSING}; or use --tool python.")
+    stdout.write(f"{WRK_MISSING}: the load comes from the built-in Python generator.")
     return "python"
-
-
-def _install_wrk(stdout) -> bool:
-    apt = shutil.which("apt-get")
-    if apt is None or os.geteuid() != 0:
-        return False
-    stdout.write("Installing wrk from Debian (apt-get install -y wrk)…")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = [apt, "install", "-y", "-q", "-o", "DPkg::Lock::Timeout=120", "wrk"]
-    for command in (install, [apt, "update", "-q"], install):
-        try:
-            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-        except (OSError, subprocess.TimeoutExpired):
-            return False
-        if command is install and done.returncode == 0:
-            return shutil.which("wrk") is not None
-    return False
 
 
 def drive(
@@ -471,16 +439,17 @@ def run(
             if isinstance(shopper, HttpShopper):
                 scenarios.discard_shopper(shopper.cookies, secret_key=secret_key)
     add_floor_shares(rows)
-    synthetic = Product.objects.filter(upc__startswith=SYNTHETIC_UPC_PREFIX).count()
     result = {
         "kind": "load",
-        "size": size_label(synthetic),
+        "size": size_label(synthetic_count()),
         "products": Product.objects.count(),
         "workers": workers,
         "connections": connections,
         "duration": duration,
         "warmup": warmup,
-        "tool": "wrk" if tool == "wrk" else "Python asyncio generator (shop/bench/load.py)",
+        "tool": "wrk"
+        if tool == "wrk"
+        else "Python asyncio generator (shop/devtools/bench/load.py)",
         "machine": machine,
         "rows": rows,
     }

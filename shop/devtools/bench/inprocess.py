@@ -17,48 +17,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from oscar.core.loading import get_model
 
-from shop.demo.seed import SYNTHETIC_UPC_PREFIX
-
 from . import report, scenarios
+from .common import BenchError, collected_static_is_stale, size_label, synthetic_count
 
 Product = get_model("catalogue", "Product")
 
 # Queries are counted on their own requests, so the timed ones run without the debug cursor.
 QUERY_PASSES = 3
 SQL_SHOWN = 300  # characters of each statement kept in the JSON, to see what a page runs
-
-
-class BenchError(Exception):
-    pass
-
-
-def size_label(synthetic: int) -> str:
-    return "demo" if synthetic == 0 else str(synthetic)
-
-
-def ensure_size(synthetic: int, *, stdout) -> None:
-    """The demo catalogue plus `synthetic` generated products (seed_demo --products), made once."""
-    call_command("seed_demo", stdout=stdout)  # idempotent
-    have = Product.objects.filter(upc__startswith=SYNTHETIC_UPC_PREFIX).count()
-    if have < synthetic:
-        missing = synthetic - have
-        where = (
-            ""
-            if connection.vendor == "postgresql"
-            else f" (on {connection.vendor}: the size is meant for PostgreSQL)"
-        )
-        stdout.write(
-            f"Seeding {missing:,} synthetic products (seed_demo --products {missing}){where}; "
-            "this takes a while…"
-        )
-        call_command("seed_demo", products=missing, stdout=stdout)
-    elif have > synthetic:
-        stdout.write(
-            f"Note: the database holds {have:,} synthetic products, more than size "
-            f"{size_label(synthetic)} asks for; the figures are for {Product.objects.count():,} products."
-        )
-    elif synthetic:
-        stdout.write(f"{have:,} synthetic products already there: not seeding.")
 
 
 def run(*, synthetic: int, kinds: list[str] | None, requests: int, warmup: int, out: Path) -> dict:
@@ -68,7 +34,7 @@ def run(*, synthetic: int, kinds: list[str] | None, requests: int, warmup: int, 
         warnings.catch_warnings(),
         override_settings(
             DEBUG=False,
-            ROOT_URLCONF="shop.bench.urls",
+            ROOT_URLCONF="shop.devtools.bench.urls",
             ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
             SECURE_SSL_REDIRECT=False,
             # Product views are written every 30 s after a response (catalogue.view_counts): here
@@ -92,7 +58,7 @@ def run(*, synthetic: int, kinds: list[str] | None, requests: int, warmup: int, 
     result = {
         "kind": "inprocess",
         "size": size_label(synthetic),
-        "synthetic_products": Product.objects.filter(upc__startswith=SYNTHETIC_UPC_PREFIX).count(),
+        "synthetic_products": synthetic_count(),
         "products": Product.objects.count(),
         "requests": requests,
         "warmup": warmup,
@@ -216,8 +182,6 @@ def judge(rows: list[dict]) -> None:
 def _collect_static_if_needed() -> None:
     """With DEBUG off from the start, pages need WhiteNoise's manifest of the collected files."""
     from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
-
-    from .load import collected_static_is_stale
 
     if isinstance(staticfiles_storage, ManifestFilesMixin) and collected_static_is_stale():
         call_command("collectstatic", interactive=False, verbosity=0)

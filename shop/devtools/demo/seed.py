@@ -1,4 +1,6 @@
-"""Seeding the demo shop. Idempotent: each step creates what is missing and leaves the rest alone."""
+"""Seeding the demo shop from the story in catalogue.py and articles.py. Idempotent: each step
+creates what is missing and leaves the rest alone. `add_synthetic_products` adds bulk stock for
+the benchmark."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
 from catalogue.generations import bump_all
+from catalogue.indexing import listing_fields
 
 from . import artwork
 from .articles import ARTICLES
@@ -59,7 +62,6 @@ Country = get_model("address", "Country")
 
 PARTNER_NAME = "Pin Senpai Warehouse"
 SYNTHETIC_UPC_PREFIX = "SYN-"
-LEGACY_SERIES_ROOT = "Series"
 DEMO_STAFF = {
     "username": "staff",
     "email": "staff@pinsenpai.example",
@@ -80,55 +82,29 @@ class SeedReport:
         return "Created " + ", ".join(f"{n} {what}" for what, n in self.created.items()) + "."
 
 
+@dataclass
+class Vocabulary:
+    """What the shop's products are described with: types and their attributes, franchises,
+    content warnings."""
+
+    classes: dict = field(default_factory=dict)  # by kind ("pin")
+    attributes: dict = field(default_factory=dict)  # by kind, then attribute code
+    franchises: dict = field(default_factory=dict)  # by Series
+    warnings: dict = field(default_factory=dict)  # by slug
+
+
 @transaction.atomic
 def seed_demo(*, with_staff: bool) -> SeedReport:
+    """The shop opens: its site and the countries it ships to, its warehouse, the words its merch
+    is described with, each product on the shelves, its shipping methods, a staff login (with
+    DEBUG), and the blog's explainer articles that point readers at the products."""
     report = SeedReport()
     _seed_site(report)
     _seed_countries(report)
     partner = _get_or_create(report, "partner", Partner, name=PARTNER_NAME)
-    classes = {
-        kind: _get_or_create(
-            report,
-            "product classes",
-            ProductClass,
-            name=name,
-            defaults={"requires_shipping": True, "track_stock": True},
-        )
-        for kind, name in PRODUCT_CLASSES.items()
-    }
-    attributes = {kind: _seed_attributes(report, classes[kind], kind) for kind in classes}
-    franchises = {
-        series: _get_or_create(
-            report,
-            "franchises",
-            Franchise,
-            slug=slugify(series.name),
-            defaults={"name": series.name, "description": series.about},
-        )
-        for series in SERIES
-    }
-    warnings = {
-        w.slug: _get_or_create(
-            report,
-            "content warnings",
-            ContentWarning,
-            slug=w.slug,
-            defaults={"name": w.name, "level": w.level, "explanation": w.explanation},
-        )
-        for w in WARNINGS
-    }
+    vocabulary = _seed_vocabulary(report)
     for item in ITEMS:
-        product = _seed_product(report, item, classes[item.kind], partner)
-        if product.franchise_id is None:  # older demo databases: describe what is there
-            _describe(report, product, item, franchises[item.series], attributes[item.kind])
-            product.content_warnings.set(
-                [warnings[w.slug] for w in WARNINGS_BY_CODE.get(item.code, [])]
-            )
-            if item.code in SALES:
-                ProductRecord.objects.update_or_create(
-                    product=product, defaults={"num_purchases": SALES[item.code]}
-                )
-    _retire_series_categories()
+        _seed_product(report, item, vocabulary, partner)
     _seed_shipping(report)
     _copy_missing_image()
     if with_staff:
@@ -178,12 +154,35 @@ def _seed_countries(report: SeedReport) -> None:
         )
 
 
-def _retire_series_categories() -> None:
-    """Demo databases from before franchises had a "Series" category tree; franchises replace it."""
-    for root in Category.objects.filter(depth=1, name=LEGACY_SERIES_ROOT):
-        tree = Category.objects.get_tree(root)
-        ProductCategory.objects.filter(category__in=tree).delete()
-        root.delete()  # Treebeard deletes the descendants with it
+def _seed_vocabulary(report: SeedReport) -> Vocabulary:
+    vocabulary = Vocabulary()
+    for kind, name in PRODUCT_CLASSES.items():
+        vocabulary.classes[kind] = _get_or_create(
+            report,
+            "product classes",
+            ProductClass,
+            name=name,
+            defaults={"requires_shipping": True, "track_stock": True},
+        )
+    for kind, product_class in vocabulary.classes.items():
+        vocabulary.attributes[kind] = _seed_attributes(report, product_class, kind)
+    for series in SERIES:
+        vocabulary.franchises[series] = _get_or_create(
+            report,
+            "franchises",
+            Franchise,
+            slug=slugify(series.name),
+            defaults={"name": series.name, "description": series.about},
+        )
+    for w in WARNINGS:
+        vocabulary.warnings[w.slug] = _get_or_create(
+            report,
+            "content warnings",
+            ContentWarning,
+            slug=w.slug,
+            defaults={"name": w.name, "level": w.level, "explanation": w.explanation},
+        )
+    return vocabulary
 
 
 def _seed_attributes(report: SeedReport, product_class, kind: str) -> dict:
@@ -205,30 +204,15 @@ def _seed_attributes(report: SeedReport, product_class, kind: str) -> dict:
     return attributes
 
 
-def _describe(report: SeedReport, product, item: Item, franchise, attributes: dict) -> None:
-    """Franchise, cast and attribute values: what facets, search and the product page show."""
-    product.franchise = franchise
-    product.characters.set(
-        Character.objects.get_or_create(
-            franchise=franchise, slug=slugify(name), defaults={"name": name}
-        )[0]
-        for name in CAST[item.code]
-    )
-    for code, value in attribute_values(item).items():
-        attribute = attributes[code]
-        if attribute.type == ProductAttribute.OPTION:
-            value = attribute.option_group.options.get(option=value)
-        setattr(product.attr, code, value)
-    product.save()  # saves the attribute values, then refreshes what search reads
-
-
-def _seed_product(report: SeedReport, item: Item, product_class, partner):
-    if product := Product.objects.filter(upc=item.code).first():
-        return product
+def _seed_product(report: SeedReport, item: Item, vocabulary: Vocabulary, partner) -> None:
+    """One product as a shopper meets it: in its type's category, in stock at a price, with its
+    artwork, described (franchise, cast, attributes, warnings) and, for some, already popular."""
+    if Product.objects.filter(upc=item.code).exists():
+        return
     product = Product.objects.create(
         upc=item.code,
         title=item.title,
-        product_class=product_class,
+        product_class=vocabulary.classes[item.kind],
         description=description(item),
         is_public=True,
     )
@@ -249,8 +233,32 @@ def _seed_product(report: SeedReport, item: Item, product_class, partner):
         f"{slugify(item.code)}.png", ContentFile(artwork.render_png(item.design)), save=False
     )
     image.save()
+    _describe(product, item, vocabulary.franchises[item.series], vocabulary.attributes[item.kind])
+    product.content_warnings.set(
+        [vocabulary.warnings[w.slug] for w in WARNINGS_BY_CODE.get(item.code, [])]
+    )
+    if item.code in SALES:
+        ProductRecord.objects.update_or_create(
+            product=product, defaults={"num_purchases": SALES[item.code]}
+        )
     report.count("products")
-    return product
+
+
+def _describe(product, item: Item, franchise, attributes: dict) -> None:
+    """Franchise, cast and attribute values: what facets, search and the product page show."""
+    product.franchise = franchise
+    product.characters.set(
+        Character.objects.get_or_create(
+            franchise=franchise, slug=slugify(name), defaults={"name": name}
+        )[0]
+        for name in CAST[item.code]
+    )
+    for code, value in attribute_values(item).items():
+        attribute = attributes[code]
+        if attribute.type == ProductAttribute.OPTION:
+            value = attribute.option_group.options.get(option=value)
+        setattr(product.attr, code, value)
+    product.save()  # saves the attribute values, then refreshes what search reads
 
 
 SHIPPING_METHODS = {
@@ -383,39 +391,47 @@ def add_synthetic_products(
             price = Decimal(rng.randrange(300, 3000)) / 100
             stock = rng.choice([0, 1, 3, 8, 20, 50, 120])
             specs.append((n, kind, series, title, rng.choice(cast[series]), price, stock))
-        with transaction.atomic():
-            products = Product.objects.bulk_create(
-                Product(
-                    upc=f"{SYNTHETIC_UPC_PREFIX}{n + 1:07d}",
-                    title=title,
-                    slug=slugify(title)[:128],
-                    product_class=classes[kind],
-                    structure=Product.STANDALONE,
-                    is_public=True,
-                    description=f"<p>A {kind} from {series.name}. {series.about}</p>",
-                    franchise=franchises[series],
-                    # Bulk inserts send no signals: fill in what catalogue.indexing would.
-                    search_text=f"{series.name} {character.name} {classes[kind].name}",
-                    listing_price=price,
-                    is_available=stock > 0,
-                )
-                for n, kind, series, title, character, price, stock in specs
+        products, records = [], []
+        for n, kind, series, title, character, price, stock in specs:
+            product = Product(
+                upc=f"{SYNTHETIC_UPC_PREFIX}{n + 1:07d}",
+                title=title,
+                slug=slugify(title)[:128],
+                product_class=classes[kind],
+                structure=Product.STANDALONE,
+                is_public=True,
+                description=f"<p>A {kind} from {series.name}. {series.about}</p>",
+                franchise=franchises[series],
             )
+            record = StockRecord(
+                partner=partner,
+                partner_sku=product.upc,
+                price=price,
+                price_currency=currency,
+                num_in_stock=stock,
+            )
+            # Bulk inserts send no signals: the listing columns come from catalogue.indexing's
+            # own rule, as for any other product.
+            fields = listing_fields(
+                product,
+                characters=[character],
+                attribute_text=[],
+                warning_levels=[],
+                offers=[record],
+            )
+            for name, value in fields.items():
+                setattr(product, name, value)
+            products.append(product)
+            records.append(record)
+        with transaction.atomic():
+            products = Product.objects.bulk_create(products)
             Product.characters.through.objects.bulk_create(
                 Product.characters.through(product=product, character=spec[4])
                 for product, spec in zip(products, specs, strict=True)
             )
-            StockRecord.objects.bulk_create(
-                StockRecord(
-                    product=product,
-                    partner=partner,
-                    partner_sku=product.upc,
-                    price=spec[5],
-                    price_currency=currency,
-                    num_in_stock=spec[6],
-                )
-                for product, spec in zip(products, specs, strict=True)
-            )
+            for product, record in zip(products, records, strict=True):
+                record.product = product
+            StockRecord.objects.bulk_create(records)
             ProductCategory.objects.bulk_create(
                 ProductCategory(product=product, category=type_categories[spec[1]])
                 for product, spec in zip(products, specs, strict=True)

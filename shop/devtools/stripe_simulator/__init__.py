@@ -13,25 +13,27 @@ or over loopback with `serve(simulator)` (`manage.py stripe_simulator`), which a
 3-D Secure page and CORS for `static/payments/stripe-standin.js`, the local Stripe.js stand-in.
 Test cards and test PaymentMethods (`pm_card_visa`, ...) behave as in Stripe's docs; events are
 signed and POSTed to webhook URLs like Stripe's; `fail_next` injects network faults.
+
+The test keys come from shop/payments/client.py: the running shop never imports this package.
+core.py composes the account from its parts (routing, store, cards, payment intents, ...).
 """
 
-from shop.payments.simulator.core import (
+from shop.devtools.stripe_simulator.cards import TEST_CARDS, TEST_PAYMENT_METHODS
+from shop.devtools.stripe_simulator.core import (
     PUBLISHABLE_KEY,
     SECRET_KEY,
-    TEST_CARDS,
-    TEST_PAYMENT_METHODS,
     WEBHOOK_SECRET,
-    RecordedRequest,
     Simulator,
-    SimulatorError,
-    WebhookDelivery,
 )
-from shop.payments.simulator.http import (
+from shop.devtools.stripe_simulator.errors import SimulatorError
+from shop.devtools.stripe_simulator.http import (
     InProcessHTTPClient,
     SimulatorServer,
     make_wsgi_app,
     serve,
 )
+from shop.devtools.stripe_simulator.routing import RecordedRequest
+from shop.devtools.stripe_simulator.webhooks import WebhookDelivery
 
 __all__ = [
     "PUBLISHABLE_KEY",

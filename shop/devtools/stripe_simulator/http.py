@@ -22,13 +22,10 @@ from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
 import stripe
 
-from shop.payments.simulator.core import (
-    NetworkFailure,
-    Simulator,
-    SimulatorError,
-    format_amount,
-)
-from shop.payments.simulator.forms import FormError, parse_form
+from shop.devtools.stripe_simulator.amounts import format_amount
+from shop.devtools.stripe_simulator.core import Simulator
+from shop.devtools.stripe_simulator.errors import NetworkFailure, SimulatorError
+from shop.devtools.stripe_simulator.forms import FormError, parse_form
 
 NETWORK_ERROR = (
     "Unexpected error communicating with Stripe. If this problem persists, let us know at "

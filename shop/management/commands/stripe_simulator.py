@@ -6,7 +6,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from shop.payments.simulator import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET, Simulator, serve
+from shop.devtools.stripe_simulator import (
+    PUBLISHABLE_KEY,
+    SECRET_KEY,
+    WEBHOOK_SECRET,
+    Simulator,
+    serve,
+)
 
 DEFAULT_WEBHOOK_URL = "http://127.0.0.1:8000/payments/stripe/webhook/"
 

@@ -39,5 +39,5 @@ def floor(request):
 
 
 def route():
-    """The floor's URL; shop/urls.py adds it when settings.SHOP_BENCH_FLOOR is on."""
+    """The floor's URL, in the benchmark's URLconf (shop/devtools/bench/urls.py) only."""
     return path(PATH, floor, name="bench-floor")
