@@ -12,7 +12,7 @@ import django
 import oscar
 from django.db import connection
 
-# The issue's targets (issue 6, item 7).
+# The shop's performance budgets (README, "Performance").
 MAX_QUERIES = 12
 MAX_P95_MS = 150.0  # in-process, at 100,000 products on PostgreSQL
 P95_APPLIES_FROM = 100_000
@@ -153,7 +153,7 @@ def inprocess_text(result: dict) -> str:
         "",
         table(header, rows),
         "",
-        f"Targets (issue 6): at most {MAX_QUERIES} SQL queries on every page, also with a basket; "
+        f"Budgets: at most {MAX_QUERIES} SQL queries on every page, also with a basket; "
         f"p95 ≤ {MAX_P95_MS:.0f} ms at {P95_APPLIES_FROM:,} products on PostgreSQL"
         + (
             "."
@@ -221,7 +221,7 @@ def load_text(result: dict) -> str:
         table(header, rows),
         "",
         "The floor is loaded first and last; each page's share is of the faster floor.",
-        f"Targets (issue 6): anonymous catalogue, product and article pages reach "
+        f"Budgets: anonymous catalogue, product and article pages reach "
         f"{MIN_FLOOR_SHARE:.0%} of the floor's requests/s; a shopper with a basket gets "
         f"{MIN_BASKET_PRODUCT_RPS:.0f} requests/s on product pages; 0 errors everywhere.",
     ]
