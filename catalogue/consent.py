@@ -22,6 +22,7 @@ ContentConsent = get_model("catalogue", "ContentConsent")
 ContentWarning = get_model("catalogue", "ContentWarning")
 
 SESSION_KEY = "content_consent"
+REQUEST_ATTRIBUTE = "_content_consent"  # read once per request: every tile of a listing asks
 # The lowest level whose content is withheld until the shopper chooses to see it.
 GATED_FROM = ContentWarning.Level.MATURE
 
@@ -65,11 +66,15 @@ def consent_for(request) -> Consent:
     """The shopper's choice; nothing chosen without a request (e.g. a template with no request)."""
     if request is None:
         return Consent()
-    stored = request.session.get(SESSION_KEY) or {}
-    return Consent(
-        shows_mature=bool(stored.get("shows_mature")),
-        is_adult_confirmed=bool(stored.get("is_adult_confirmed")),
-    )
+    consent = getattr(request, REQUEST_ATTRIBUTE, None)
+    if consent is None:
+        stored = request.session.get(SESSION_KEY) or {}
+        consent = Consent(
+            shows_mature=bool(stored.get("shows_mature")),
+            is_adult_confirmed=bool(stored.get("is_adult_confirmed")),
+        )
+        setattr(request, REQUEST_ATTRIBUTE, consent)
+    return consent
 
 
 def record_consent(request, *, shows_mature: bool | None = None, confirms_adult: bool = False):
@@ -83,6 +88,7 @@ def record_consent(request, *, shows_mature: bool | None = None, confirms_adult:
         "shows_mature": consent.shows_mature,
         "is_adult_confirmed": consent.is_adult_confirmed,
     }
+    setattr(request, REQUEST_ATTRIBUTE, consent)
     if request.user.is_authenticated:
         defaults = {"shows_mature": consent.shows_mature}
         if confirms_adult:
@@ -99,3 +105,5 @@ def restore_consent(request, user) -> None:
             "shows_mature": saved.shows_mature,
             "is_adult_confirmed": saved.adult_confirmed_at is not None,
         }
+        if hasattr(request, REQUEST_ATTRIBUTE):
+            delattr(request, REQUEST_ATTRIBUTE)

@@ -172,7 +172,14 @@ if REDIS_URL:
     # Oscar keeps checkout state in the session: cached_db survives losing the cache.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for a few thousand pages and listing parts: at the default 300 entries, culling also
+    # drops the generation counters (catalogue.generations), and every cached part goes cold.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
