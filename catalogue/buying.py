@@ -31,7 +31,9 @@ def purchase_action(product, info, consent, *, takes_options: bool = False) -> P
     if product.is_parent or (product.has_options and not takes_options):
         return PurchaseAction.CHOOSE_OPTIONS
     # A variant is as adult as its parent.
-    if any(consent.blocks_purchase(p) for p in (product, product.parent) if p is not None):
+    if consent.blocks_purchase(product) or (
+        product.parent_id is not None and consent.blocks_purchase(product.parent)
+    ):
         return PurchaseAction.CONFIRM_AGE
     if not info.price.exists:
         return PurchaseAction.NONE

@@ -13,7 +13,11 @@ from catalogue.consent import Consent
 
 def item(*, is_parent=False, has_options=False, is_adult=False, parent=None):
     return SimpleNamespace(
-        is_parent=is_parent, has_options=has_options, is_adult=is_adult, parent=parent
+        is_parent=is_parent,
+        has_options=has_options,
+        is_adult=is_adult,
+        parent=parent,
+        parent_id=None if parent is None else 1,
     )
 
 
