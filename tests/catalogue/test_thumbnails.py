@@ -10,7 +10,7 @@ from PIL import Image
 from sorl.thumbnail import default, get_thumbnail
 
 from catalogue import images
-from tests.factories import merch
+from tests.factories import merch, product_image
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -23,13 +23,9 @@ FILES_PER_IMAGE = sum(
 
 
 def save_image(product, django_capture_on_commit_callbacks, name="new-angle.png"):
-    buffer = io.BytesIO()
-    Image.new("RGB", (640, 480), (240, 120, 175)).save(buffer, "PNG")
-    image = ProductImage(product=product, caption="New angle", display_order=5)
-    image.original.save(name, ContentFile(buffer.getvalue()), save=False)
+    """Uploaded and committed: its thumbnails are made, as after a dashboard upload."""
     with django_capture_on_commit_callbacks(execute=True):
-        image.save()
-    return image
+        return product_image(product, name=name, caption="New angle", display_order=5)
 
 
 def count_writes():
