@@ -238,6 +238,11 @@ X_FRAME_OPTIONS = "DENY"
 OSCAR_BASKET_COOKIE_SECURE = SESSION_COOKIE_SECURE
 OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# Least privilege: the Django admin's path, used by shop/urls.py. "admin/" locally;
+# production sets a path of its own so scanners of /admin/ find nothing to guess passwords at.
+# Written with or without slashes ("/back-office" or "back-office/"); never the site root.
+ADMIN_URL = (env("ADMIN_URL", default="admin/").strip("/") or "admin") + "/"
+
 # --- Logging ----------------------------------------------------------------------------------
 
 LOGGING = {

@@ -24,7 +24,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("payments/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path("blog/", include("blog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

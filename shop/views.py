@@ -72,7 +72,8 @@ def healthz(request):
 
 @require_GET
 def robots_txt(request):
-    private = ["/basket/", "/checkout/", "/accounts/", "/dashboard/", "/admin/", "/search/"]
+    # Not the admin: its path is kept out of sight (settings.ADMIN_URL), and its pages say noindex.
+    private = ["/basket/", "/checkout/", "/accounts/", "/dashboard/", "/search/"]
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in private)]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -130,12 +130,12 @@ def test_staff_reach_the_dashboard_and_admin(demo_shop, staff_client):
     products = staff_client.get(reverse("dashboard:catalogue-product-list"), {"title": "Cheeky"})
     assert CHEEKY_TITLE in products.content.decode()
     assert staff_client.get(reverse("dashboard:order-list")).status_code == 200
-    assert staff_client.get("/admin/").status_code == 200
+    assert staff_client.get(reverse("admin:index")).status_code == 200
 
 
 def test_dashboard_and_admin_ask_anonymous_visitors_to_log_in(client, demo_shop):
     assert client.get("/dashboard/")["Location"].startswith("/dashboard/login/")
-    assert client.get("/admin/")["Location"].startswith("/admin/login/")
+    assert client.get(reverse("admin:index"))["Location"].startswith(reverse("admin:login"))
 
 
 def test_account_pages_work_for_a_registered_customer(client, demo_shop):
@@ -198,10 +198,10 @@ def test_the_printed_demo_staff_login_works_on_the_dashboard_and_admin(client, d
     assert client.get("/dashboard/").status_code == 200
     client.logout()
     response = client.post(
-        "/admin/login/?next=/admin/",
+        reverse("admin:login") + "?next=" + reverse("admin:index"),
         {"username": DEMO_STAFF["username"], "password": DEMO_STAFF["password"]},
     )
-    assert response["Location"] == "/admin/"
+    assert response["Location"] == reverse("admin:index")
 
 
 def test_favicon_ico_points_at_the_shop_icon(client, db):

@@ -18,8 +18,8 @@ from tests.factories import ContentWarningFactory, merch
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = "/admin/blog/post/add/"
-CHANGELIST_URL = "/admin/blog/post/"
+ADD_URL = reverse("admin:blog_post_add")
+CHANGELIST_URL = reverse("admin:blog_post_changelist")
 PIN_UPC = "PIN-CHEEKY-PINK"
 
 
@@ -106,7 +106,7 @@ def test_blog_editors_group_can_write_posts_and_only_view_revisions_and_warnings
 
 
 def test_blog_editor_sees_the_blog_in_the_admin_and_not_orders_users_or_stock(editor_client):
-    response = editor_client.get("/admin/")
+    response = editor_client.get(reverse("admin:index"))
     assert response.status_code == 200
     text = page_text(response)
     assert "Posts" in text
@@ -115,10 +115,15 @@ def test_blog_editor_sees_the_blog_in_the_admin_and_not_orders_users_or_stock(ed
 
 
 @pytest.mark.parametrize(
-    "url", ["/admin/order/order/", "/admin/auth/user/", "/admin/partner/stockrecord/"]
+    "url_name",
+    [
+        "admin:order_order_changelist",
+        "admin:auth_user_changelist",
+        "admin:partner_stockrecord_changelist",
+    ],
 )
-def test_blog_editor_cannot_open_orders_users_or_stock(editor_client, url):
-    assert editor_client.get(url).status_code == 403
+def test_blog_editor_cannot_open_orders_users_or_stock(editor_client, url_name):
+    assert editor_client.get(reverse(url_name)).status_code == 403
 
 
 # --- Writing a post -------------------------------------------------------------------------

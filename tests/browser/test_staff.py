@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
@@ -53,7 +54,7 @@ def blog_editor():
 def write_post(journey, *, title: str, body: str, status: str = "Draft", faq: bool = False):
     """Fill in the admin's "Add post" form and press "Save and continue editing"."""
     page = journey.page
-    journey.visit("/admin/blog/post/add/")
+    journey.visit(reverse("admin:blog_post_add"))
     page.get_by_label("Title:", exact=True).fill(title)
     page.get_by_label("Status:").select_option(label=status)
     page.get_by_label("Summary:").fill("Six tells of a counterfeit pin, from the back stamp in.")
@@ -67,7 +68,7 @@ def write_post(journey, *, title: str, body: str, status: str = "Draft", faq: bo
 def test_editor_writes_previews_and_publishes_a_post_with_a_product_embed_and_an_faq(shop, journey):
     blog_editor()
     page = journey.page
-    journey.visit("/admin/")
+    journey.visit(reverse("admin:index"))
     journey.check("admin-login")
     page.get_by_label("Username:").fill(EDITOR["username"])
     page.get_by_label("Password:").fill(EDITOR["password"])
@@ -96,7 +97,7 @@ def test_editor_writes_previews_and_publishes_a_post_with_a_product_embed_and_an
     preview.close()
     assert page.context.request.get(journey.url(f"/blog/{SLUG}/")).status == 404
 
-    journey.visit("/admin/blog/post/")
+    journey.visit(reverse("admin:blog_post_changelist"))
     page.get_by_role("row", name=re.compile(TITLE)).get_by_role("checkbox").check()
     page.get_by_label("Action:").select_option(label="Publish now")
     page.get_by_role("button", name="Go").click()

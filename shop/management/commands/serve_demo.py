@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from shop.devtools.demo.seed import DEMO_STAFF
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             f"  Storefront  {base}/",
             f"  Blog        {base}/blog/",
             f"  Dashboard   {base}/dashboard/",
-            f"  Admin       {base}/admin/",
+            f"  Admin       {base}{reverse('admin:index')}",
         ]
         if settings.STRIPE_MODE == "simulator":
             simulator = self.start_stripe_simulator(f"{base}/payments/stripe/webhook/")
