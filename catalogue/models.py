@@ -80,6 +80,40 @@ class ContentWarning(models.Model):
         return {self.Level.ADULT: "adult", self.Level.MATURE: "mature"}.get(self.level, "notice")
 
 
+class ContentWarningLevelChange(models.Model):
+    """Who moved a warning from one level to another, and when: the level decides the 18+ gate and
+    the blurring of every product carrying the warning. Written by catalogue.services only."""
+
+    warning = models.ForeignKey(
+        ContentWarning,
+        on_delete=models.CASCADE,
+        related_name="level_changes",
+        verbose_name=_("content warning"),
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True, db_index=True)
+    # No level before: the warning was created.
+    from_level = models.PositiveSmallIntegerField(
+        _("from"), choices=ContentWarning.Level, null=True
+    )
+    to_level = models.PositiveSmallIntegerField(_("to"), choices=ContentWarning.Level)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("content warning level change")
+        verbose_name_plural = _("content warning level changes")
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.warning}: {self.get_from_level_display()} → {self.get_to_level_display()}"
+
+
 class ContentConsent(models.Model):
     """What a signed-in shopper chose to see; anonymous shoppers keep the same choice in the session."""
 

@@ -4,6 +4,8 @@ import io
 from decimal import Decimal
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from oscar.core.loading import get_model
 from oscar.test.factories import create_product
@@ -84,3 +86,18 @@ def product_image(product, *, name="pin.png", caption="", display_order=0):
     image.original.save(name, ContentFile(buffer.getvalue()), save=False)
     image.save()
     return image
+
+
+def staff_member(username: str, *groups: str, permissions: tuple[str, ...] = ()):
+    """A staff account in the named groups (made by the migrations), with extra permissions given
+    as "app_label.codename"."""
+    user = get_user_model().objects.create_user(
+        username, f"{username}@pinsenpai.example", "pw-not-used-here", is_staff=True
+    )
+    user.groups.set(Group.objects.filter(name__in=groups))
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from oscar.core.loading import get_classes, get_model
 
+from catalogue.services import save_content_warning
+
 Franchise = get_model("catalogue", "Franchise")
 ContentWarning = get_model("catalogue", "ContentWarning")
 FranchiseForm, CharacterFormSet, ContentWarningForm = get_classes(
@@ -151,8 +153,10 @@ class ContentWarningCreateUpdateView(TaxonomyPageMixin, generic.UpdateView):
         return ctx
 
     def form_valid(self, form):
-        messages.success(self.request, self.success_message % {"name": form.instance.name})
-        return super().form_valid(form)
+        # The level change is recorded with the save, in one transaction (catalogue.services).
+        self.object = save_content_warning(form.save(commit=False), by=self.request.user)
+        messages.success(self.request, self.success_message % {"name": self.object.name})
+        return HttpResponseRedirect(self.get_success_url())
 
     def form_invalid(self, form):
         messages.error(self.request, INVALID_MESSAGE)
@@ -170,7 +174,15 @@ class ContentWarningCreateView(ContentWarningCreateUpdateView):
 
 
 class ContentWarningUpdateView(ContentWarningCreateUpdateView):
+    """The warning's form, with the record of its level changes under it."""
+
+    template_name = "oscar/dashboard/catalogue/content_warning_form.html"
     success_message = _("Content warning “%(name)s” updated")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["level_changes"] = self.object.level_changes.select_related("changed_by")
+        return ctx
 
     def get_title(self):
         return _("Update content warning “%s”") % self.object.name
