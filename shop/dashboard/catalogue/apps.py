@@ -12,8 +12,34 @@ from oscar.core.loading import get_class
 class CatalogueDashboardConfig(apps.CatalogueDashboardConfig):
     name = "shop.dashboard.catalogue"
 
-    # Staff only (Oscar's default_permissions for this app): these names are not in
-    # permissions_map, so partner users get no access to the shop-wide taxonomy.
+    def configure_permissions(self):
+        """Staff with the model permissions for the page (the "Catalogue managers" group has them):
+        a warning's level decides the 18+ gate, so being staff is not enough. The franchise form
+        edits its characters too. Partner users get no access to the shop-wide taxonomy."""
+        super().configure_permissions()
+
+        def staff_with(*codenames):
+            return ["is_staff", *(f"catalogue.{codename}" for codename in codenames)]
+
+        characters = ("add_character", "change_character", "delete_character")
+        self.permissions_map |= {
+            "catalogue-franchise-list": staff_with("view_franchise", "change_franchise"),
+            "catalogue-franchise-create": staff_with("add_franchise", *characters),
+            "catalogue-franchise-update": staff_with(
+                "view_franchise", "change_franchise", *characters
+            ),
+            "catalogue-franchise-delete": staff_with("view_franchise", "delete_franchise"),
+            "catalogue-content-warning-list": staff_with(
+                "view_contentwarning", "change_contentwarning"
+            ),
+            "catalogue-content-warning-create": staff_with("add_contentwarning"),
+            "catalogue-content-warning-update": staff_with(
+                "view_contentwarning", "change_contentwarning"
+            ),
+            "catalogue-content-warning-delete": staff_with(
+                "view_contentwarning", "delete_contentwarning"
+            ),
+        }
 
     def ready(self):
         super().ready()
