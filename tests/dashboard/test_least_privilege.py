@@ -250,3 +250,11 @@ def test_catalogue_manager_changes_a_warning_in_the_admin(manager_client, nudity
     assert response.status_code == 302
     nudity.refresh_from_db()
     assert nudity.level == ContentWarning.Level.MATURE
+
+
+def test_demo_staff_keeps_the_figures_orders_and_every_taxonomy_page(demo_shop, staff_client):
+    home = staff_client.get(reverse("dashboard:index")).content.decode()
+    assert "Total revenue" in home
+    assert staff_client.get(reverse("dashboard:order-list")).status_code == 200
+    for url in taxonomy_urls():
+        assert staff_client.get(url).status_code == 200, url
