@@ -111,7 +111,8 @@ class ContentWarningLevelChange(models.Model):
         default_permissions = ("view",)
 
     def __str__(self) -> str:
-        return f"{self.warning}: {self.get_from_level_display()} → {self.get_to_level_display()}"
+        before = self.get_from_level_display() or _("(new)")
+        return f"{self.warning}: {before} → {self.get_to_level_display()}"
 
 
 class ContentConsent(models.Model):
