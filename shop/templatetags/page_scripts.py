@@ -32,5 +32,5 @@ class OnLoadScriptNode(template.Node):
         return format_html(
             '<script nonce="{}">\n$(function() {{\n{}\n}});\n</script>',
             str(nonce),
-            mark_safe(code.strip()),
+            mark_safe(code.strip()),  # the blocks' own output, escaped as they rendered it
         )
