@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403 -- Oscar's documented way to start from its defaults
 
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.sitemaps",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
@@ -87,6 +89,9 @@ SITE_ID = 1
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache: a replayed page gets a policy of its own (shop.browser_policy).
+    "shop.browser_policy.middleware.CSPMiddleware",
+    "shop.browser_policy.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -123,6 +128,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so templates/ can override Oscar's widget templates
+# (templates/oscar/forms/widgets/: no inline event handlers under the Content-Security-Policy).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 AUTHENTICATION_BACKENDS = [
     "oscar.apps.customer.auth_backends.EmailBackend",
@@ -242,6 +251,31 @@ OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # production sets a path of its own so scanners of /admin/ find nothing to guess passwords at.
 # Written with or without slashes ("/back-office" or "back-office/"); never the site root.
 ADMIN_URL = (env("ADMIN_URL", default="admin/").strip("/") or "admin") + "/"
+
+# Content-Security-Policy (django-csp; shop.browser_policy adds the payment mode's origins).
+# Scripts come from the shop itself, or inline with this response's nonce: django-csp puts one in
+# the header only when the page used `request.csp_nonce` (dashboard pages do; storefront and blog
+# pages, which the page cache replays, use none). Styles allow 'unsafe-inline': Oscar's and the
+# admin's markup, Bootstrap, select2 and TinyMCE write style attributes and <style> elements,
+# styles cannot run code, and staff HTML is sanitised before it is shown.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],  # data: for the dashboard's preview of an image to upload
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "report-uri": "/csp-report/",  # shop.browser_policy.reports
+        "report-to": "csp",  # the Reporting-Endpoints group that names the same URL
+    }
+}
+# Violation reports logged a minute, site-wide; the rest are dropped (anyone can post reports).
+SHOP_CSP_REPORTS_PER_MINUTE = env.int("SHOP_CSP_REPORTS_PER_MINUTE", default=60)
 
 # --- Logging ----------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from shop import views
+from shop.browser_policy.reports import csp_report
 from shop.payments.webhooks import stripe_webhook
 from shop.sitemaps import SITEMAPS
 
@@ -26,6 +27,7 @@ urlpatterns = [
     ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("payments/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
+    path("csp-report/", csp_report, name="csp-report"),
     path("blog/", include("blog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Oscar's own routes last: its "" redirect to OSCAR_HOMEPAGE is shadowed by our home page.

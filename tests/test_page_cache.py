@@ -180,3 +180,29 @@ def test_switched_off_nothing_is_cached(client, pin, settings):
     settings.SHOP_PAGE_CACHE = False
     get(client, pin.get_absolute_url())
     assert "X-Page-Cache" not in get(client, pin.get_absolute_url())[0]
+
+
+def test_a_cached_page_replayed_twice_is_allowed_by_the_policy_sent_with_it(client, pin):
+    from tests.security.conftest import directives, nonce_of
+
+    responses = [get(client, pin.get_absolute_url())[0] for _ in range(3)]
+
+    assert [r.get("X-Page-Cache") for r in responses] == [None, "hit", "hit"]
+    for response in responses:
+        assert "'unsafe-inline'" not in directives(response)["script-src"]
+        assert nonce_of(response) is None  # the page has nothing inline a nonce would allow
+        assert b"<script>" not in response.content and b"nonce=" not in response.content
+
+
+def test_a_page_that_used_a_nonce_is_never_stored(client, pin, monkeypatch):
+    from shop.pagecache import middleware
+    from tests.security.conftest import nonce_of
+
+    # The basket page runs Oscar's inline set-up script; were it a cached page kind, its body
+    # would carry the nonce of its first visitor's header.
+    monkeypatch.setattr(middleware, "CACHED_VIEWS", middleware.CACHED_VIEWS | {"basket:summary"})
+    for _ in range(2):
+        response = client.get(reverse("basket:summary"))
+        nonce = nonce_of(response)
+        assert "X-Page-Cache" not in response
+        assert nonce and f'nonce="{nonce}"'.encode() in response.content

@@ -11,7 +11,8 @@ does the moment a scheduled post goes live.
 
 The pages: `CACHED_VIEWS`, by URL name, so the apps serving them need not know about this.
 A hit runs no view, so a product page's entry keeps the product's id and the hit counts the view
-Oscar's analytics would have (catalogue.view_counts).
+Oscar's analytics would have (catalogue.view_counts). A page whose inline script carries a
+Content-Security-Policy nonce is never stored: the nonce is good for one response only.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class PageCacheMiddleware:
                 view_counts.count_view(product_id)
             return self.replay(request, content_type, body)
         response = self.get_response(request)
-        if self.storable(response):
+        if self.storable(response) and not _used_a_nonce(request):
             body = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
             cache.set(key, (response["Content-Type"], body, _product_shown(request)), TIMEOUT)
         return response
@@ -133,6 +134,13 @@ class PageCacheMiddleware:
         response = HttpResponse(body, content_type=content_type)
         response["X-Page-Cache"] = "hit"
         return response
+
+
+def _used_a_nonce(request) -> bool:
+    """Whether the page let an inline script run with its Content-Security-Policy nonce: a replay
+    is sent with a fresh policy, which would not allow the stored one (shop.browser_policy).
+    django-csp's lazy `csp_nonce` is true once something read it."""
+    return bool(getattr(request, "csp_nonce", None))
 
 
 def _product_shown(request) -> int | None:

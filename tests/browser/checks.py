@@ -1,10 +1,12 @@
 """What every journey page must pass in a real browser, and the screenshots of it.
 
-`Journey` watches a test's browser context from the start: console errors, uncaught script errors
-and every request. `journey.check("home")` then looks at the page on screen: no console or script
-errors, no request that left 127.0.0.1 (the shop works offline), no serious or critical axe-core
-violations, no horizontal scrolling at 1280 px nor at a 390 px phone width; and it saves a desktop
-and a phone screenshot as var/screenshots/<journey>-NN-<name>-{desktop,phone}.png.
+`Journey` watches a test's browser context from the start: console errors, uncaught script errors,
+Content-Security-Policy violations (the `securitypolicyviolation` event, on every page), every
+request, and every page of the shop served without a policy. `journey.check("home")` then looks
+at the page on screen: none of those, no request that left 127.0.0.1 (the shop works offline), no
+serious or critical axe-core violations, no horizontal scrolling at 1280 px nor at a 390 px phone
+width; and it saves a desktop and a phone screenshot as
+var/screenshots/<journey>-NN-<name>-{desktop,phone}.png.
 
 A page's problems do not stop the journey: they are collected, and the test fails with all of
 them once its steps are done (`PageCheckFailed`, raised by conftest.py). So one run lists every
@@ -21,7 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from playwright.sync_api import ConsoleMessage, Page, Request
+from playwright.sync_api import ConsoleMessage, Page, Request, Response
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; Playwright's own download can't work here
 CHROMIUM_ARGS = [
@@ -63,6 +65,14 @@ LOOPBACK = "127.0.0.1"
 LOCAL_SCHEMES = ("data", "blob")
 FAILING_IMPACTS = ("serious", "critical")
 
+# Run in every page before its own scripts: each violation of its Content-Security-Policy is
+# passed to the test (an inline handler, an eval, a script, frame or fetch the policy refuses).
+CSP_WATCHER = """document.addEventListener("securitypolicyviolation", (event) => {
+    window.reportCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || "?"} ` +
+        `at ${event.sourceFile || event.documentURI}:${event.lineNumber} ` +
+        `[${event.disposition}] ${event.sample || ""}`.trim());
+});"""
+
 _axe = Axe()  # axe-core ships inside axe-playwright-python: nothing is fetched
 
 
@@ -85,6 +95,8 @@ class Journey:
     problems: list[str] = field(default_factory=list)
     _console_errors: list[str] = field(default_factory=list)
     _off_host: list[str] = field(default_factory=list)
+    _csp_violations: list[str] = field(default_factory=list)
+    _without_policy: list[str] = field(default_factory=list)
 
     def __post_init__(self):
         # Watched on the browser context, so a tab the journey opens (a preview) is watched too.
@@ -92,6 +104,9 @@ class Journey:
         context.on("console", self._on_console)
         context.on("weberror", lambda error: self._console_errors.append(f"uncaught {error.error}"))
         context.on("request", self._on_request)
+        context.on("response", self._on_response)
+        context.expose_function("reportCspViolation", self._on_csp_violation)
+        context.add_init_script(CSP_WATCHER)
         context.set_default_timeout(TIMEOUT_MS)
         self.page.set_viewport_size(DESKTOP)
 
@@ -151,8 +166,19 @@ class Journey:
             found.append("console errors:\n  " + "\n  ".join(self._console_errors))
         if self._off_host:
             found.append("requests that left 127.0.0.1:\n  " + "\n  ".join(self._off_host))
+        if self._csp_violations:
+            found.append(
+                "Content-Security-Policy violations:\n  " + "\n  ".join(self._csp_violations)
+            )
+        if self._without_policy:
+            found.append(
+                "pages served without a Content-Security-Policy:\n  "
+                + "\n  ".join(self._without_policy)
+            )
         self._console_errors.clear()
         self._off_host.clear()
+        self._csp_violations.clear()
+        self._without_policy.clear()
         return found
 
     def _on_console(self, message: ConsoleMessage) -> None:
@@ -163,6 +189,19 @@ class Journey:
         parts = urlsplit(request.url)
         if parts.scheme not in LOCAL_SCHEMES and parts.hostname != LOOPBACK:
             self._off_host.append(f"{request.method} {request.url}")
+
+    def _on_csp_violation(self, description: str) -> None:
+        self._csp_violations.append(description)
+
+    def _on_response(self, response: Response) -> None:
+        # The shop's own pages (not the Stripe simulator's 3-D Secure page, on another port).
+        if (
+            response.request.resource_type == "document"
+            and response.url.startswith(self.base_url + "/")
+            and "text/html" in response.headers.get("content-type", "")
+            and "content-security-policy" not in response.headers
+        ):
+            self._without_policy.append(f"{response.status} {response.url}")
 
 
 def serious_violations(page: Page) -> list[dict]:

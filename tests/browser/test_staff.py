@@ -181,3 +181,28 @@ def test_staff_refunds_half_an_order_in_the_dashboard(shop, simulator, journey):
     simulator.wait_for_deliveries()
     order.refresh_from_db()
     assert [refund.amount for refund in order.refunds.all()] == [Decimal("8.25")]
+
+
+def test_staff_edit_a_product_description_in_the_dashboard_rich_text_editor(shop, journey):
+    """TinyMCE, which Oscar's product form uses for descriptions, runs under the shop's
+    Content-Security-Policy: the editor loads, takes typing and saves (any violation or console
+    error on the way fails the journey)."""
+    page = journey.page
+    product = Product.objects.get(upc=PIN_UPC)
+    journey.visit("/dashboard/")
+    page.get_by_label("Username").fill(DEMO_STAFF["username"])
+    page.get_by_label("Password").fill(DEMO_STAFF["password"])
+    page.get_by_role("button", name="Login").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+    journey.visit(reverse("dashboard:catalogue-product", kwargs={"pk": product.pk}))
+    editor = page.frame_locator("#id_description_ifr").locator("body")
+    expect(editor).to_be_editable()
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Back in stock in March.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.get_by_text(f"Updated product '{product.title}'")).to_be_visible()
+
+    product.refresh_from_db()
+    assert "Back in stock in March." in product.description

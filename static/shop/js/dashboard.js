@@ -26,3 +26,21 @@
         new MutationObserver(nameControls).observe(document.body, {childList: true, subtree: true});
     });
 }
+
+// Oscar's image widget previews the picked file in an <img>: once it loads, the "Upload Image"
+// button goes; if the browser cannot show it, the button comes back and the shopkeeper is told.
+// (Oscar wrote these as inline onload/onerror handlers, which the Content-Security-Policy blocks.)
+// Image load and error events do not bubble: they are caught on the way down.
+{
+    const uploadButton = (img) => document.getElementById(img.dataset.uploadButton);
+
+    document.addEventListener("load", (event) => {
+        if (event.target.dataset?.uploadButton) uploadButton(event.target)?.setAttribute("hidden", "");
+    }, true);
+    document.addEventListener("error", (event) => {
+        const img = event.target;
+        if (!img.dataset?.uploadButton || !img.getAttribute("src")) return;
+        uploadButton(img)?.removeAttribute("hidden");
+        window.alert(img.dataset.unrecognised);
+    }, true);
+}
