@@ -170,3 +170,21 @@ def test_a_cached_product_page_shows_the_cleaned_description_after_a_save(client
     response = client.get(pin.get_absolute_url())
     assert "X-Page-Cache" not in response
     assert_clean(response.content.decode())
+
+
+def test_a_cleaned_description_reads_the_same_in_the_page_and_its_meta_description(client, pin):
+    franchise = FranchiseFactory(
+        name="Skyward Saga",
+        slug="skyward-saga",
+        description="Sky pirates & a <em>lost</em> kingdom.",
+    )
+    category = pin.categories.get()
+    category.description = "<p>Pins & badges.</p>"
+    category.save()
+
+    franchise_page = page(client, franchise.get_absolute_url())
+    category_page = page(client, category.get_absolute_url())
+
+    assert "Sky pirates &amp; a <em>lost</em> kingdom." in franchise_page
+    assert '<meta name="description" content="Sky pirates &amp; a lost kingdom.">' in franchise_page
+    assert '<meta name="description" content="Pins &amp; badges.">' in category_page
