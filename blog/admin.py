@@ -23,6 +23,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
+from catalogue.staff_html import site_hosts
+
 from . import markup, services
 from .models import BlogCategory, FAQEntry, Post, PostRevision, Tag
 from .validators import validate_hero_image
@@ -287,7 +289,7 @@ class PostAdmin(admin.ModelAdmin):
         """The body as it will be stored: sanitised HTML with product-card placeholders."""
         if not self._can_write(request):
             raise PermissionDenied
-        rendered = markup.render(request.POST.get("body", ""), own_hosts=services.own_hosts())
+        rendered = markup.render(request.POST.get("body", ""), own_hosts=site_hosts())
         return JsonResponse({"html": rendered.html})
 
     def text_history_view(self, request, object_id):

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import markdown
-import nh3
 from django.utils.html import strip_tags
+
+from catalogue.staff_html import sanitise
 
 WORDS_PER_MINUTE = 200
 MAX_ROW = 6
@@ -34,24 +35,13 @@ PLACEHOLDER = re.compile(r'<div data-product-(embed|row)="([^"]*)"></div>')
 PRODUCT_PATH = re.compile(r"^/catalogue/[\w-]*_(\d+)/$")
 HREF = re.compile(r'<a href="([^"]*)"')
 
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption",
-    "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "mark", "ol", "p", "pre",
-    "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
-    "tr", "ul",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "abbr": {"title"},
+# What the renderer writes beyond the shared policy: heading anchors and embed placeholders.
+MARKUP_ATTRIBUTES = {
     "div": {"data-product-embed", "data-product-row"},
     "h2": {"id"},
     "h3": {"id"},
     "h4": {"id"},
-    "img": {"src", "alt", "title", "width", "height"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
 }
-URL_SCHEMES = {"http", "https", "mailto"}
 ATTRIBUTION_PARAM = "from"
 
 
@@ -86,14 +76,7 @@ def render(
     )
     # Headings start at h2: the page's h1 is the title.
     html = md.convert(_shift_headings(source))
-    html = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=None,
-        strip_comments=True,
-    )
+    html = sanitise(html, own_hosts=own_hosts, attributes=MARKUP_ATTRIBUTES)
     html, products = _mark_links(html, attribution=attribution, own_hosts=own_hosts)
     embeds = [
         ProductRef(key=key, is_embedded=True)
@@ -139,15 +122,13 @@ def _shift_headings(source: str) -> str:
 
 
 def _mark_links(html: str, *, attribution: str, own_hosts: frozenset[str]):
-    """External links get rel="noopener noreferrer"; links to product pages are recorded and
-    carry the article they came from."""
+    """Links to product pages are recorded and carry the article they came from. External links
+    start `<a rel=` (catalogue.staff_html) and are left alone."""
     products: list[ProductRef] = []
 
     def mark(match):
         href = match.group(1)
         url = urlsplit(href.replace("&amp;", "&"))
-        if url.scheme in ("http", "https") and url.hostname not in own_hosts:
-            return f'<a rel="noopener noreferrer" href="{href}"'
         product_path = PRODUCT_PATH.match(url.path)
         if product_path and not url.query:
             products.append(ProductRef(pk=int(product_path.group(1))))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from catalogue.images import make_thumbnails
+from catalogue.staff_html import site_hosts
 
 from . import markup, product_keys
 from .models import Post, PostProduct, PostRevision
@@ -41,13 +41,9 @@ class Resolved:
     missing_keys: list[str]  # embeds that point to no product
 
 
-def own_hosts() -> frozenset[str]:
-    return frozenset(h.lstrip(".") for h in settings.ALLOWED_HOSTS if h != "*")
-
-
 def render(post: Post) -> markup.Rendered:
     """Fill the stored HTML, table of contents and reading time from the Markdown body."""
-    rendered = markup.render(post.body, attribution=post.slug, own_hosts=own_hosts())
+    rendered = markup.render(post.body, attribution=post.slug, own_hosts=site_hosts())
     post.body_html, post.toc, post.reading_minutes = (
         rendered.html,
         rendered.toc,

@@ -11,9 +11,10 @@ class CatalogueConfig(apps.CatalogueConfig):
         super().ready()
         from oscar.core.loading import get_class
 
-        from . import generations, image_receivers, receivers, view_counts  # noqa: F401
+        from . import generations, image_receivers, receivers, staff_html, view_counts  # noqa: F401
 
         generations.connect()
+        staff_html.connect()
 
         self.franchise_view = get_class("search.views", "FranchiseView")
         self.content_consent_view = get_class("catalogue.consent_views", "ContentConsentView")

@@ -24,6 +24,7 @@ from oscar.core.loading import get_model
 
 from catalogue.generations import bump_all
 from catalogue.indexing import listing_fields
+from catalogue.staff_html import sanitise
 
 from . import artwork
 from .articles import ARTICLES
@@ -400,7 +401,8 @@ def add_synthetic_products(
                 product_class=classes[kind],
                 structure=Product.STANDALONE,
                 is_public=True,
-                description=f"<p>A {kind} from {series.name}. {series.about}</p>",
+                # Bulk inserts skip the policy's pre_save: clean the description here.
+                description=sanitise(f"<p>A {kind} from {series.name}. {series.about}</p>"),
                 franchise=franchises[series],
             )
             record = StockRecord(

@@ -1,0 +1,143 @@
+"""The one sanitising policy for HTML that staff write, and the fields it guards on every save.
+
+What survives is text markup, tables, images and http(s)/mailto links; scripts, styles, frames,
+SVG, event handlers, `style=` and `javascript:`/`data:` URLs go, and links to other hosts get
+rel="noopener noreferrer". The blog's Markdown passes the same policy (blog.markup), with the few
+attributes its own renderer writes.
+
+`STAFF_HTML_FIELDS` names every field whose HTML a page shows unescaped, by model label so that
+the catalogue imports no other app (as catalogue.generations does). `connect()` (catalogue.apps)
+cleans them before every save: the dashboard, the admin, commands and the demo seed alike.
+Templates may then show them with `|safe`: ours say so beside the filter, and Oscar's own offer,
+range, shipping-method and flat-page templates render these same fields. Bulk writes send no
+signal: code that writes these fields in bulk passes them through `sanitise()` itself.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import nh3
+from django.apps import apps
+from django.conf import settings
+from django.db.models.signals import pre_save
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption",
+    "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "mark", "ol", "p", "pre",
+    "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
+    "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+EXTERNAL_REL = "noopener noreferrer"
+
+STAFF_HTML_FIELDS = {
+    "catalogue.Product": ("description",),
+    "catalogue.Category": ("description", "long_description"),
+    "catalogue.Franchise": ("description",),
+    "offer.ConditionalOffer": ("description",),
+    "offer.Range": ("description",),
+    "shipping.OrderAndItemCharges": ("description",),
+    "shipping.WeightBased": ("description",),
+    "flatpages.FlatPage": ("content",),
+}
+
+ANCHOR = re.compile(r"<a\b[^>]*>")
+HREF = re.compile(r'\shref="([^"]*)"')
+
+
+def sanitise(
+    html: str, *, own_hosts: frozenset[str] | None = None, attributes: dict | None = None
+) -> str:
+    """`html` as the policy lets it through. Links to hosts outside `own_hosts` (default: the
+    site's ALLOWED_HOSTS) are marked as external; `attributes` adds to the allowed attributes
+    for markup the caller writes itself. Cleaning clean HTML changes nothing."""
+    allowed = {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
+    for tag, names in (attributes or {}).items():
+        allowed.setdefault(tag, set()).update(names)
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=allowed,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,  # rel is ours to set, on external links only
+        strip_comments=True,
+    )
+    return _mark_external_links(clean, own_hosts=site_hosts() if own_hosts is None else own_hosts)
+
+
+def site_hosts() -> frozenset[str]:
+    """The hosts whose links are not external: the ones the site answers on."""
+    return frozenset(host.lstrip(".") for host in settings.ALLOWED_HOSTS if host != "*")
+
+
+def sanitise_fields(instance, *, fields) -> bool:
+    """Clean `fields` of a model instance in place; True if any changed."""
+    changed = False
+    for name in fields:
+        value = getattr(instance, name)
+        if value:
+            clean = sanitise(value)
+            if clean != value:
+                setattr(instance, name, clean)
+                changed = True
+    return changed
+
+
+def sanitise_stored(apps_registry, fields_by_label: dict[str, tuple[str, ...]]) -> int:
+    """Clean what is already stored (a data migration's body); returns the rows changed. The
+    rows are written without signals, so every cache generation is then started afresh."""
+    changed = 0
+    for label, fields in fields_by_label.items():
+        model = apps_registry.get_model(label)
+        for row in model._base_manager.only("pk", *fields).iterator(chunk_size=500):
+            if sanitise_fields(row, fields=fields):
+                model._base_manager.filter(pk=row.pk).update(
+                    **{name: getattr(row, name) for name in fields}
+                )
+                changed += 1
+    if changed:
+        from .generations import bump_all
+
+        bump_all()
+    return changed
+
+
+def connect() -> None:
+    for label, fields in STAFF_HTML_FIELDS.items():
+        pre_save.connect(
+            _sanitise_before_save(fields),
+            sender=apps.get_model(label),
+            dispatch_uid=f"staff-html-{label}",
+            weak=False,
+        )
+
+
+def _sanitise_before_save(fields):
+    def receiver(instance, raw=False, **kwargs):
+        if not raw:  # fixtures load as dumped
+            sanitise_fields(instance, fields=fields)
+
+    return receiver
+
+
+def _mark_external_links(html: str, *, own_hosts: frozenset[str]) -> str:
+    def mark(match):
+        tag = match.group(0)
+        href = HREF.search(tag)
+        if href is None:
+            return tag
+        url = urlsplit(href.group(1).replace("&amp;", "&"))
+        if url.scheme in ("http", "https", "") and url.hostname and url.hostname not in own_hosts:
+            return f'<a rel="{EXTERNAL_REL}"{tag[2:]}'
+        return tag
+
+    return ANCHOR.sub(mark, html)

@@ -1,0 +1,3 @@
+"""Oscar's offer admin, unchanged."""
+
+from oscar.apps.offer.admin import *  # noqa: F403
