@@ -17,7 +17,7 @@ Category = get_model("catalogue", "Category")
 Franchise = get_model("catalogue", "Franchise")
 Range = get_model("offer", "Range")
 
-migration = importlib.import_module("catalogue.migrations.0036_sanitise_staff_html")
+migration = importlib.import_module("catalogue.migrations.0038_sanitise_staff_html")
 
 
 def store_raw(instance, **fields):

@@ -24,7 +24,7 @@ def sanitise_stored_html(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalogue", "0035_listing_price_and_availability"),
+        ("catalogue", "0037_catalogue_managers_group"),
         ("offer", "0013_range_excluded_categories"),
         ("shipping", "0003_auto_20181115_1953"),
         ("flatpages", "0001_initial"),
