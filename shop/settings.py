@@ -253,9 +253,8 @@ OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # not stopped and nobody elsewhere can lock them out. A successful login clears the count; staff
 # unlock in the admin (Axes > Access attempts).
 INSTALLED_APPS += ["axes"]
-MIDDLEWARE += [
-    "axes.middleware.AxesMiddleware"
-]  # last, as axes asks: it turns a lockout into a page
+# Last, as axes asks: it turns a locked-out attempt into the lockout page.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

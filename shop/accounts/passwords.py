@@ -21,8 +21,8 @@ class ShopNameValidator:
 
     def validate(self, password, user=None):
         squashed = _squashed(password)
-        names = [settings.OSCAR_SHOP_NAME, *self.names]
-        if any(_squashed(name) in squashed for name in names if _squashed(name)):
+        names = filter(None, map(_squashed, [settings.OSCAR_SHOP_NAME, *self.names]))
+        if any(name in squashed for name in names):
             raise ValidationError(_(MESSAGE), code="password_contains_shop_name")
 
     def get_help_text(self):
