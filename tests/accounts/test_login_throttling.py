@@ -5,6 +5,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 
 from tests.accounts.conftest import ADMIN, DASHBOARD, PASSWORD, STOREFRONT, WRONG, is_signed_in
 
@@ -79,9 +80,11 @@ def test_staff_can_unlock_an_account_from_the_admin(client, customer, staff_clie
     fail_until_locked(STOREFRONT, client, customer.email)
     attempt = AccessAttempt.objects.get()
     assert attempt.username == customer.username  # the account, however it was spelt
-    listed = staff_client.get("/admin/axes/accessattempt/")
+    listed = staff_client.get(reverse("admin:axes_accessattempt_changelist"))
     assert listed.status_code == 200 and customer.username in listed.content.decode()
-    staff_client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+    staff_client.post(
+        reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
+    )
     assert not AccessAttempt.objects.exists()
     assert STOREFRONT.post(client, customer.email, PASSWORD).status_code == 302
 

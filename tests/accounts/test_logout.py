@@ -6,6 +6,7 @@ import re
 import pytest
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
+from django.urls import reverse
 
 from tests.accounts.conftest import is_signed_in
 
@@ -40,9 +41,9 @@ def test_the_storefront_logout_needs_the_csrf_token(django_user_model):
     assert is_signed_in(client)
 
 
-@pytest.mark.parametrize("url", ["/dashboard/logout/", "/admin/logout/"])
-def test_dashboard_and_admin_logouts_refuse_get(signed_in, url):
-    assert signed_in.get(url).status_code == 405
+@pytest.mark.parametrize("url_name", ["dashboard:logout", "admin:logout"])
+def test_dashboard_and_admin_logouts_refuse_get(signed_in, url_name):
+    assert signed_in.get(reverse(url_name)).status_code == 405
     assert is_signed_in(signed_in)
 
 
