@@ -3,6 +3,7 @@
 README.md ("Configuration", "Production") lists the variables and how to run the shop in production.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -133,16 +134,23 @@ TEMPLATES = [
 # (templates/oscar/forms/widgets/: no inline event handlers under the Content-Security-Policy).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+# Signing in (shop.accounts): the login throttle first (it refuses a locked-out attempt before any
+# password is hashed), then the one backend that checks passwords, by e-mail or username, hashing
+# once whether or not the account exists.
 AUTHENTICATION_BACKENDS = [
-    "oscar.apps.customer.auth_backends.EmailBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "axes.backends.AxesBackend",
+    "shop.accounts.backends.EmailOrUsernameBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "shop.accounts.passwords.ShopNameValidator"},
 ]
 
 LOGIN_REDIRECT_URL = "/accounts/"
@@ -276,6 +284,26 @@ CONTENT_SECURITY_POLICY = {
 }
 # Violation reports logged a minute, site-wide; the rest are dropped (anyone can post reports).
 SHOP_CSP_REPORTS_PER_MINUTE = env.int("SHOP_CSP_REPORTS_PER_MINUTE", default=60)
+
+# Login throttling (django-axes, hooks in shop.accounts.throttle), on every login form: the
+# storefront's, the checkout's, the dashboard's and the admin's. 5 failures for one account from
+# one address lock that pair for 15 minutes, and each attempt while locked starts the wait again:
+# a guesser gets at most ~480 tries a day per address, while a shopper who mistypes a few times is
+# not stopped and nobody elsewhere can lock them out. A successful login clears the count; staff
+# unlock in the admin (Axes > Access attempts).
+INSTALLED_APPS += ["axes"]
+# Last, as axes asks: it turns a locked-out attempt into the lockout page.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "shop.accounts.throttle.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "shop.accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "shop.accounts.throttle.locked_out"
+# How many proxies of ours (haproxy, a CDN...) stand before the app and append to
+# X-Forwarded-For: the client is the address the outermost one saw. 0 (local use): the connection.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Logging ----------------------------------------------------------------------------------
 

@@ -30,6 +30,8 @@ urlpatterns = [
     path("csp-report/", csp_report, name="csp-report"),
     path("blog/", include("blog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Oscar's sign-in, registration and sign-out at their own addresses, with our views.
+    path("accounts/", include("shop.accounts.urls")),
     # Oscar's own routes last: its "" redirect to OSCAR_HOMEPAGE is shadowed by our home page.
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]

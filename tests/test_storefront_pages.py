@@ -185,7 +185,8 @@ def test_healthz_reports_the_database(client, db):
     assert client.get("/healthz").json() == {"status": "ok", "database": True}
 
 
-def test_the_printed_demo_staff_login_works_on_the_dashboard_and_admin(client, demo_shop):
+def test_the_printed_demo_staff_login_works_on_the_dashboard_and_admin(client, demo_shop, settings):
+    settings.DEBUG = True  # as `serve_demo` runs; without DEBUG it is refused (tests/accounts)
     response = client.post(
         reverse("customer:login") + "?next=/dashboard/",
         {
@@ -196,7 +197,7 @@ def test_the_printed_demo_staff_login_works_on_the_dashboard_and_admin(client, d
     )
     assert response.status_code == 302
     assert client.get("/dashboard/").status_code == 200
-    client.logout()
+    client.post(reverse("customer:logout"))
     response = client.post(
         reverse("admin:login") + "?next=" + reverse("admin:index"),
         {"username": DEMO_STAFF["username"], "password": DEMO_STAFF["password"]},

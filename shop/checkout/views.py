@@ -44,6 +44,13 @@ PAYMENTS_OFF = gettext_lazy(
 )
 
 
+class IndexView(views.IndexView):
+    def get_form_kwargs(self):
+        # "I have an account" signs in through the login throttle (AxesBackend), which needs
+        # the request; Oscar's gateway form is given none.
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
 class PaymentMethodView(views.PaymentMethodView):
     """Cards are the only method: go straight on to the preview, which takes the card."""
 

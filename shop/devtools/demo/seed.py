@@ -25,6 +25,7 @@ from oscar.core.loading import get_model
 from catalogue.generations import bump_all
 from catalogue.indexing import listing_fields
 from catalogue.staff_html import sanitise
+from shop.accounts.demo import is_demo_account, mark_as_demo
 
 from . import artwork
 from .articles import ARTICLES
@@ -296,10 +297,15 @@ def _copy_missing_image() -> None:
 
 
 def _seed_staff(report: SeedReport) -> None:
+    """The printed staff login, marked as a demo account: it signs in only while DEBUG is on
+    (shop.accounts.demo), so a database promoted from a demo cannot be entered with it."""
     User = get_user_model()
-    if not User.objects.filter(username=DEMO_STAFF["username"]).exists():
-        User.objects.create_superuser(**DEMO_STAFF)
+    staff = User.objects.filter(username=DEMO_STAFF["username"]).first()
+    if staff is None:
+        staff = User.objects.create_superuser(**DEMO_STAFF)
         report.count("demo staff account")
+    if not is_demo_account(staff) and staff.check_password(DEMO_STAFF["password"]):
+        mark_as_demo(staff)  # also an account seeded before demo accounts were marked
 
 
 # --- The blog ------------------------------------------------------------------------------
