@@ -17,40 +17,32 @@ def product():
 
 
 @pytest.fixture
-def anonymous_alert(product):
-    return ProductAlertFactory(product=product, user=None, email="fan@example.com")
-
-
-@pytest.fixture
 def customer_alert(product):
     return ProductAlertFactory(product=product, user=UserFactory())
 
 
+@pytest.fixture(params=["by key", "by pk"])
+def cancel_url(request, client, product):
+    """The e-mailed link of an anonymous alert, or the account page's link of a customer's."""
+    if request.param == "by key":
+        alert = ProductAlertFactory(product=product, user=None, email="fan@example.com")
+        return alert, reverse("customer:alerts-cancel-by-key", kwargs={"key": alert.key})
+    alert = request.getfixturevalue("customer_alert")
+    client.force_login(alert.user)
+    return alert, reverse("customer:alerts-cancel-by-pk", kwargs={"pk": alert.pk})
+
+
 @pytest.mark.parametrize("target", BYPASS_FORMS)
-def test_cancel_by_key_never_leaves_the_shop(client, anonymous_alert, product, target):
-    url = reverse("customer:alerts-cancel-by-key", kwargs={"key": anonymous_alert.key})
+def test_cancelling_never_leaves_the_shop(client, cancel_url, product, target):
+    alert, url = cancel_url
 
     response = client.get(url, {"next": target})
 
     assert response.status_code == 302
     assert browser_host(response["Location"]) == "testserver"
     assert response["Location"] == product.get_absolute_url()
-    anonymous_alert.refresh_from_db()
-    assert anonymous_alert.status == anonymous_alert.CANCELLED
-
-
-@pytest.mark.parametrize("target", BYPASS_FORMS)
-def test_cancel_by_pk_never_leaves_the_shop(client, customer_alert, product, target):
-    client.force_login(customer_alert.user)
-    url = reverse("customer:alerts-cancel-by-pk", kwargs={"pk": customer_alert.pk})
-
-    response = client.get(url, {"next": target})
-
-    assert response.status_code == 302
-    assert browser_host(response["Location"]) == "testserver"
-    assert response["Location"] == product.get_absolute_url()
-    customer_alert.refresh_from_db()
-    assert customer_alert.status == customer_alert.CANCELLED
+    alert.refresh_from_db()
+    assert alert.status == alert.CANCELLED
 
 
 def test_cancel_from_the_account_page_returns_to_the_alert_list(client, customer_alert):
