@@ -1,29 +1,16 @@
 """The shopper's content choices as POST-only views: show or hide mature content, confirm 18+.
 
-What is remembered, and where, is catalogue.consent's business; these views only parse and redirect.
+What is remembered, and where, is catalogue.consent's business; these views only parse and redirect
+(back to `next` or the page that posted, when on this site: catalogue.redirects).
 """
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from .consent import record_consent
-
-
-def safe_next_url(request) -> str:
-    """Where to go back to: `next`, else the page that posted (the product), else home.
-
-    Neither is followed off this site: both come from the browser.
-    """
-    for candidate in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return candidate
-    return reverse("home")
+from .redirects import next_url
 
 
 class ContentConsentView(View):
@@ -33,7 +20,7 @@ class ContentConsentView(View):
 
     def post(self, request):
         record_consent(request, shows_mature=request.POST.get("shows_mature") == "1")
-        return HttpResponseRedirect(safe_next_url(request))
+        return HttpResponseRedirect(next_url(request, default="home"))
 
 
 class ConfirmAdultView(View):
@@ -45,4 +32,4 @@ class ConfirmAdultView(View):
     def post(self, request):
         record_consent(request, confirms_adult=True)
         messages.success(request, self.success_message)
-        return HttpResponseRedirect(safe_next_url(request))
+        return HttpResponseRedirect(next_url(request, default="home"))

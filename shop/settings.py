@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "oscar.apps.payment.apps.PaymentConfig",
     "shop.offer.apps.OfferConfig",
     "shop.order.apps.OrderConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "shop.customer.apps.CustomerConfig",  # Oscar's app, two views swapped (shop/customer/views.py)
     "shop.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",

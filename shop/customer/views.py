@@ -1,0 +1,32 @@
+"""The two customer views the shop changes.
+
+Stock alerts are cancelled from e-mailed links (by key) and from the account page (by pk). Oscar
+follows their `?next=` unchecked, an open redirect (anyone gets a key by making an alert for their
+own address); here `next` is followed only to a page of this site, else to the product page.
+
+An order line has no page of its own (Oscar ships no template for one, so a GET was a 500): a GET
+goes to the line's order, and a line not in the shopper's order is a 404.
+"""
+
+from django.shortcuts import get_object_or_404, redirect
+from oscar.apps.customer import views as oscar_views
+from oscar.apps.customer.alerts import views as oscar_alert_views
+from oscar.core.loading import get_model
+
+from catalogue.redirects import next_url
+
+Order = get_model("order", "Order")
+
+
+class ProductAlertCancelView(oscar_alert_views.ProductAlertCancelView):
+    def get_redirect_url(self, *args, **kwargs):
+        return next_url(self.request, default=self.alert.product, referrer=False)
+
+
+class OrderLineView(oscar_views.OrderLineView):
+    def get_object(self, queryset=None):
+        order = get_object_or_404(Order, user=self.request.user, number=self.kwargs["order_number"])
+        return get_object_or_404(order.lines, id=self.kwargs["line_id"])
+
+    def get(self, request, *args, **kwargs):
+        return redirect("customer:order", order_number=self.get_object().order.number)
