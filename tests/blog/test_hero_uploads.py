@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from blog.models import Post
+from blog.services import publish, save_post
 from tests import pictures
 from tests.blog.test_admin import ADD_URL, editor, editor_client, form_data, pin  # noqa: F401
 from tests.tasks import run_queued_tasks
@@ -77,3 +78,24 @@ def test_the_published_hero_carries_no_exif(
         content = path.read_bytes()
         assert b"Exif" not in content and b"PhoneMaker" not in content, url
         assert not pictures.read(str(path)).getexif()
+
+
+def test_json_ld_never_links_an_original_stored_before_the_policy(
+    client, django_capture_on_commit_callbacks
+):
+    """A hero saved before uploads were re-encoded still has its EXIF: the page publishes the
+    stripped Open Graph thumbnail instead."""
+    legacy = pictures.jpeg_with_gps_and_comment(size=(1600, 900))
+    with django_capture_on_commit_callbacks(execute=True):
+        post = Post(title="Pin care", slug="pin-care", summary="Shiny.", hero_alt="A pin")
+        post.hero_image.save("legacy.jpg", legacy, save=False)  # straight to storage, as before
+        save_post(post)
+        publish(post, at=timezone.now() - timezone.timedelta(hours=1))
+    run_queued_tasks()
+
+    page = client.get(post.get_absolute_url()).content.decode()
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    (url,) = json.loads(script.group(1))["@graph"][0]["image"]
+    assert post.hero_image.url not in url
+    path = Path(settings.MEDIA_ROOT) / urlsplit(url).path.removeprefix(settings.MEDIA_URL)
+    assert b"Exif" not in path.read_bytes() and b"PhoneMaker" not in path.read_bytes()
