@@ -18,12 +18,15 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
+from django.templatetags.static import static
 from django_tasks import task
+from oscar.core.thumbnails import SorlThumbnail
 from sorl.thumbnail import default, get_thumbnail
 from sorl.thumbnail.conf import defaults as sorl_defaults
 from sorl.thumbnail.conf import settings as sorl_settings
@@ -34,6 +37,8 @@ from .image_policy import open_within_limits
 logger = logging.getLogger("catalogue.images")
 
 WEBP, JPEG = "WEBP", "JPEG"
+# What a product without a picture shows: Oscar's placeholder, a static file (path, width, height).
+MISSING_IMAGE = ("oscar/img/image_not_found.jpg", 400, 300)
 # Matches the page's image well (shop.css --paper / product.css), so padding looks like space.
 PADDING_COLOR = "#f7f1f8"
 
@@ -130,6 +135,32 @@ def make_thumbnails(source_name: str, sizes: tuple[str, ...] = PRODUCT_SIZES) ->
                 get_thumbnail(source_name, size.geometry(width), **size.options(fmt))
                 made += 1
     return made
+
+
+@dataclass(frozen=True)
+class NamedThumbnail:
+    url: str
+    width: int
+    height: int
+
+
+class NamedThumbnailer(SorlThumbnail):
+    """OSCAR_THUMBNAILER: Oscar's `{% oscar_thumbnail %}` (basket, checkout, wishlists, reviews,
+    the dashboard's product list) answered with the smallest square size made by the worker that
+    covers the request, by name; Oscar's sorl thumbnailer would render it in the page's request."""
+
+    SQUARES = [(SIZES["thumb"], w) for w in SIZES["thumb"].widths] + [
+        (SIZES["card"], w) for w in SIZES["card"].widths
+    ]
+
+    def generate_thumbnail(self, source, **opts) -> NamedThumbnail:
+        name = str(getattr(source, "name", source) or "").removeprefix(settings.MEDIA_URL)
+        if not name or name == settings.OSCAR_MISSING_IMAGE_URL:
+            path, width, height = MISSING_IMAGE
+            return NamedThumbnail(static(path), width, height)
+        wanted = max(int(n) for n in opts["size"].split("x") if n)
+        size, width = next(((s, w) for s, w in self.SQUARES if w >= wanted), self.SQUARES[-1])
+        return NamedThumbnail(thumbnail_url(name, size, width), width, size.height(width))
 
 
 @task()

@@ -203,6 +203,8 @@ STORAGES = {
 THUMBNAIL_FORMAT = "WEBP"
 THUMBNAIL_PRESERVE_FORMAT = False
 THUMBNAIL_QUALITY = 82
+# Oscar's {% oscar_thumbnail %} links the sizes the task worker makes, never renders one in a page.
+OSCAR_THUMBNAILER = "catalogue.images.NamedThumbnailer"
 
 # Uploaded images (catalogue.image_policy): product, category and blog hero pictures are JPEG, PNG
 # or WebP, decoded in full and stored re-encoded without metadata. 40 megapixels covers any camera
