@@ -81,9 +81,10 @@ def open_within_limits(source) -> Image.Image:
     return image
 
 
-def clean_image(upload) -> SimpleUploadedFile:
+def clean_image(upload, *, skip_clean: bool = False) -> SimpleUploadedFile | None:
     """The upload as it will be stored: re-encoded pixels only, named after what it decoded as.
-    Raises ValidationError (with one of MESSAGES' codes) for anything the policy refuses."""
+    Raises ValidationError (with one of MESSAGES' codes) for anything the policy refuses.
+    With `skip_clean`, a file that already carries only pixels answers None (not re-encoded)."""
     if upload.size > max_bytes():
         raise refuse(
             "file_too_large", size=filesizeformat(upload.size), limit=filesizeformat(max_bytes())
@@ -91,6 +92,9 @@ def clean_image(upload) -> SimpleUploadedFile:
     upload.seek(0)
     data = upload.read(max_bytes() + 1)
     image = open_within_limits(io.BytesIO(data))
+    if skip_clean and carries_only_pixels(data):
+        image.close()
+        return None
     fmt = "JPEG" if image.format == "MPO" else image.format  # MPO: a camera's JPEG with extras
     try:
         with warnings.catch_warnings():
@@ -141,6 +145,56 @@ def to_srgb(image: Image.Image) -> Image.Image:
         return image if image.mode != "CMYK" else image.convert("RGB")
     converted.info = {k: v for k, v in image.info.items() if k != "icc_profile"}
     return converted
+
+
+# The chunks `encode` writes; any other (EXIF, XMP, ICC, text, a private chunk) may carry more.
+PNG_CHUNKS = {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"}
+WEBP_CHUNKS = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF"}
+JPEG_INFO = {
+    "jfif",
+    "jfif_version",
+    "jfif_unit",
+    "jfif_density",
+    "dpi",
+    "progressive",
+    "progression",
+}
+
+
+def carries_only_pixels(data: bytes) -> bool:
+    """Whether a stored file is already as `clean_image` writes them: a JPEG, PNG or WebP with no
+    metadata and nothing after its end (so re-encoding it again would only lose quality)."""
+    try:
+        image = Image.open(io.BytesIO(data), formats=tuple(EXTENSIONS))
+    except (Image.UnidentifiedImageError, OSError, ValueError):
+        return False
+    if image.format == "PNG":
+        return _png_chunks(data) <= PNG_CHUNKS
+    if image.format == "WEBP":
+        return _riff_chunks(data) <= WEBP_CHUNKS
+    markers = {marker for marker, _ in image.applist}
+    return set(image.info) <= JPEG_INFO and markers <= {"APP0"} and data.endswith(b"\xff\xd9")
+
+
+def _png_chunks(data: bytes) -> set[bytes]:
+    """Chunk types after the signature: length (4), type (4), data, CRC (4)."""
+    types, at = set(), 8
+    while at + 8 <= len(data):
+        types.add(data[at + 4 : at + 8])
+        at += 12 + int.from_bytes(data[at : at + 4], "big")
+    return types if at == len(data) else types | {b"trailing bytes"}
+
+
+def _riff_chunks(data: bytes) -> set[bytes]:
+    """Chunk types after the RIFF/WEBP header: type (4), length (4), data padded to even."""
+    types, at = set(), 12
+    if int.from_bytes(data[4:8], "little") + 8 != len(data):
+        return {b"trailing bytes"}
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at + 4 : at + 8], "little")
+        types.add(data[at : at + 4])
+        at += 8 + size + size % 2
+    return types if at == len(data) else types | {b"trailing bytes"}
 
 
 class ImageFormField(forms.ImageField):
