@@ -38,6 +38,10 @@ MESSAGES = {
         "The image is %(width)sx%(height)s pixels (%(megapixels).1f megapixels); the limit is "
         "%(limit).0f megapixels. Scale it down and upload it again."
     ),
+    "far_too_many_pixels": _(
+        "The image has hundreds of megapixels; the limit is %(limit).0f megapixels. Scale it down "
+        "and upload it again."
+    ),
     "unsupported_image": _(
         "Upload a valid image: a JPEG, PNG or WebP picture. This file is none of them "
         "(GIF, SVG, BMP, TIFF and other files are not accepted)."
@@ -66,7 +70,9 @@ def open_within_limits(source) -> Image.Image:
     decoded: a few kilobytes can declare a 100-megapixel (400 MB) picture."""
     try:
         image = Image.open(source, formats=tuple(EXTENSIONS))
-    except (Image.UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+    except Image.DecompressionBombError:  # Pillow's own bound, far above ours, tripped on open
+        raise refuse("far_too_many_pixels", limit=max_pixels() / 1e6) from None
+    except (Image.UnidentifiedImageError, OSError, ValueError):
         raise refuse("unsupported_image") from None
     width, height = image.size
     if width * height > max_pixels():

@@ -42,6 +42,13 @@ def test_a_huge_picture_of_a_few_kilobytes_is_refused_before_any_pixel_is_decode
     )
 
 
+def test_a_picture_past_pillows_own_bomb_limit_is_refused_as_too_large_not_as_unknown():
+    bomb = pictures.upload(pictures.picture_bytes("PNG", size=(20_000, 10_000), mode="1"), "b.png")
+    error = refusal(bomb)
+    assert error.code == "far_too_many_pixels"
+    assert "the limit is 40 megapixels" in str(error.messages[0])
+
+
 def test_a_file_over_8_mb_is_refused_with_its_size_and_the_limit():
     error = refusal(pictures.heavy_bmp())
     assert error.code == "file_too_large"
