@@ -69,7 +69,9 @@ def open_within_limits(source) -> Image.Image:
     """Open a JPEG, PNG or WebP and check its pixel count from the header, before any pixel is
     decoded: a few kilobytes can declare a 100-megapixel (400 MB) picture."""
     try:
-        image = Image.open(source, formats=tuple(EXTENSIONS))
+        with warnings.catch_warnings():  # Pillow's warning for 89+ MP: the check below decides
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(source, formats=tuple(EXTENSIONS))
     except Image.DecompressionBombError:  # Pillow's own bound, far above ours, tripped on open
         raise refuse("far_too_many_pixels", limit=max_pixels() / 1e6) from None
     except (Image.UnidentifiedImageError, OSError, ValueError):
