@@ -70,7 +70,9 @@ def test_a_rolled_back_upload_queues_nothing(pin):  # noqa: F811
 def test_the_db_worker_command_runs_the_queued_thumbnails(staff_client):
     from tests.factories import merch, product_image
 
-    image = product_image(merch("Worker Pin"))  # committed: the task is queued
+    # Committed: the task is queued. (A name no other test uses: sorl's key-value store, which
+    # outlives a test's rows, may remember thumbnails of a "pin.png" from another MEDIA_ROOT.)
+    image = product_image(merch("Worker Pin"), name="worker-pin.png")
     assert [task for task, _ in queued_tasks()] == [TASK]
 
     call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
