@@ -27,7 +27,6 @@ from catalogue.staff_html import site_hosts
 
 from . import markup, services
 from .models import BlogCategory, FAQEntry, Post, PostRevision, Tag
-from .validators import validate_hero_image
 
 Product = get_model("catalogue", "Product")
 
@@ -69,8 +68,6 @@ class PostAdminForm(forms.ModelForm):
             self.fields["body"].widget.attrs["data-preview-url"] = reverse(
                 "admin:blog_post_markdown_preview"
             )
-        if "hero_image" in self.fields:
-            self.fields["hero_image"].validators.append(validate_hero_image)
         if "published_at" in self.fields:
             # The admin's split widget shows "Date:" and "Time:" as bare text, not labels.
             date, time = self.fields["published_at"].widget.widgets

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.image_policy import ImageField
+
 
 class BlogCategory(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -94,7 +96,7 @@ class Post(models.Model):
     toc = models.JSONField(editable=False, default=list, blank=True)
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
 
-    hero_image = models.ImageField(_("hero image"), upload_to="blog/heroes/", blank=True)
+    hero_image = ImageField(_("hero image"), upload_to="blog/heroes/", blank=True)
     hero_alt = models.CharField(
         _("hero image alt text"),
         max_length=200,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from catalogue.images import make_thumbnails
+from catalogue.images import make_thumbnails_after_commit
 from catalogue.staff_html import site_hosts
 
 from . import markup, product_keys
@@ -83,9 +83,7 @@ def save_post(post: Post, *, by=None) -> Resolved:
     rendered = render(post)
     post.save()
     if post.hero_image:
-        name = post.hero_image.name
-        # Made once, after commit, by the saving request: never by a reader's page view.
-        transaction.on_commit(lambda: make_thumbnails(name, sizes=HERO_SIZES))
+        make_thumbnails_after_commit(post.hero_image.name, HERO_SIZES)
     resolved = resolve_products(rendered.products)
     PostProduct.objects.filter(post=post).delete()
     PostProduct.objects.bulk_create(

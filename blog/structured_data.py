@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from catalogue.consent import gated_warnings
+from catalogue.images import thumbnail_url
 from catalogue.structured_data import SCHEMA, plain_text, product_id
 
 
@@ -31,7 +32,9 @@ def article_graph(post, *, products, absolute_url, faq_shown: bool) -> dict:
     if post.author:
         article["author"] = {"@type": "Person", "name": author_name(post.author)}
     if post.hero_image:
-        article["image"] = [absolute_url(post.hero_image.url)]
+        # The Open Graph thumbnail, never the original: an original stored before uploads were
+        # re-encoded (catalogue.image_policy) may still carry its EXIF.
+        article["image"] = [absolute_url(thumbnail_url(post.hero_image.name, "og"))]
     if products:
         # References only: the product pages describe the products (and a warned post's
         # cards stay out of the page until the reader continues).

@@ -1,25 +1,44 @@
-"""The few sizes product images are shown at, and their thumbnails, made once when an image is saved.
+"""The few sizes product images are shown at, and their thumbnails, made once by the task worker.
 
 Pages never call sorl's `get_thumbnail`: sorl names a thumbnail by hashing the source name, the
 geometry and the options, so `thumbnail_url()` works the name out without opening an image,
-reading sorl's key-value store or touching the database. `make_thumbnails()` creates the files
-when a ProductImage is saved (image_receivers.py), and skips any that already exist.
+reading sorl's key-value store or touching the database. When an image is saved,
+`make_thumbnails_after_commit()` queues `make_thumbnails_task` for `manage.py db_worker`, which
+creates the files and skips any that already exist. Until the worker has run (seconds), a page
+links names that are not there yet and the browser shows the alt text; the page itself never
+waits, and a cached page needs no refresh when the files appear, because the names do not change.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
+from django.db import transaction
 from django.dispatch import receiver
+from django.templatetags.static import static
+from django_tasks import task
+from oscar.core.thumbnails import SorlThumbnail
 from sorl.thumbnail import default, get_thumbnail
 from sorl.thumbnail.conf import defaults as sorl_defaults
 from sorl.thumbnail.conf import settings as sorl_settings
 from sorl.thumbnail.images import ImageFile
 
+from .image_policy import open_within_limits
+
+logger = logging.getLogger("catalogue.images")
+
 WEBP, JPEG = "WEBP", "JPEG"
+# What a product without a picture shows: Oscar's placeholder, a static file (path, width, height).
+MISSING_IMAGE = ("oscar/img/image_not_found.jpg", 400, 300)
 # Matches the page's image well (shop.css --paper / product.css), so padding looks like space.
 PADDING_COLOR = "#f7f1f8"
 
@@ -116,3 +135,68 @@ def make_thumbnails(source_name: str, sizes: tuple[str, ...] = PRODUCT_SIZES) ->
                 get_thumbnail(source_name, size.geometry(width), **size.options(fmt))
                 made += 1
     return made
+
+
+@dataclass(frozen=True)
+class NamedThumbnail:
+    url: str
+    width: int
+    height: int
+
+
+class NamedThumbnailer(SorlThumbnail):
+    """OSCAR_THUMBNAILER: Oscar's `{% oscar_thumbnail %}` (basket, checkout, wishlists, reviews,
+    the dashboard's product list) answered with the smallest square size made by the worker that
+    covers the request, by name; Oscar's sorl thumbnailer would render it in the page's request."""
+
+    SQUARES = [(SIZES["thumb"], w) for w in SIZES["thumb"].widths] + [
+        (SIZES["card"], w) for w in SIZES["card"].widths
+    ]
+
+    def generate_thumbnail(self, source, **opts) -> NamedThumbnail:
+        name = str(getattr(source, "name", source) or "").removeprefix(settings.MEDIA_URL)
+        if not name or name == settings.OSCAR_MISSING_IMAGE_URL:
+            path, width, height = MISSING_IMAGE
+            return NamedThumbnail(static(path), width, height)
+        wanted = max(int(n) for n in opts["size"].split("x") if n)
+        size, width = next(((s, w) for s, w in self.SQUARES if w >= wanted), self.SQUARES[-1])
+        return NamedThumbnail(thumbnail_url(name, size, width), width, size.height(width))
+
+
+@task()
+def make_thumbnails_task(source_name: str, sizes: list[str]) -> int:
+    """The worker's side of `make_thumbnails_after_commit`. An image deleted since, or one stored
+    before the upload policy that is over its pixel limit, is skipped: the cost of a run is
+    bounded by IMAGE_MAX_PIXELS whatever is in storage."""
+    if not default_storage.exists(source_name):
+        return 0
+    try:
+        with default_storage.open(source_name) as source:
+            open_within_limits(source).close()  # reads the header only
+    except ValidationError as refused:
+        logger.warning("Thumbnails of %s not made: %s", source_name, "; ".join(refused.messages))
+        return 0
+    return make_thumbnails(source_name, tuple(sizes))
+
+
+_made_inline: ContextVar[bool] = ContextVar("thumbnails_made_inline", default=False)
+
+
+@contextmanager
+def thumbnails_made_inline() -> Iterator[None]:
+    """Images saved inside make their thumbnails at commit, in this process, instead of queueing
+    them: for commands (seed_demo) that must end with every thumbnail on disk."""
+    token = _made_inline.set(True)
+    try:
+        yield
+    finally:
+        _made_inline.reset(token)
+
+
+def make_thumbnails_after_commit(source_name: str, sizes: tuple[str, ...] = PRODUCT_SIZES) -> None:
+    """Once the saving transaction commits (a rolled-back upload makes none), the task worker makes
+    the thumbnails: never the saving request, never a shopper's page view."""
+    if _made_inline.get():
+        transaction.on_commit(partial(make_thumbnails, source_name, sizes))
+    else:
+        transaction.on_commit(partial(make_thumbnails_task.enqueue, source_name, list(sizes)))

@@ -220,6 +220,15 @@ STORAGES = {
 THUMBNAIL_FORMAT = "WEBP"
 THUMBNAIL_PRESERVE_FORMAT = False
 THUMBNAIL_QUALITY = 82
+# Oscar's {% oscar_thumbnail %} links the sizes the task worker makes, never renders one in a page.
+OSCAR_THUMBNAILER = "catalogue.images.NamedThumbnailer"
+
+# Uploaded images (catalogue.image_policy): product, category and blog hero pictures are JPEG, PNG
+# or WebP, decoded in full and stored re-encoded without metadata. 40 megapixels covers any camera
+# or print-ready artwork (a 7,700 x 5,200 photo) and bounds a decode at ~160 MB (RGBA); 8 MB fits a
+# high-quality 40 MP JPEG. The thumbnail worker (catalogue.images) opens nothing larger.
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=8 * 1024 * 1024)
 
 # --- E-mail -----------------------------------------------------------------------------------
 
@@ -228,7 +237,7 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Pin Senpai <orders@pinsenpai.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work (django-tasks): e-mail retries. `manage.py db_worker` runs the queue.
+# Background work (django-tasks): e-mail retries and thumbnails. `manage.py db_worker` runs the queue.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Internationalisation ---------------------------------------------------------------------

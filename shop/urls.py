@@ -2,12 +2,11 @@
 
 from django.apps import apps
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
-from shop import views
+from shop import media, views
 from shop.browser_policy.reports import csp_report
 from shop.payments.webhooks import stripe_webhook
 from shop.sitemaps import SITEMAPS
@@ -37,4 +36,4 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += media.urlpatterns

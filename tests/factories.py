@@ -78,8 +78,8 @@ def merch(
 
 
 def product_image(product, *, name="pin.png", caption="", display_order=0):
-    """A picture of the product, stored as a staff upload would be. Its thumbnails are made after
-    commit (catalogue.image_receivers), so inside a test's transaction there are none yet."""
+    """A picture of the product, stored as a staff upload would be. Its thumbnails are queued for
+    the task worker after commit (catalogue.image_receivers): inside a test's transaction, none."""
     buffer = io.BytesIO()
     Image.new("RGB", (640, 480), (240, 120, 175)).save(buffer, "PNG")
     image = ProductImage(product=product, caption=caption, display_order=display_order)

@@ -14,11 +14,9 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from catalogue.images import JPEG, SIZES, WEBP, thumbnail_url
+from catalogue.images import JPEG, MISSING_IMAGE, SIZES, WEBP, thumbnail_url
 
 register = template.Library()
-
-MISSING_IMAGE = ("oscar/img/image_not_found.jpg", 400, 300)
 
 
 def _source_name(image) -> str | None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from blog.models import Post
 from blog.services import PublishError, RestoreError, publish, restore, save_post, unpublish
 from tests.factories import merch
+from tests.tasks import run_queued_tasks
 
 
 @pytest.fixture
@@ -134,7 +135,7 @@ def test_publish_without_a_time_keeps_the_one_set_or_takes_now(pins):
     assert before <= now.published_at <= timezone.now() and now.is_public
 
 
-def test_saving_a_post_makes_its_hero_thumbnails_once_after_commit(
+def test_saving_a_post_queues_its_hero_thumbnails_and_the_worker_makes_them_once(
     pins, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     from io import BytesIO
@@ -153,11 +154,14 @@ def test_saving_a_post_makes_its_hero_thumbnails_once_after_commit(
 
     with django_capture_on_commit_callbacks(execute=True):
         save_post(post)
+    assert not hero.exists()  # queued for the task worker, not made by the saving request
+    run_queued_tasks()
 
     assert hero.exists()
     made = hero.stat().st_mtime_ns
     with django_capture_on_commit_callbacks(execute=True):
         save_post(post)
+    run_queued_tasks()
     assert hero.stat().st_mtime_ns == made  # not made twice
 
 

@@ -124,8 +124,8 @@ def browser_context_args():
 
 @pytest.fixture
 def shop(live_server, demo_shop):
-    """The demo shop, served at `live_server.url`, with its thumbnails on disk (made on save in
-    production; the demo rows are copied in, so the first test makes them for the run)."""
+    """The demo shop, served at `live_server.url`, with its thumbnails on disk (made by the task
+    worker in production; the demo rows are copied in, so the first test makes them for the run)."""
     for name in ProductImage.objects.values_list("original", flat=True):
         make_thumbnails(name)
     for name in Post.objects.exclude(hero_image="").values_list("hero_image", flat=True):

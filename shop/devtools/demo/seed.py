@@ -23,6 +23,7 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
 from catalogue.generations import bump_all
+from catalogue.images import thumbnails_made_inline
 from catalogue.indexing import listing_fields
 from catalogue.staff_html import sanitise
 from shop.accounts.demo import is_demo_account, mark_as_demo
@@ -95,6 +96,7 @@ class Vocabulary:
     warnings: dict = field(default_factory=dict)  # by slug
 
 
+@thumbnails_made_inline()  # the demo opens with every picture on disk, worker or not
 @transaction.atomic
 def seed_demo(*, with_staff: bool) -> SeedReport:
     """The shop opens: its site and the countries it ships to, its warehouse, the words its merch

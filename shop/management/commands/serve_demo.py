@@ -1,4 +1,9 @@
-"""Run the demo shop locally: migrate, load the demo data, print where everything is, serve."""
+"""Run the demo shop locally: migrate, load the demo data, print where everything is, serve (with a
+task worker beside the server, so an upload's thumbnails appear without starting one by hand)."""
+
+import os
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -35,10 +40,25 @@ class Command(BaseCommand):
                 f"  Staff login {DEMO_STAFF['email']} / {DEMO_STAFF['password']}"
                 f"  (admin username: {DEMO_STAFF['username']})"
             )
+        worker = self.start_task_worker()
+        lines.append("  Tasks       manage.py db_worker: thumbnails of uploads, e-mail retries")
         lines.append("Press Ctrl+C to stop.\n")
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
-        # No autoreloader: it would re-run the migrate and seed steps in a child process.
-        call_command("runserver", ADDRESS, use_reloader=False)
+        try:
+            # No autoreloader: it would re-run the migrate and seed steps in a child process.
+            call_command("runserver", ADDRESS, use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
+
+    def start_task_worker(self) -> subprocess.Popen:
+        """The queue that uploads put their thumbnails on (catalogue.images), run in a process of
+        its own: a slow image never holds up a page."""
+        return subprocess.Popen(
+            [sys.executable, "-m", "django", "db_worker", "--no-reload", "--no-startup-delay"],
+            cwd=settings.BASE_DIR,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE},
+        )
 
     def start_stripe_simulator(self, webhook_url: str):
         """No Stripe keys: the checkout pays against the project's simulator, in this process."""

@@ -1,0 +1,20 @@
+"""Running the task queue inside a test, as `manage.py db_worker` would after the request."""
+
+from django_tasks_db.models import DBTaskResult
+
+
+def queued_tasks() -> list[tuple[str, list]]:
+    """(task path, arguments) of every task waiting for the worker."""
+    return [(row.task_path, row.args_kwargs["args"]) for row in DBTaskResult.objects.ready()]
+
+
+def run_queued_tasks() -> int:
+    """Run every due task in this process and mark it done, as the worker does. (The worker itself
+    closes the connection between tasks, which would end a test's transaction: see
+    tests/catalogue/test_thumbnail_task.py for a run of the real `db_worker`.)"""
+    ran = 0
+    for row in DBTaskResult.objects.ready():
+        result = row.task_result
+        row.set_successful(row.task.call(*result.args, **result.kwargs))
+        ran += 1
+    return ran
