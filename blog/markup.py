@@ -24,6 +24,8 @@ import markdown
 import nh3
 from django.utils.html import strip_tags
 
+from catalogue.parsing import parse_id
+
 WORDS_PER_MINUTE = 200
 MAX_ROW = 6
 
@@ -149,8 +151,9 @@ def _mark_links(html: str, *, attribution: str, own_hosts: frozenset[str]):
         if url.scheme in ("http", "https") and url.hostname not in own_hosts:
             return f'<a rel="noopener noreferrer" href="{href}"'
         product_path = PRODUCT_PATH.match(url.path)
-        if product_path and not url.query:
-            products.append(ProductRef(pk=int(product_path.group(1))))
+        pk = parse_id(product_path.group(1)) if product_path else None
+        if pk is not None and not url.query:
+            products.append(ProductRef(pk=pk))
             if attribution:
                 href = attributed(href, attribution)
         return f'<a href="{href}"'

@@ -117,11 +117,16 @@ def test_a_nul_in_a_url_argument_is_404(anyone, staff, demo_shop):
     assert staff.get("/dashboard/orders/%00/").status_code == 404
 
 
-def test_a_nul_in_a_query_string_is_a_bad_request(anyone, staff, demo_shop):
-    assert anyone.get("/catalogue/?q=%00").status_code == 400
-    assert anyone.get("/blog/?page=1&from=%00").status_code == 400
-    assert anyone.get("/catalogue/?%00=1").status_code == 400
-    assert staff.get("/dashboard/orders/?order_number=%00").status_code == 400
+def test_a_query_parameter_with_a_nul_is_ignored(anyone, staff, demo_shop):
+    plain = anyone.get("/catalogue/").context["paginator"].count
+    for query in ["q=%00", "q=pin%00", "%00=1", "type=enamel-pin%00&page=%00"]:
+        response = anyone.get(f"/catalogue/?{query}")
+        assert response.status_code == 200, query
+        assert response.context["paginator"].count == plain
+    assert anyone.get("/blog/?page=1&from=%00").status_code == 200
+    # Oscar's dashboard forms would hand the NUL to PostgreSQL, which refuses it.
+    response = staff.get("/dashboard/orders/?order_number=%00")
+    assert response.status_code == 200
 
 
 def test_a_resubmitted_order_form_with_a_basket_id_in_other_digits_is_not_an_error(
