@@ -149,3 +149,11 @@ def test_a_post_linking_a_product_id_no_row_can_have_saves(demo_shop):
     post.refresh_from_db()
     assert post.body_html
     assert not post.featured.exists()
+
+
+def test_a_basket_form_posted_without_its_optional_counts_is_not_an_error(anyone, demo_shop):
+    # A browser sends every management field; a script need not.
+    response = anyone.post(
+        "/basket/", {"form-TOTAL_FORMS": "1", "form-0-id": "²", "form-0-quantity": "1"}
+    )
+    assert response.status_code < 500

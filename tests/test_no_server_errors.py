@@ -1,7 +1,8 @@
 """No request a stranger (or a careless staff member) can make answers 5xx: hypothesis throws
 digits of other scripts, huge and negative numbers, floats, empty, repeated and mixed parameters,
-NULs, long strings and broken percent-encodings at the query string and the URL arguments of every
-kind of page, on whichever database the run uses (SQLite, or PostgreSQL with DATABASE_URL).
+NULs, long strings and broken percent-encodings at the query string, the URL arguments and the
+posted fields of every kind of page, on whichever database the run uses (SQLite, or PostgreSQL
+with DATABASE_URL).
 
 Bounded: a fixed number of examples per page kind, the same on every run (the "shop" profile in
 tests/conftest.py: derandomized, no deadline, no example database). The page cache is on and
@@ -81,6 +82,7 @@ class PageKind:
     url: str  # with {fields} filled from ARGUMENTS
     real: object = dict  # () → the demo shop's value for each field
     method: str = "get"
+    form: tuple[str, ...] = ()  # fields posted, each with a hostile value
     staff: bool = False
 
     def __str__(self):
@@ -119,7 +121,9 @@ PAGE_KINDS = [
     PageKind("/sitemap.xml"),
     PageKind("/sitemap-{section}.xml", lambda: {"section": "products"}),
     PageKind("/basket/"),
-    PageKind("/basket/add/{pk}/", pin, method="post"),
+    PageKind("/basket/add/{pk}/", pin, method="post", form=("quantity",)),
+    PageKind("/basket/", method="post", form=("form-TOTAL_FORMS", "form-0-id", "form-0-quantity")),
+    PageKind("/catalogue/content/", method="post", form=("shows_mature", "next")),
     PageKind("/accounts/alerts/confirm/{key}/", lambda: {"key": "abc"}),
     PageKind("/accounts/alerts/cancel/{pk}/", lambda: {"pk": 1}),
     PageKind("/wishlists/{key}/", lambda: {"key": "abc"}),
@@ -150,5 +154,6 @@ def test_no_query_string_or_url_argument_answers_a_server_error(demo_shop, kind,
         client.force_login(User.objects.get(username="staff"))
     cache.clear()
     url = f"{path}?{query}" if query else path
-    response = getattr(client, kind.method)(url)
+    form = {name: data.draw(TEXT, label=name) for name in kind.form}
+    response = getattr(client, kind.method)(url, form)
     assert response.status_code < 500, url

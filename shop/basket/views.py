@@ -1,4 +1,5 @@
-"""Basket views: Oscar's, with the shopper's content consent handed to the add-to-basket form."""
+"""Basket views: Oscar's, with the shopper's content consent handed to the add-to-basket form, and a
+basket form that a hand-made POST cannot turn into a 500."""
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponseRedirect
@@ -23,3 +24,15 @@ class BasketAddView(oscar_views.BasketAddView):
             self.request.session.pop(f"add_to_basket_form_post_data_{self.product.pk}", None)
             return HttpResponseRedirect(self.product.get_absolute_url())
         return response
+
+
+class BasketView(oscar_views.BasketView):
+    def remove_deleted_forms(self, formset):
+        # Oscar copies each management field back from the POST, and a POST without
+        # MIN_NUM_FORMS or MAX_NUM_FORMS (the browser always sends them; a script need not) was a
+        # KeyError. Both are optional to the formset itself.
+        data = formset.data.copy()
+        for name in formset.management_form.fields:
+            data.setdefault(formset.management_form.add_prefix(name), "")
+        formset.data = data
+        super().remove_deleted_forms(formset)
