@@ -83,7 +83,7 @@ def parse_text(value: str | None, *, max_length: int) -> str:
     """Free text (a search): control characters become spaces, then trimmed and cut."""
     if not value:
         return ""
-    return CONTROL.sub(" ", value[: max_length * 2]).strip()[:max_length]
+    return CONTROL.sub(" ", value).strip()[:max_length]
 
 
 def is_id_argument(name: str, value) -> bool:

@@ -87,10 +87,11 @@ class ProductListView(ListView):
             orphans=self.get_paginate_orphans(),
             allow_empty_first_page=self.get_allow_empty(),
         )
+        # Not ListView's int(), which reads any script's digits ("٢" is page 2): ASCII digits only.
         try:
             page = paginator.page(parsing.parse_page(self.request.GET.get("page")))
-        except InvalidPage as error:  # get() shows the first page instead
-            raise Http404 from error
+        except InvalidPage as error:
+            raise Http404 from error  # get() shows the first page instead
         # Which products are on the page is kept per listing state and generation (the sorting
         # and ranking are what is slow on a big catalogue); a hit loads them by primary key.
         key = self.cache_key(f"page:{self.sort_by}:{page.number}")
