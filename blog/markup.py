@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import markdown
 from django.utils.html import strip_tags
 
+from catalogue.parsing import parse_id
 from catalogue.staff_html import sanitise
 
 WORDS_PER_MINUTE = 200
@@ -130,8 +131,9 @@ def _mark_links(html: str, *, attribution: str, own_hosts: frozenset[str]):
         href = match.group(1)
         url = urlsplit(href.replace("&amp;", "&"))
         product_path = PRODUCT_PATH.match(url.path)
-        if product_path and not url.query:
-            products.append(ProductRef(pk=int(product_path.group(1))))
+        pk = parse_id(product_path.group(1)) if product_path else None
+        if pk is not None and not url.query:
+            products.append(ProductRef(pk=pk))
             if attribution:
                 href = attributed(href, attribution)
         return f'<a href="{href}"'

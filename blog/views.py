@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from catalogue.consent import consent_for, gated_warnings
 from catalogue.images import thumbnail_url
+from catalogue.parsing import parse_page
 from catalogue.structured_data import as_script
 
 from . import cards, structured_data
@@ -102,7 +103,7 @@ def article_context(request, post: Post, *, is_preview: bool = False) -> dict:
 def _listing(request, posts, *, template, extra=None, empty_404=False):
     # Summary cards never show the body: leave the longest columns in the database.
     posts = posts.defer("body", "body_html", "toc")
-    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(parse_page(request.GET.get("page")))
     if empty_404 and not page.paginator.count:
         raise Http404
     context = {

@@ -4,10 +4,16 @@ a staff client."""
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from hypothesis import settings as hypothesis_settings
 
 from catalogue import view_counts
 from shop.devtools.demo.seed import seed_demo
 from tests import demo_snapshot
+
+# Property tests are reproducible and leave nothing behind: the same examples on every run, no
+# example database in the worktree, no deadline on a shared machine.
+hypothesis_settings.register_profile("shop", derandomize=True, database=None, deadline=None)
+hypothesis_settings.load_profile("shop")
 
 
 def pytest_configure(config):

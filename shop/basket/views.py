@@ -1,6 +1,7 @@
-"""Basket views: Oscar's, with the shopper's content consent handed to the add-to-basket form, and
-back to `next` or the page that posted only when it is a page of this site over the same scheme
-(catalogue.redirects; Oscar's own check allows an https page to send the shopper to http)."""
+"""Basket views: Oscar's, with the shopper's content consent handed to the add-to-basket form, a
+basket form that a hand-made POST cannot turn into a 500, and back to `next` or the page that posted
+only when it is a page of this site over the same scheme (catalogue.redirects; Oscar's own check
+allows an https page to send the shopper to http)."""
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponseRedirect
@@ -10,11 +11,6 @@ from catalogue.consent import consent_for
 from catalogue.redirects import next_url
 
 from .forms import ADULT_UNCONFIRMED
-
-
-class BasketView(oscar_views.BasketView):
-    def get_success_url(self):
-        return next_url(self.request, default="basket:summary")
 
 
 class SavedView(oscar_views.SavedView):
@@ -39,3 +35,18 @@ class BasketAddView(oscar_views.BasketAddView):
             self.request.session.pop(f"add_to_basket_form_post_data_{self.product.pk}", None)
             return HttpResponseRedirect(self.product.get_absolute_url())
         return response
+
+
+class BasketView(oscar_views.BasketView):
+    def get_success_url(self):
+        return next_url(self.request, default="basket:summary")
+
+    def remove_deleted_forms(self, formset):
+        # Oscar copies each management field back from the POST, and a POST without
+        # MIN_NUM_FORMS or MAX_NUM_FORMS (the browser always sends them; a script need not) was a
+        # KeyError. Both are optional to the formset itself.
+        data = formset.data.copy()
+        for name in formset.management_form.fields:
+            data.setdefault(formset.management_form.add_prefix(name), "")
+        formset.data = data
+        super().remove_deleted_forms(formset)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from oscar.apps.checkout import views
 from oscar.core.loading import get_class, get_model
 
+from catalogue.parsing import parse_id
 from shop.checkout.emails import send_order_placed_email
 from shop.order.utils import OutOfStock
 from shop.payments import services as payments
@@ -216,10 +217,10 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def placed_order(self, request):
         """The order a resubmitted form or a revisited return URL belongs to, if it is placed."""
         if request.method == "POST" and request.POST.get("action") == "place_order":
-            basket_id = request.POST.get("basket_id", "")
-            if not basket_id.isdigit():
+            basket_id = parse_id(request.POST.get("basket_id"))
+            if basket_id is None:
                 return None
-            order = Order._default_manager.filter(basket_id=int(basket_id)).first()
+            order = Order._default_manager.filter(basket_id=basket_id).first()
         elif request.method == "GET" and request.GET.get("payment_intent"):
             attempt = (
                 PaymentAttempt.objects.filter(payment_intent_id=request.GET["payment_intent"])

@@ -11,7 +11,6 @@ one over characters; then one more reads the names of the types, franchises and 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -22,14 +21,13 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
+from catalogue import parsing
+
 Product = get_model("catalogue", "Product")
 ProductCharacter = Product.characters.through
 Character = get_model("catalogue", "Character")
 Franchise = get_model("catalogue", "Franchise")
 ProductClass = get_model("catalogue", "ProductClass")
-
-MAX_VALUES = 20  # per filter: a longer list is someone else's URL, not a shopper's
-SLUG = re.compile(r"^[-\w]{1,128}$")
 
 
 @dataclass(frozen=True)
@@ -79,19 +77,13 @@ class Filters:
 
     @classmethod
     def from_query(cls, query: QueryDict) -> Filters:
-        def slugs(name):
-            return tuple(
-                dict.fromkeys(v for v in query.getlist(name)[:MAX_VALUES] if SLUG.match(v))
-            )
-
-        characters = (v for v in query.getlist("character")[:MAX_VALUES] if v.isdigit())
         return cls(
-            types=slugs("type"),
-            franchises=slugs("franchise"),
-            characters=tuple(dict.fromkeys(int(v) for v in characters if len(v) < 10)),
-            prices=tuple(dict.fromkeys(v for v in query.getlist("price") if v in BANDS)),
-            in_stock=query.get("in_stock") == "1",
-            hide_warnings=query.get("hide_warnings") == "1",
+            types=parsing.parse_slugs(query.getlist("type")),
+            franchises=parsing.parse_slugs(query.getlist("franchise")),
+            characters=parsing.parse_ids(query.getlist("character")),
+            prices=parsing.parse_choices(query.getlist("price"), BANDS),
+            in_stock=parsing.parse_flag(query.get("in_stock")),
+            hide_warnings=parsing.parse_flag(query.get("hide_warnings")),
         )
 
     @property

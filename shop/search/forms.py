@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from catalogue import parsing
+
 
 class SearchForm(forms.Form):
     RELEVANCE = "relevance"
@@ -40,10 +42,9 @@ class SearchForm(forms.Form):
 
         Relevance is the default, and only a choice, when there is something to be relevant to.
         """
-        self.is_valid()
-        data = self.cleaned_data
-        q = data.get("q", "").strip()[: self.MAX_QUERY_LENGTH]
-        sort_by = data.get("sort_by") or (self.RELEVANCE if q else self.NEWEST)
+        q = parsing.parse_text(self.data.get("q"), max_length=self.MAX_QUERY_LENGTH)
+        sort_by = parsing.parse_choice(self.data.get("sort_by"), dict(self.SORT_BY_CHOICES))
+        sort_by = sort_by or (self.RELEVANCE if q else self.NEWEST)
         if sort_by == self.RELEVANCE and not q:
             sort_by = self.NEWEST
         return {"q": q, "sort_by": sort_by}

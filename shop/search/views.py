@@ -6,7 +6,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -17,6 +17,7 @@ from django.views.generic import ListView
 from oscar.core.loading import get_class, get_model
 
 from blog.selectors import matching_articles
+from catalogue import parsing
 from catalogue import selectors as tiles
 from shop.pagecache import listings
 
@@ -80,17 +81,27 @@ class ProductListView(ListView):
         )
 
     def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        # Not ListView's int(), which reads any script's digits ("٢" is page 2): ASCII digits only.
+        try:
+            page = paginator.page(parsing.parse_page(self.request.GET.get("page")))
+        except InvalidPage as error:
+            raise Http404 from error  # get() shows the first page instead
         # Which products are on the page is kept per listing state and generation (the sorting
         # and ranking are what is slow on a big catalogue); a hit loads them by primary key.
-        paginator, page, products, is_paginated = super().paginate_queryset(queryset, page_size)
         key = self.cache_key(f"page:{self.sort_by}:{page.number}")
         ids = listings.recall(key)
         if ids is None:
-            page.object_list = list(products)
+            page.object_list = list(page.object_list)
             listings.keep(key, [product.pk for product in page.object_list])
         else:
             page.object_list = tiles.tiles_in_order(ids)
-        return paginator, page, page.object_list, is_paginated
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def cached(self, part: str, compute):
         return listings.remember(self.cache_key(part), compute)

@@ -184,7 +184,9 @@ def test_staff_refunds_half_an_order_in_the_dashboard(shop, simulator, journey, 
     assert [refund.amount for refund in order.refunds.all()] == [Decimal("8.25")]
 
 
-def test_staff_edit_a_product_description_in_the_dashboard_rich_text_editor(shop, journey, settings):
+def test_staff_edit_a_product_description_in_the_dashboard_rich_text_editor(
+    shop, journey, settings
+):
     """TinyMCE, which Oscar's product form uses for descriptions, runs under the shop's
     Content-Security-Policy: the editor loads, takes typing and saves (any violation or console
     error on the way fails the journey)."""
