@@ -1,8 +1,11 @@
 """Shared fixtures: media in a temporary folder, product views counted per test, the demo shop,
 a staff client."""
 
+import importlib
+
 import pytest
 from django.core.cache import cache
+from django.db.models.signals import post_migrate
 from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
@@ -21,6 +24,39 @@ def pytest_configure(config):
         "markers", "page_cache: run with whole-page caching on (tests/test_page_cache.py)"
     )
     config.addinivalue_line("markers", "browser: a journey in Chromium (tests/browser)")
+
+
+# Staff roles made by data migrations: (migration module, its constant of permissions).
+ROLE_MIGRATIONS = (
+    ("blog.migrations.0002_blog_editors_group", "EDITOR_PERMISSIONS"),
+    ("catalogue.migrations.0037_catalogue_managers_group", "MANAGER_PERMISSIONS"),
+)
+
+
+def _remake_roles(sender, **kwargs):
+    """A transactional test (browser journeys, concurrency) ends with a flush, which empties the
+    groups the migrations made; Django then remakes permissions (post_migrate), and this the roles,
+    so a later test on the same worker finds "Blog editors" and "Catalogue managers" as migrated."""
+    if sender.label != "blog":  # the last of our apps: every permission the roles name exists
+        return
+    from django.contrib.auth.models import Group, Permission
+
+    for module_name, constant in ROLE_MIGRATIONS:
+        module = importlib.import_module(module_name)
+        group, _ = Group.objects.using(kwargs["using"]).get_or_create(name=module.GROUP_NAME)
+        for label, codenames in getattr(module, constant).items():
+            group.permissions.add(
+                *Permission.objects.using(kwargs["using"]).filter(
+                    content_type__app_label=label, codename__in=codenames
+                )
+            )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _roles_survive_flushes():
+    post_migrate.connect(_remake_roles, dispatch_uid="tests.remake_roles")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests.remake_roles")
 
 
 @pytest.fixture(autouse=True)
