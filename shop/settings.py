@@ -309,6 +309,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every command; failures and lockouts are still logged
 AXES_USERNAME_CALLABLE = "shop.accounts.throttle.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "shop.accounts.throttle.client_ip"
 AXES_LOCKOUT_CALLABLE = "shop.accounts.throttle.locked_out"
