@@ -6,7 +6,7 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonRespons
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from oscar.core.loading import get_model
 
 from catalogue import selectors as tiles
@@ -21,7 +21,7 @@ FRANCHISES_SHOWN = 12
 
 
 @transaction.non_atomic_requests  # read-only: no transaction
-@require_GET
+@require_safe
 def home(request):
     found = listings.remember("home", home_picks)
     new_arrivals = tiles.tiles_in_order(found["new_arrivals"])
@@ -53,13 +53,13 @@ def home_picks() -> dict:
     }
 
 
-@require_GET
+@require_safe
 def favicon(request):
     """Browsers ask for /favicon.ico on pages that link no icon (the Django admin)."""
     return HttpResponsePermanentRedirect(static("shop/img/favicon.svg"))
 
 
-@require_GET
+@require_safe
 def healthz(request):
     """For load balancers: 200 when the database answers, 503 when it does not."""
     try:
@@ -70,7 +70,7 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": True})
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     # Not the admin: its path is kept out of sight (settings.ADMIN_URL), and its pages say noindex.
     private = ["/basket/", "/checkout/", "/accounts/", "/dashboard/", "/search/"]

@@ -42,6 +42,16 @@ def test_public_page_renders(client, demo_shop, url):
     assert client.get(url).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "url, status", [("/", 200), ("/favicon.ico", 301), ("/healthz", 200), ("/robots.txt", 200)]
+)
+def test_a_head_request_answers_like_a_get(client, demo_shop, url, status):
+    # Uptime monitors and link checkers ask with HEAD.
+    response = client.head(url)
+    assert response.status_code == client.get(url).status_code == status
+    assert response.content == b""
+
+
 def test_product_and_category_pages_render(client, demo_shop):
     response = client.get(cheeky_pin().get_absolute_url())
     assert response.status_code == 200
