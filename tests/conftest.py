@@ -1,8 +1,6 @@
 """Shared fixtures: media in a temporary folder, product views counted per test, the demo shop,
 a staff client."""
 
-import importlib
-
 import pytest
 from django.core.cache import cache
 from django.db.models.signals import post_migrate
@@ -26,35 +24,37 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: a journey in Chromium (tests/browser)")
 
 
-# Staff roles made by data migrations: (migration module, its constant of permissions).
-ROLE_MIGRATIONS = (
-    ("blog.migrations.0002_blog_editors_group", "EDITOR_PERMISSIONS"),
-    ("catalogue.migrations.0037_catalogue_managers_group", "MANAGER_PERMISSIONS"),
-)
-
-
-def _remake_roles(sender, **kwargs):
+@pytest.fixture(scope="session", autouse=True)
+def _roles_survive_flushes(django_db_setup, django_db_blocker):
     """A transactional test (browser journeys, concurrency) ends with a flush, which empties the
-    groups the migrations made; Django then remakes permissions (post_migrate), and this the roles,
-    so a later test on the same worker finds "Blog editors" and "Catalogue managers" as migrated."""
-    if sender.label != "blog":  # the last of our apps: every permission the roles name exists
-        return
+    groups the data migrations made ("Blog editors", "Catalogue managers"). Django then remakes the
+    permissions (post_migrate), and this the groups, with the ids and permissions they had after
+    migrating: the demo snapshot's rows (tests/demo_snapshot.py) refer to those ids."""
     from django.contrib.auth.models import Group, Permission
 
-    for module_name, constant in ROLE_MIGRATIONS:
-        module = importlib.import_module(module_name)
-        group, _ = Group.objects.using(kwargs["using"]).get_or_create(name=module.GROUP_NAME)
-        for label, codenames in getattr(module, constant).items():
-            group.permissions.add(
-                *Permission.objects.using(kwargs["using"]).filter(
-                    content_type__app_label=label, codename__in=codenames
+    with django_db_blocker.unblock():
+        migrated = [
+            (
+                group.pk,
+                group.name,
+                list(group.permissions.values_list("content_type__app_label", "codename")),
+            )
+            for group in Group.objects.all()
+        ]
+
+    def remake(sender, using, **kwargs):
+        if sender.label != "blog":  # the last of our apps: every permission the roles hold exists
+            return
+        for pk, name, permissions in migrated:
+            group, _ = Group.objects.using(using).update_or_create(pk=pk, defaults={"name": name})
+            group.permissions.set(
+                Permission.objects.using(using).get(
+                    content_type__app_label=label, codename=codename
                 )
+                for label, codename in permissions
             )
 
-
-@pytest.fixture(scope="session", autouse=True)
-def _roles_survive_flushes():
-    post_migrate.connect(_remake_roles, dispatch_uid="tests.remake_roles")
+    post_migrate.connect(remake, dispatch_uid="tests.remake_roles", weak=False)
     yield
     post_migrate.disconnect(dispatch_uid="tests.remake_roles")
 
