@@ -2,12 +2,12 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.forms import FileInput
 from django.urls import reverse
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
 from tests.factories import CharacterFactory, ContentWarningFactory, FranchiseFactory, merch
+from tests.staff_forms import product_form_post
 
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -23,41 +23,6 @@ def pin(db):
     product = merch("Cheeky Pink-Haired Anime Girl Enamel Pin", upc=PRODUCT)
     ProductCategory.objects.create(product=product, category=create_from_breadcrumbs("Pins"))
     return product
-
-
-def form_data(form) -> dict:
-    """What the browser would post back for a form as rendered, unchanged."""
-    data = {}
-    for field in form:
-        value = field.value()
-        # 0 is a value (a display order); an unticked box and an empty file input post nothing.
-        if (
-            value is None
-            or value is False
-            or value == ""
-            or isinstance(field.field.widget, FileInput)
-        ):
-            continue
-        if isinstance(value, list | tuple):
-            data[field.html_name] = [str(item) for item in value]
-        else:
-            data[field.html_name] = "on" if value is True else str(value)
-        if field.field.show_hidden_initial:  # a callable default renders a hidden "initial-" twin
-            data[field.html_initial_name] = data[field.html_name]
-    return data
-
-
-def product_form_post(staff_client, product, **changes) -> dict:
-    """The dashboard product form as the page renders it, with some fields changed."""
-    page = staff_client.get(reverse("dashboard:catalogue-product", kwargs={"pk": product.pk}))
-    assert page.status_code == 200
-    data = form_data(page.context["form"])
-    for name in ("category_formset", "image_formset", "recommended_formset", "stockrecord_formset"):
-        formset = page.context[name]
-        data |= form_data(formset.management_form)
-        for form in formset:
-            data |= form_data(form)
-    return data | changes
 
 
 def create_franchise(staff_client, name, characters):

@@ -1,0 +1,63 @@
+"""A checkout allocating while staff save stock, run for real: the checkout on a connection of its
+own, committing between the staff POST reading the stock record and saving it (PostgreSQL)."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
+from oscar.core.loading import get_model
+
+from tests.factories import merch
+from tests.staff_forms import checkout_allocates_when_loaded, form_data, product_form_post
+
+ProductCategory = get_model("catalogue", "ProductCategory")
+StockRecord = get_model("partner", "StockRecord")
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs a second connection: SQLite has one writer"
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def stock():
+    """A drop of 10 pins, 3 of them held by orders."""
+    pin = merch("Limited Drop Enamel Pin", stock=10)
+    ProductCategory.objects.create(product=pin, category=create_from_breadcrumbs("Pins"))
+    StockRecord.objects.filter(product=pin).update(num_allocated=3)
+    return StockRecord.objects.get(product=pin)
+
+
+def counts(record) -> tuple[int, int]:
+    record.refresh_from_db()
+    return record.num_in_stock, record.num_allocated
+
+
+def test_checkout_allocation_survives_a_staff_save_in_the_admin(staff_client, stock):
+    url = reverse("admin:partner_stockrecord_change", args=[stock.pk])
+    page = staff_client.get(url)
+    data = form_data(page.context["adminform"].form) | {"_save": "Save", "num_in_stock": "20"}
+
+    with checkout_allocates_when_loaded(stock, 1, own_connection=True) as allocated:
+        response = staff_client.post(url, data)
+
+    assert response.status_code == 302 and allocated == [1]
+    assert counts(stock) == (20, 4)
+
+
+def test_checkout_allocation_survives_a_staff_save_in_the_dashboard_product_form(
+    staff_client, stock
+):
+    data = product_form_post(staff_client, stock.product)
+    (in_stock,) = [key for key in data if key.endswith("-num_in_stock")]
+    data[in_stock] = "20"
+
+    with checkout_allocates_when_loaded(stock, 1, own_connection=True) as allocated:
+        response = staff_client.post(
+            reverse("dashboard:catalogue-product", kwargs={"pk": stock.product.pk}), data
+        )
+
+    assert response.status_code == 302 and allocated == [1]
+    assert counts(stock) == (20, 4)
