@@ -1,5 +1,6 @@
 """Dashboard forms for the anime-merch taxonomy: franchises with their characters, content warnings,
-and Oscar's product form with the franchise, characters and warnings a product points at.
+and Oscar's product form with the franchise, characters and warnings a product points at; Oscar's
+stock record form, saving only what staff changed.
 """
 
 from django import forms
@@ -8,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.dashboard.catalogue import forms as oscar_forms
 from oscar.core.loading import get_model
 from oscar.core.utils import slugify
+
+from shop.stock import save_stock_edit
 
 Franchise = get_model("catalogue", "Franchise")
 Character = get_model("catalogue", "Character")
@@ -65,6 +68,17 @@ class ProductForm(oscar_forms.ProductForm):
                 },
             )
         return cleaned_data
+
+
+class StockRecordForm(oscar_forms.StockRecordForm):
+    """Oscar's stock form (no `num_allocated` field), picked up by Oscar's product formset. A
+    checkout may allocate between the POST reading the record and saving it: save what changed."""
+
+    def save(self, commit=True):
+        if not commit or self.instance._state.adding:
+            return super().save(commit)
+        save_stock_edit(self.instance, changed=self.changed_data)
+        return self.instance
 
 
 class FranchiseForm(SlugFromNameMixin, forms.ModelForm):
