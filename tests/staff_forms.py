@@ -80,3 +80,9 @@ def checkout_allocates_when_loaded(record, quantity: int, *, own_connection: boo
         yield allocated
     finally:
         post_init.disconnect(sender=StockRecord, dispatch_uid="tests.race")
+
+
+def stock_counts(record) -> tuple[int, int]:
+    """(in stock, allocated) of the record as committed now."""
+    record.refresh_from_db()
+    return record.num_in_stock, record.num_allocated

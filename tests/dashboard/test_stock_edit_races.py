@@ -4,14 +4,13 @@ own, committing between the staff POST reading the stock record and saving it (P
 import pytest
 from django.db import connection
 from django.urls import reverse
-from oscar.apps.catalogue.categories import create_from_breadcrumbs
-from oscar.core.loading import get_model
 
-from tests.factories import merch
-from tests.staff_forms import checkout_allocates_when_loaded, form_data, product_form_post
-
-ProductCategory = get_model("catalogue", "ProductCategory")
-StockRecord = get_model("partner", "StockRecord")
+from tests.staff_forms import (
+    checkout_allocates_when_loaded,
+    form_data,
+    product_form_post,
+    stock_counts,
+)
 
 pytestmark = [
     pytest.mark.skipif(
@@ -19,20 +18,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def stock():
-    """A drop of 10 pins, 3 of them held by orders."""
-    pin = merch("Limited Drop Enamel Pin", stock=10)
-    ProductCategory.objects.create(product=pin, category=create_from_breadcrumbs("Pins"))
-    StockRecord.objects.filter(product=pin).update(num_allocated=3)
-    return StockRecord.objects.get(product=pin)
-
-
-def counts(record) -> tuple[int, int]:
-    record.refresh_from_db()
-    return record.num_in_stock, record.num_allocated
 
 
 def test_checkout_allocation_survives_a_staff_save_in_the_admin(staff_client, stock):
@@ -44,7 +29,7 @@ def test_checkout_allocation_survives_a_staff_save_in_the_admin(staff_client, st
         response = staff_client.post(url, data)
 
     assert response.status_code == 302 and allocated == [1]
-    assert counts(stock) == (20, 4)
+    assert stock_counts(stock) == (20, 4)
 
 
 def test_checkout_allocation_survives_a_staff_save_in_the_dashboard_product_form(
@@ -60,4 +45,4 @@ def test_checkout_allocation_survives_a_staff_save_in_the_dashboard_product_form
         )
 
     assert response.status_code == 302 and allocated == [1]
-    assert counts(stock) == (20, 4)
+    assert stock_counts(stock) == (20, 4)

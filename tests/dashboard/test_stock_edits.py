@@ -3,34 +3,20 @@ the allocations checkouts hold, and a save writes only what they changed."""
 
 import pytest
 from django.urls import reverse
-from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
 from catalogue.generations import LISTING_PARTS
-from tests.factories import merch
-from tests.staff_forms import checkout_allocates_when_loaded, form_data, product_form_post
+from tests.staff_forms import (
+    checkout_allocates_when_loaded,
+    form_data,
+    product_form_post,
+    stock_counts,
+)
 
 Product = get_model("catalogue", "Product")
-ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def stock(db):
-    """A drop of 10 pins, 3 of them held by orders."""
-    pin = merch("Limited Drop Enamel Pin", stock=10)
-    ProductCategory.objects.create(product=pin, category=create_from_breadcrumbs("Pins"))
-    record = StockRecord.objects.get(product=pin)
-    StockRecord.objects.filter(pk=record.pk).update(num_allocated=3)
-    record.refresh_from_db()
-    return record
-
-
-def counts(record) -> tuple[int, int]:
-    record.refresh_from_db()
-    return record.num_in_stock, record.num_allocated
 
 
 def admin_url(record):
@@ -65,7 +51,7 @@ def test_admin_ignores_a_posted_allocation_count(staff_client, stock):
     response = staff_client.post(admin_url(stock), data)
 
     assert response.status_code == 302
-    assert counts(stock) == (20, 3)
+    assert stock_counts(stock) == (20, 3)
 
 
 def test_admin_save_keeps_an_allocation_made_since_the_page_was_loaded(staff_client, stock):
@@ -74,7 +60,7 @@ def test_admin_save_keeps_an_allocation_made_since_the_page_was_loaded(staff_cli
 
     staff_client.post(admin_url(stock), data)
 
-    assert counts(stock) == (20, 4)
+    assert stock_counts(stock) == (20, 4)
 
 
 def test_admin_save_keeps_an_allocation_made_while_the_post_runs(staff_client, stock):
@@ -84,7 +70,7 @@ def test_admin_save_keeps_an_allocation_made_while_the_post_runs(staff_client, s
         response = staff_client.post(admin_url(stock), data)
 
     assert response.status_code == 302 and allocated == [1]
-    assert counts(stock) == (20, 4)
+    assert stock_counts(stock) == (20, 4)
 
 
 def test_dashboard_product_form_has_no_allocation_field_and_ignores_a_posted_one(
@@ -100,7 +86,7 @@ def test_dashboard_product_form_has_no_allocation_field_and_ignores_a_posted_one
     )
 
     assert response.status_code == 302
-    assert counts(stock) == (20, 3)
+    assert stock_counts(stock) == (20, 3)
 
 
 def test_dashboard_save_keeps_an_allocation_made_while_the_post_runs(staff_client, stock):
@@ -113,7 +99,7 @@ def test_dashboard_save_keeps_an_allocation_made_while_the_post_runs(staff_clien
         )
 
     assert response.status_code == 302 and allocated == [1]
-    assert counts(stock) == (20, 4)
+    assert stock_counts(stock) == (20, 4)
 
 
 def test_a_stock_edit_still_updates_listing_availability(staff_client, stock):
