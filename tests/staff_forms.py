@@ -8,6 +8,8 @@ from django.db.models.signals import post_init
 from django.forms import FileInput
 from django.urls import reverse
 
+from shop.order.utils import allocate
+
 
 def form_data(form) -> dict:
     """What the browser would post back for a form as rendered, unchanged."""
@@ -47,10 +49,9 @@ def product_form_post(staff_client, product, **changes) -> dict:
 @contextmanager
 def checkout_allocates_when_loaded(record, quantity: int, *, own_connection: bool):
     """The first time this thread loads `record` (a staff POST reading the row), a checkout
-    allocates `quantity` of it and commits before the POST goes on: the race, made certain. With
-    `own_connection` the checkout runs in a thread on a connection of its own (PostgreSQL)."""
-    from shop.order.utils import allocate
-
+    allocates `quantity` of it before the POST goes on: the race, made certain. With
+    `own_connection` the checkout runs in a thread on a connection of its own and commits
+    (PostgreSQL); without, it runs in the POST's own transaction (any database)."""
     StockRecord = type(record)
     staff_thread = threading.get_ident()
     allocated, started = [], []

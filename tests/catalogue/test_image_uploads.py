@@ -10,8 +10,8 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from tests import pictures
-from tests.catalogue.test_dashboard_taxonomy import product_form_post
 from tests.factories import merch
+from tests.staff_forms import product_form_post
 
 Category = get_model("catalogue", "Category")
 ProductImage = get_model("catalogue", "ProductImage")

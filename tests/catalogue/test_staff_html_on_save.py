@@ -9,8 +9,8 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 from oscar.test.factories import ConditionalOfferFactory
 
-from tests.catalogue.test_dashboard_taxonomy import form_data, product_form_post
 from tests.factories import FranchiseFactory, merch
+from tests.staff_forms import form_data, product_form_post
 
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
