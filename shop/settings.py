@@ -235,6 +235,14 @@ IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=8 * 1024 * 1024)
 # --- E-mail -----------------------------------------------------------------------------------
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# E-mail never leaves from a request (shop.mail): the request queues it for the task worker, which
+# sends it through the backend EMAIL_URL names and waits at most EMAIL_TIMEOUT seconds for the mail
+# server (Django's SMTP backend has no timeout of its own; `?timeout=` in EMAIL_URL counts too).
+EMAIL_TIMEOUT = env.float(
+    "EMAIL_TIMEOUT", default=EMAIL_CONFIG.pop("OPTIONS", {}).get("TIMEOUT", 10)
+)
+EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG.pop("EMAIL_BACKEND")
+EMAIL_BACKEND = "shop.mail.QueuedEmailBackend"
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Pin Senpai <orders@pinsenpai.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

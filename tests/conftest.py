@@ -60,6 +60,14 @@ def _roles_survive_flushes(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _mail_through_the_worker(settings):
+    """E-mail goes the way it does in production, queued for the task worker
+    (tests/tasks.py runs it); the worker delivers into Django's test outbox."""
+    settings.EMAIL_BACKEND = "shop.mail.QueuedEmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
 def _page_cache(request, settings):
     """Pages are rendered afresh in tests (query budgets measure the render), unless a test
     is about the page cache itself."""

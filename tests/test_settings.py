@@ -82,3 +82,40 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_with({"DEBUG": "0", "ALLOWED_HOSTS": "shop.example"}, "manage.py", "check")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+SHOW_MAIL = """
+import json, django
+django.setup()
+from django.conf import settings as s
+from django.core.mail import get_connection
+worker = get_connection(s.EMAIL_DELIVERY_BACKEND)
+print(json.dumps({
+    "backend": s.EMAIL_BACKEND, "delivery": s.EMAIL_DELIVERY_BACKEND, "host": s.EMAIL_HOST,
+    "timeout": worker.timeout, "stray_options": hasattr(s, "OPTIONS"),
+}))
+"""
+
+
+def mail_settings_under(env: dict[str, str]) -> dict:
+    result = run_with(env, "-c", SHOW_MAIL)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_mail_is_queued_and_the_worker_sends_through_email_url_within_ten_seconds():
+    s = mail_settings_under({"EMAIL_URL": "smtp://mail.example:587"})
+    assert s["backend"] == "shop.mail.QueuedEmailBackend"
+    assert s["delivery"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert s["host"] == "mail.example"
+    assert s["timeout"] == 10
+
+
+def test_email_timeout_comes_from_the_environment_or_the_email_url():
+    assert (
+        mail_settings_under({"EMAIL_URL": "smtp://m.example", "EMAIL_TIMEOUT": "4.5"})["timeout"]
+        == 4.5
+    )
+    from_url = mail_settings_under({"EMAIL_URL": "smtp://m.example:25?timeout=3"})
+    assert from_url["timeout"] == 3
+    assert from_url["stray_options"] is False

@@ -1,54 +1,30 @@
-"""Order confirmation e-mails, sent after the order commits and retried while the mail server is down.
+"""The order confirmation e-mail, queued for the task worker once the order is paid.
 
-A paid order must never turn into an error page because SMTP is unreachable: the first try happens
-straight after the order is saved; if it fails, a background task (django-tasks, run by
-`manage.py db_worker`) tries again with growing delays.
+Oscar's dispatcher renders it and the shop's mail backend (shop.mail) queues it: the worker sends
+it and retries while the mail server is down. Queuing is a database insert, and even that failing
+must not turn a paid order into an error page.
 """
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sites.models import Site
 from django.urls import reverse
-from django.utils import timezone
-from django_tasks import task
-from oscar.core.loading import get_class, get_model
+from oscar.core.loading import get_class
 
 logger = logging.getLogger("shop.checkout")
 
-Order = get_model("order", "Order")
 OrderDispatcher = get_class("order.utils", "OrderDispatcher")
-
-# Seconds to wait before each retry: a minute, five, half an hour, two hours, six hours.
-RETRY_DELAYS = (60, 300, 1800, 7200, 21600)
 
 
 def send_order_placed_email(order, context: dict) -> bool:
-    """Send it now; on failure, log with the order number and schedule the first retry."""
+    """Queue it; on failure, log with the order number (the order and the payment stand)."""
     try:
         OrderDispatcher(logger=logger).send_order_placed_email_for_user(order, context)
-    except Exception as error:  # whatever the mail backend raises, retry later
-        logger.error("Order %s: confirmation e-mail failed (%s); will retry", order.number, error)
-        _schedule_retry(str(order.number), attempt=1)
+    except Exception as error:  # never fatal for an order already placed
+        logger.error("Order %s: confirmation e-mail could not be queued (%s)", order.number, error)
         return False
     return True
-
-
-@task()
-def retry_order_placed_email(order_number: str, attempt: int) -> None:
-    order = Order._default_manager.select_related("user").get(number=order_number)
-    try:
-        OrderDispatcher(logger=logger).send_order_placed_email_for_user(
-            order, message_context(order)
-        )
-    except Exception as error:
-        logger.error(
-            "Order %s: confirmation e-mail retry %s failed (%s)", order_number, attempt, error
-        )
-        _schedule_retry(order_number, attempt + 1)
-    else:
-        logger.info("Order %s: confirmation e-mail sent on retry %s", order_number, attempt)
 
 
 def message_context(order) -> dict:
@@ -68,11 +44,3 @@ def message_context(order) -> dict:
         "status_path": path,
         "status_url": f"{scheme}://{Site.objects.get_current().domain}{path}",
     }
-
-
-def _schedule_retry(order_number: str, attempt: int) -> None:
-    if attempt > len(RETRY_DELAYS):
-        logger.error("Order %s: giving up on the confirmation e-mail", order_number)
-        return
-    run_after = timezone.now() + timedelta(seconds=RETRY_DELAYS[attempt - 1])
-    retry_order_placed_email.using(run_after=run_after).enqueue(order_number, attempt)

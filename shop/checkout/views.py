@@ -128,9 +128,11 @@ class PaymentDetailsView(views.PaymentDetailsView):
             if not isinstance(held, PaymentAttempt):
                 return held
             response = self.place_authorised(held, submission)
-        # Outside the order's transaction: money is captured only for an order already saved.
+        # Outside the order's transaction: money is captured only for an order already saved,
+        # and the confirmation is queued only once the money is taken (or left to reconcile).
         if held.status == PaymentAttempt.Status.PLACED:
             payments.capture(held)
+            send_order_placed_email(*self.confirmation)
         return response
 
     def authorise_card(
@@ -205,9 +207,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return self.handle_successful_order(order)
 
     def send_order_placed_email(self, order):
-        # After commit and never fatal: a mail outage must not turn a paid order into an error.
-        ctx = self.get_message_context(order)
-        transaction.on_commit(lambda: send_order_placed_email(order, ctx))
+        # Oscar asks while the order's transaction is open: note it, place_once queues it later.
+        self.confirmation = (order, self.get_message_context(order))
 
     def return_url(self) -> str:
         return self.request.build_absolute_uri(reverse("checkout:payment-return"))

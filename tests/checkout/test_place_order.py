@@ -10,6 +10,7 @@ from oscar.core.loading import get_model
 from shop.payments.models import PaymentAttempt
 from tests.factories import merch
 from tests.shopping import card, open_basket_id, place_order, to_payment_step
+from tests.tasks import run_queued_tasks
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
@@ -74,6 +75,8 @@ def test_guest_pays_and_lands_on_the_thank_you_page(
     stock = StockRecord.objects.get(product=pin)
     assert (stock.num_in_stock, stock.num_allocated) == (5, 2)
     assert Basket.objects.get(pk=attempt.basket_id).status == Basket.SUBMITTED
+    assert mail.outbox == []  # queued for the task worker
+    assert run_queued_tasks() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["fan@example.com"]
     assert order.number in mail.outbox[0].subject
