@@ -253,3 +253,32 @@ def test_a_line_added_during_3d_secure_is_kept_and_not_charged(client, pin, stri
     assert basket_quantities(client) == {"Magical Girl Wand Pin": 2}
     place_order(client, card(sim_client))
     assert Order.objects.get().num_items == 2
+
+
+# --- a line added while the order is being placed ---------------------------------------------
+
+
+def test_a_line_added_while_the_order_is_placed_is_not_lost_silently(
+    client, pin, stripe_sim, sim_client, monkeypatch
+):
+    """The other tab loaded the basket while it was open; "Place order" finished before the tab
+    wrote its line (on PostgreSQL the tab waits on the basket lock for exactly this)."""
+    from shop.basket import views as basket_views
+
+    to_payment_step(client, pin)
+    other = tab(client)
+    real = basket_views.BasketAddView.form_valid
+    placed = []
+
+    def order_placed_first(self, form):
+        placed.append(place_order(client, card(sim_client)))
+        return real(self, form)
+
+    monkeypatch.setattr(basket_views.BasketAddView, "form_valid", order_placed_first)
+    added = other.post(reverse("basket:add", kwargs={"pk": pin.pk}), {"quantity": 1}, follow=True)
+
+    assert placed[0]["Location"] == reverse("checkout:thank-you")
+    order = Order.objects.get()
+    assert order.num_items == 1
+    assert Basket.objects.get(pk=order.basket_id).num_items == 1  # nothing the order never saw
+    assert "was not added: your basket was ordered in another tab" in added.content.decode()
