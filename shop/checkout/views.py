@@ -150,6 +150,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
             list(Line._default_manager.select_for_update().filter(basket_id=basket.pk))
             dropped = self.drop_unusable_vouchers(basket)
             submission = self.current_submission(basket)
+            if submission["order_total"] is None:  # no shipping method for the basket as it is now
+                return redirect("checkout:shipping-method")
             review = self.review_of(submission)
             if shown is None:  # the 3-D Secure return: the digest check below says the rest
                 for message in dropped.values():
