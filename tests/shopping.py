@@ -70,13 +70,30 @@ def card(sim_client, payment_method: str = "pm_card_visa") -> str:
     ).id
 
 
-def place_order(client, token: str, basket_id: int | None = None):
-    basket_id = basket_id if basket_id is not None else open_basket_id(client)
+def place_order(client, token: str, basket_id: int | None = None, *, fingerprint=None):
+    """Click "Place order" on the review page as it is now (or on the one given by `fingerprint`,
+    a review page read earlier, as a tab left open would)."""
+    if fingerprint is None:
+        form = review_form(client)
+        fingerprint = form["fingerprint"]
+        basket_id = basket_id if basket_id is not None else form["basket_id"]
     return client.post(
         reverse("checkout:preview"),
-        {"action": "place_order", "confirmation_token": token, "basket_id": basket_id},
+        {
+            "action": "place_order",
+            "confirmation_token": token,
+            "basket_id": basket_id,
+            "fingerprint": fingerprint,
+        },
     )
 
 
+def review_form(client) -> dict:
+    """The hidden fields of the review page's payment form (empty once the basket is ordered)."""
+    response = client.get(reverse("checkout:preview"))
+    payment = response.context["payment"] if response.status_code == 200 else {}
+    return {"basket_id": payment.get("basket_id"), "fingerprint": payment.get("fingerprint", "")}
+
+
 def open_basket_id(client) -> int:
-    return client.get(reverse("checkout:preview")).context["payment"]["basket_id"]
+    return review_form(client)["basket_id"]

@@ -3,8 +3,11 @@ basket form that a hand-made POST cannot turn into a 500, and back to `next` or 
 only when it is a page of this site over the same scheme (catalogue.redirects; Oscar's own check
 allows an https page to send the shopper to http)."""
 
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from oscar.apps.basket import views as oscar_views
 
 from catalogue.consent import consent_for
@@ -21,6 +24,15 @@ class SavedView(oscar_views.SavedView):
 class BasketAddView(oscar_views.BasketAddView):
     def get_success_url(self):
         return next_url(self.request, default="basket:summary")
+
+    def form_valid(self, form):
+        if not self.request.basket.lock_for_edit():
+            return basket_just_ordered(
+                self.request,
+                _("%(title)s was not added: your basket was ordered in another tab meanwhile.")
+                % {"title": form.product.get_title()},
+            )
+        return super().form_valid(form)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -41,6 +53,14 @@ class BasketView(oscar_views.BasketView):
     def get_success_url(self):
         return next_url(self.request, default="basket:summary")
 
+    def formset_valid(self, formset):
+        if not self.request.basket.lock_for_edit():
+            return basket_just_ordered(
+                self.request,
+                _("Your changes were not saved: your basket was ordered in another tab meanwhile."),
+            )
+        return super().formset_valid(formset)
+
     def remove_deleted_forms(self, formset):
         # Oscar copies each management field back from the POST, and a POST without
         # MIN_NUM_FORMS or MAX_NUM_FORMS (the browser always sends them; a script need not) was a
@@ -50,3 +70,9 @@ class BasketView(oscar_views.BasketView):
             data.setdefault(formset.management_form.add_prefix(name), "")
         formset.data = data
         super().remove_deleted_forms(formset)
+
+
+def basket_just_ordered(request, message: str):
+    """An edit that lost the race with "Place order": say so, and show the order's new basket."""
+    messages.error(request, message + " " + _("Please check your order and basket."))
+    return redirect("basket:summary")

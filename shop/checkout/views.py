@@ -7,6 +7,12 @@ behind the first: the first pays and places the order, the others find the baske
 land on the same order. "Place order" and the return from 3-D Secure run that one sequence,
 `PaymentDetailsView.place_once`, and differ only in how the money is held. See
 shop/payments/services.py for the order of money and stock.
+
+The review page signs what it showed into its form (shop/checkout/fingerprint.py). Under the
+basket lock, before any card is touched, the basket is read afresh and compared with it: if a
+price, voucher, shipping charge or line changed, the review page comes back naming the change and
+no authorisation is made. The PaymentIntent carries the digest of the basket it was authorised
+for, so the return from 3-D Secure places the order only for that same basket.
 """
 
 import logging
@@ -17,6 +23,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.signing import BadSignature, Signer
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -26,6 +33,7 @@ from oscar.apps.checkout import views
 from oscar.core.loading import get_class, get_model
 
 from catalogue.parsing import parse_id
+from shop.checkout import fingerprint
 from shop.checkout.emails import send_order_placed_email
 from shop.order.utils import OutOfStock
 from shop.payments import services as payments
@@ -35,7 +43,9 @@ from shop.payments.money import minor_units
 
 logger = logging.getLogger("shop.checkout")
 
+Applicator = get_class("offer.applicator", "Applicator")
 Basket = get_model("basket", "Basket")
+Line = get_model("basket", "Line")
 Order = get_model("order", "Order")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
 
@@ -70,19 +80,23 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def get(self, request, *args, **kwargs):
         if not self.preview:  # one page for review and card: payment-details is the preview
             return redirect("checkout:preview")
+        for message in self.drop_unusable_vouchers(request.basket).values():
+            messages.warning(request, message)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["payment"] = self.payment_context(ctx.get("order_total"))
+        ctx["payment"] = self.payment_context(ctx)
         return ctx
 
-    def payment_context(self, order_total) -> dict:
+    def payment_context(self, ctx) -> dict:
         current = keys()
+        order_total = ctx.get("order_total")
         if current is None or order_total is None:
             return {"off": True, "message": PAYMENTS_OFF}
         currency = order_total.currency
         return {
+            "fingerprint": fingerprint.sign(self.review_of(ctx)),
             "off": False,
             "test_mode": settings.STRIPE_MODE == "simulator",
             "publishable_key": current.publishable,
@@ -101,30 +115,53 @@ class PaymentDetailsView(views.PaymentDetailsView):
         token = request.POST.get("confirmation_token", "").strip()
         if not token or len(token) > 255:
             return self.render_preview(request, error=_("Enter your card details to pay."))
-        submission = self.build_submission()
-        order_number = OrderNumberGenerator().order_number(submission["basket"])
+        shown = fingerprint.unsign(request.POST.get("fingerprint", ""))
+        if shown is None or shown.basket_id != request.basket.id:
+            return self.render_preview(
+                request, error=_("Please check your order below and confirm it again.")
+            )
+        order_number = OrderNumberGenerator().order_number(request.basket)
         return self.place_once(
-            submission, hold_money=lambda: self.authorise_card(submission, token, order_number)
+            shown=shown,
+            hold_money=lambda submission, review: self.authorise_card(
+                submission, review, token, order_number
+            ),
         )
 
     def place_once(
         self,
-        submission: dict,
         *,
-        hold_money: Callable[[], PaymentAttempt | http.HttpResponse],
+        hold_money: Callable[[dict, fingerprint.Review], PaymentAttempt | http.HttpResponse],
+        shown: fingerprint.Review | None = None,
     ) -> http.HttpResponse:
-        """Lock the basket, land on its order if a twin placed it, else hold the money, place the
-        order, and capture once the order is saved.
+        """Lock the basket, land on its order if a twin placed it, else check it is what the
+        shopper confirmed, hold the money, place the order, and capture once the order is saved.
 
-        `hold_money()` runs under the basket lock and returns the attempt whose money Stripe now
-        holds, or the response to give instead (3-D Secure to do, a decline, a changed basket).
+        `hold_money(submission, review)` runs under the basket lock, with the basket as it is now,
+        and returns the attempt whose money Stripe now holds, or the response to give instead
+        (3-D Secure to do, a decline, a changed basket).
         """
-        basket = submission["basket"]
+        basket = self.request.basket
         with transaction.atomic():
             locked = Basket._default_manager.select_for_update().get(pk=basket.pk)
             if locked.status == Basket.SUBMITTED:  # a twin request placed it while we waited
                 return self.land_on(Order._default_manager.get(basket_id=basket.pk))
-            held = hold_money()
+            # Lines too: a quantity changed in another tab waits until this order is placed.
+            list(Line._default_manager.select_for_update().filter(basket_id=basket.pk))
+            dropped = self.drop_unusable_vouchers(basket)
+            submission = self.current_submission(basket)
+            if submission["order_total"] is None:  # no shipping method for the basket as it is now
+                return redirect("checkout:shipping-method")
+            review = self.review_of(submission)
+            if shown is None:  # the 3-D Secure return: the digest check below says the rest
+                for message in dropped.values():
+                    messages.warning(self.request, message)
+            else:
+                found = fingerprint.changes(shown, review, voucher_reasons=dropped)
+                if found:
+                    logger.info("Basket %s: changed since review; not authorising", basket.id)
+                    return self.render_preview(self.request, changes=found)
+            held = hold_money(submission, review)
             if not isinstance(held, PaymentAttempt):
                 return held
             response = self.place_authorised(held, submission)
@@ -135,8 +172,40 @@ class PaymentDetailsView(views.PaymentDetailsView):
             send_order_placed_email(*self.confirmation)
         return response
 
+    def current_submission(self, basket) -> dict:
+        """The submission for the basket as the database has it now, offers applied afresh."""
+        basket.reset_offer_applications()
+        Applicator().apply(basket, self.request.user, self.request)
+        return self.build_submission(basket=basket)
+
+    def review_of(self, submission: dict) -> fingerprint.Review:
+        return fingerprint.review_of(
+            submission["basket"],
+            shipping_method=submission["shipping_method"],
+            shipping_charge=submission["shipping_charge"],
+            order_total=submission["order_total"],
+        )
+
+    def drop_unusable_vouchers(self, basket) -> dict[str, str]:
+        """Take out of the basket each voucher that can no longer be used: {code: why}."""
+        dropped = {}
+        prefetch_related_objects([basket], "vouchers")  # read once, for the review too
+        for voucher in basket.vouchers.all():
+            usable, reason = voucher.is_available_to_user(user=self.request.user)
+            if voucher.is_active() and usable:
+                continue
+            basket.vouchers.remove(voucher)
+            dropped[voucher.code] = _("Voucher %(code)s can no longer be used: %(reason)s") % {
+                "code": voucher.code,
+                "reason": reason or _("it has expired"),
+            }
+        if dropped:
+            basket.reset_offer_applications()
+            Applicator().apply(basket, self.request.user, self.request)
+        return dropped
+
     def authorise_card(
-        self, submission: dict, token: str, order_number: str
+        self, submission: dict, review: fingerprint.Review, token: str, order_number: str
     ) -> PaymentAttempt | http.HttpResponse:
         """Hold the money with the card the browser confirmed (the same attempt if posted again)."""
         total = submission["order_total"]
@@ -146,7 +215,12 @@ class PaymentDetailsView(views.PaymentDetailsView):
         if not attempt.is_for_total(total.incl_tax, total.currency):
             return self.render_preview(self.request, error=payments.BASKET_CHANGED)
         email = submission["order_kwargs"].get("guest_email") or self.request.user.email
-        outcome = payments.authorise(attempt, return_url=self.return_url(), email=email)
+        outcome = payments.authorise(
+            attempt,
+            return_url=self.return_url(),
+            email=email,
+            basket_digest=fingerprint.digest(review),
+        )
         if outcome.status == PaymentAttempt.Status.REQUIRES_ACTION:
             logger.info("Order %s: 3-D Secure", order_number)
             return http.HttpResponseRedirect(outcome.redirect_url)
@@ -267,19 +341,22 @@ class PaymentReturnView(PaymentDetailsView):
         if attempt is None:
             messages.error(request, _("We could not find that payment. You have not been charged."))
             return redirect("checkout:preview")
-        submission = self.build_submission()
         return self.place_once(
-            submission, hold_money=lambda: self.resume_after_3d_secure(attempt, submission)
+            hold_money=lambda submission, review: self.resume_after_3d_secure(
+                attempt, submission, review
+            )
         )
 
     def resume_after_3d_secure(
-        self, attempt: PaymentAttempt, submission: dict
+        self, attempt: PaymentAttempt, submission: dict, review: fingerprint.Review
     ) -> PaymentAttempt | http.HttpResponse:
         """Hold the money the shopper confirmed at 3-D Secure, unless a twin return used it first."""
         attempt.refresh_from_db()
         if attempt.status != PaymentAttempt.Status.REQUIRES_ACTION:
             return redirect("checkout:preview")
-        outcome = payments.resume(attempt, submission["order_total"].incl_tax)
+        outcome = payments.resume(
+            attempt, submission["order_total"].incl_tax, basket_digest=fingerprint.digest(review)
+        )
         if not outcome.authorised:
             return self.render_preview(self.request, error=outcome.message)
         return attempt

@@ -80,8 +80,14 @@ def attempt_for(basket, confirmation_token: str, total: Decimal, currency: str, 
     return attempt
 
 
-def authorise(attempt: PaymentAttempt, *, return_url: str, email: str = "") -> Outcome:
-    """Create and confirm a manual-capture PaymentIntent for the attempt (money held, not taken)."""
+def authorise(
+    attempt: PaymentAttempt, *, return_url: str, email: str = "", basket_digest: str = ""
+) -> Outcome:
+    """Create and confirm a manual-capture PaymentIntent for the attempt (money held, not taken).
+
+    `basket_digest` names the basket contents being paid for; it rides on the PaymentIntent so
+    the return from 3-D Secure can check the basket is still the one authorised.
+    """
     params = {
         "amount": attempt.amount,
         "currency": attempt.currency.lower(),
@@ -94,6 +100,7 @@ def authorise(attempt: PaymentAttempt, *, return_url: str, email: str = "") -> O
             "order_number": attempt.order_number,
             "basket_id": str(attempt.basket_id),
             "attempt": attempt.idempotency_key,
+            "basket_digest": basket_digest,
         },
     }
     if email:
@@ -112,8 +119,9 @@ def authorise(attempt: PaymentAttempt, *, return_url: str, email: str = "") -> O
     return _outcome(attempt, intent)
 
 
-def resume(attempt: PaymentAttempt, expected_total: Decimal) -> Outcome:
-    """After 3-D Secure: re-read the PaymentIntent; it must be this basket's, for this amount."""
+def resume(attempt: PaymentAttempt, expected_total: Decimal, *, basket_digest: str) -> Outcome:
+    """After 3-D Secure: re-read the PaymentIntent; it must be this basket's, for this amount and
+    these contents (`basket_digest`, as when it was authorised)."""
     try:
         intent = stripe_client().v1.payment_intents.retrieve(attempt.payment_intent_id)
     except Exception as error:
@@ -130,8 +138,10 @@ def resume(attempt: PaymentAttempt, expected_total: Decimal) -> Outcome:
             attempt.basket_id,
         )
         return _finish(attempt, PaymentAttempt.Status.FAILED, FAILED, log=False)
-    if intent.amount != attempt.amount or not attempt.is_for_total(
-        expected_total, attempt.currency
+    if (
+        intent.amount != attempt.amount
+        or not attempt.is_for_total(expected_total, attempt.currency)
+        or ours.get("basket_digest") != basket_digest
     ):
         logger.warning(
             "Order %s: basket total changed during 3-D Secure; cancelling %s",

@@ -38,3 +38,5 @@ def test_checkout_pages_do_not_grow_with_the_basket(client, stripe_sim, sim_clie
     assert one == six
     # Oscar's stock basket ran three more queries per line (stock records, product class).
     assert max(one.values()) <= 14, one
+    # The review page reads the basket's vouchers once, for both its check and its fingerprint.
+    assert one["checkout:preview"] <= 12, one

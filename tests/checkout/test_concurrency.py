@@ -6,6 +6,7 @@ the conditional stock UPDATE are what stop overselling and double orders.
 
 import copy
 import threading
+import time
 
 import pytest
 from django.core import mail
@@ -14,11 +15,13 @@ from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from shop.payments import services
 from shop.payments.models import PaymentAttempt, Refund, WebhookEvent
 from tests.factories import merch
-from tests.shopping import card, open_basket_id, place_order, to_payment_step
+from tests.shopping import card, place_order, review_form, to_payment_step
 from tests.tasks import run_queued_tasks
 
+Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 
@@ -64,9 +67,9 @@ def test_twelve_buyers_for_three_pins_make_three_orders(stripe_sim, sim_client):
     for n in range(12):
         shopper = Client()
         to_payment_step(shopper, pin, email=f"fan{n}@example.com")
-        buyers.append((shopper, card(sim_client), open_basket_id(shopper)))
+        buyers.append((shopper, card(sim_client), review_form(shopper)))  # the page they saw
 
-    responses = at_once([lambda b=b: place_order(*b) for b in buyers])
+    responses = at_once([lambda b=b: place_order(b[0], b[1], **b[2]) for b in buyers])
 
     thanked = [r for r in responses if r.status_code == 302]
     sold_out = [r for r in responses if b"sold out while you were paying" in r.content]
@@ -92,9 +95,9 @@ def test_the_last_unit_is_sold_once_whatever_the_quantities(stripe_sim, sim_clie
     for n in range(6):
         shopper = Client()
         to_payment_step(shopper, pin, email=f"collector{n}@example.com")
-        buyers.append((shopper, card(sim_client), open_basket_id(shopper)))
+        buyers.append((shopper, card(sim_client), review_form(shopper)))  # the page they saw
 
-    at_once([lambda b=b: place_order(*b) for b in buyers])
+    at_once([lambda b=b: place_order(b[0], b[1], **b[2]) for b in buyers])
 
     assert Order.objects.count() == 1
     assert StockRecord.objects.get(product=pin).num_allocated == 1
@@ -103,7 +106,7 @@ def test_the_last_unit_is_sold_once_whatever_the_quantities(stripe_sim, sim_clie
 def test_a_triple_click_on_place_order_makes_one_order(stripe_sim, sim_client):
     shopper = Client()
     to_payment_step(shopper, merch("Triple Click Pin", price="10.00", stock=5))
-    basket_id = open_basket_id(shopper)
+    shown = review_form(shopper)
     token = card(sim_client)
     tabs = []
     for _ in range(3):  # the same browser: the same cookies, three requests in flight
@@ -111,7 +114,7 @@ def test_a_triple_click_on_place_order_makes_one_order(stripe_sim, sim_client):
         tab.cookies = copy.deepcopy(shopper.cookies)
         tabs.append(tab)
 
-    responses = at_once([lambda t=t: place_order(t, token, basket_id) for t in tabs])
+    responses = at_once([lambda t=t: place_order(t, token, **shown) for t in tabs])
 
     assert [r.status_code for r in responses] == [302, 302, 302]
     assert {r["Location"] for r in responses} == {reverse("checkout:thank-you")}
@@ -121,6 +124,39 @@ def test_a_triple_click_on_place_order_makes_one_order(stripe_sim, sim_client):
     assert StockRecord.objects.get(product__title="Triple Click Pin").num_allocated == 1
     assert run_queued_tasks() == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_line_added_in_another_tab_while_the_card_is_authorised_is_not_lost_silently(
+    stripe_sim, sim_client, monkeypatch
+):
+    pin = merch("Second Tab Pin", price="10.00", stock=5)
+    shopper = Client()
+    to_payment_step(shopper, pin)
+    shown = review_form(shopper)
+    token = card(sim_client)
+    other = Client()
+    other.cookies = copy.deepcopy(shopper.cookies)
+    authorising = threading.Event()
+    real_authorise = services.authorise
+
+    def slow_authorise(*args, **kwargs):
+        authorising.set()
+        time.sleep(1)  # the other tab's add arrives while Stripe is thinking
+        return real_authorise(*args, **kwargs)
+
+    def add_while_authorising():
+        assert authorising.wait(timeout=30)
+        return other.post(reverse("basket:add", kwargs={"pk": pin.pk}), {"quantity": 1})
+
+    monkeypatch.setattr(services, "authorise", slow_authorise)
+    placed, added = at_once([lambda: place_order(shopper, token, **shown), add_while_authorising])
+
+    assert placed["Location"] == reverse("checkout:thank-you")
+    order = Order.objects.get()
+    assert order.num_items == 1
+    assert Basket.objects.get(pk=order.basket_id).num_items == 1  # nothing the order never saw
+    told = other.get(added["Location"]).content.decode()
+    assert "was not added: your basket was ordered in another tab" in told
 
 
 def test_returning_from_3d_secure_in_three_tabs_at_once_makes_one_order(stripe_sim, sim_client):

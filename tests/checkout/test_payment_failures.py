@@ -104,8 +104,8 @@ def test_sold_out_during_3d_secure_cancels_it_and_keeps_the_basket(
     attempt = PaymentAttempt.objects.get()
     real_resume = services.resume
 
-    def resume_then_a_rival_buys(attempt, expected_total):
-        outcome = real_resume(attempt, expected_total)
+    def resume_then_a_rival_buys(attempt, expected_total, **kwargs):
+        outcome = real_resume(attempt, expected_total, **kwargs)
         StockRecord.objects.filter(product=pin).update(num_allocated=2)  # 1 left, we want 2
         return outcome
 

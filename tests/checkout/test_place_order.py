@@ -9,7 +9,7 @@ from oscar.core.loading import get_model
 
 from shop.payments.models import PaymentAttempt
 from tests.factories import merch
-from tests.shopping import card, open_basket_id, place_order, to_payment_step
+from tests.shopping import card, open_basket_id, place_order, review_form, to_payment_step
 from tests.tasks import run_queued_tasks
 
 Order = get_model("order", "Order")
@@ -84,13 +84,12 @@ def test_guest_pays_and_lands_on_the_thank_you_page(
 
 def test_the_browser_cannot_set_the_price(client, pin, stripe_sim, sim_client):
     to_payment_step(client, pin)
-    basket_id = open_basket_id(client)
     client.post(
         reverse("checkout:preview"),
         {
+            **review_form(client),
             "action": "place_order",
             "confirmation_token": card(sim_client),
-            "basket_id": basket_id,
             "amount": "1",
             "order_total": "0.01",
         },

@@ -37,17 +37,17 @@ def twin_first(client, monkeypatch):
     def arm(send):
         tab = Client()
         tab.cookies = copy.deepcopy(client.cookies)
-        real = views.PaymentDetailsView.build_submission
+        real = views.PaymentDetailsView.place_once
         pending = [send]
         responses = []
 
-        def build_submission(self, **kwargs):
+        def place_once(self, **kwargs):
             self.request.basket.pk  # noqa: B018 (loaded before the twin, as in a real race)
             if pending:
                 responses.append(pending.pop()(tab))
             return real(self, **kwargs)
 
-        monkeypatch.setattr(views.PaymentDetailsView, "build_submission", build_submission)
+        monkeypatch.setattr(views.PaymentDetailsView, "place_once", place_once)
         return responses
 
     return arm
