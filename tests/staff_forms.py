@@ -33,6 +33,22 @@ def form_data(form) -> dict:
     return data
 
 
+def warning_form(warning, **changes) -> dict:
+    """A content warning's dashboard form, as shown, with `changes`."""
+    return {
+        "name": warning.name,
+        "slug": warning.slug,
+        "level": str(warning.level),
+        "explanation": warning.explanation,
+    } | changes
+
+
+def admin_warning_form(warning, **changes) -> dict:
+    """A content warning's admin change form: the dashboard's fields and the empty level history."""
+    management = ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
+    return warning_form(warning, **changes) | {f"level_changes-{name}": "0" for name in management}
+
+
 def product_form_post(staff_client, product, **changes) -> dict:
     """The dashboard product form as the page renders it, with some fields changed."""
     page = staff_client.get(reverse("dashboard:catalogue-product", kwargs={"pk": product.pk}))

@@ -9,6 +9,7 @@ from oscar.core.loading import get_model
 
 from catalogue import services
 from tests.factories import ContentWarningFactory, staff_member
+from tests.staff_forms import admin_warning_form, warning_form
 
 ContentWarning = get_model("catalogue", "ContentWarning")
 ContentWarningLevelChange = get_model("catalogue", "ContentWarningLevelChange")
@@ -27,15 +28,6 @@ def manager(client):
 @pytest.fixture
 def nudity():
     return ContentWarningFactory(name="Nudity", slug="nudity", level=Level.ADULT)
-
-
-def warning_form(warning, **changes) -> dict:
-    return {
-        "name": warning.name,
-        "slug": warning.slug,
-        "level": str(warning.level),
-        "explanation": warning.explanation,
-    } | changes
 
 
 def recorded(warning) -> list[tuple]:
@@ -61,12 +53,7 @@ def test_level_change_in_the_dashboard_is_recorded_with_who_when_from_and_to(
 
 def test_level_change_in_the_admin_is_recorded(client, manager, nudity):
     url = reverse("admin:catalogue_contentwarning_change", args=[nudity.pk])
-    form = warning_form(nudity, level=str(Level.MATURE)) | {
-        "level_changes-TOTAL_FORMS": "0",
-        "level_changes-INITIAL_FORMS": "0",
-        "level_changes-MIN_NUM_FORMS": "0",
-        "level_changes-MAX_NUM_FORMS": "0",
-    }
+    form = admin_warning_form(nudity, level=str(Level.MATURE))
 
     response = client.post(url, form)
 

@@ -16,6 +16,7 @@ from tests.factories import (
     merch,
     staff_member,
 )
+from tests.staff_forms import admin_warning_form, warning_form
 
 ContentWarning = get_model("catalogue", "ContentWarning")
 Order = get_model("order", "Order")
@@ -54,15 +55,6 @@ def order_of(total: Decimal):
     order = create_order(number="100042")
     Order.objects.filter(pk=order.pk).update(total_incl_tax=total)
     return order
-
-
-def warning_form(warning, **changes) -> dict:
-    return {
-        "name": warning.name,
-        "slug": warning.slug,
-        "level": str(warning.level),
-        "explanation": warning.explanation,
-    } | changes
 
 
 def taxonomy_urls() -> list[str]:
@@ -238,12 +230,7 @@ def test_blog_editor_cannot_change_a_warning_or_a_franchise_in_the_admin(editor_
 
 def test_catalogue_manager_changes_a_warning_in_the_admin(manager_client, nudity):
     url = reverse("admin:catalogue_contentwarning_change", args=[nudity.pk])
-    form = warning_form(nudity, level="2") | {
-        "level_changes-TOTAL_FORMS": "0",
-        "level_changes-INITIAL_FORMS": "0",
-        "level_changes-MIN_NUM_FORMS": "0",
-        "level_changes-MAX_NUM_FORMS": "0",
-    }
+    form = admin_warning_form(nudity, level="2")
 
     response = manager_client.post(url, form)
 
