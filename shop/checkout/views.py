@@ -80,7 +80,10 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def get(self, request, *args, **kwargs):
         if not self.preview:  # one page for review and card: payment-details is the preview
             return redirect("checkout:preview")
-        for message in self.drop_unusable_vouchers(request.basket).values():
+        dropped = self.drop_unusable_vouchers(request.basket)
+        if dropped:
+            self.apply_offers(request.basket)
+        for message in dropped.values():
             messages.warning(request, message)
         return super().get(request, *args, **kwargs)
 
@@ -174,9 +177,12 @@ class PaymentDetailsView(views.PaymentDetailsView):
 
     def current_submission(self, basket) -> dict:
         """The submission for the basket as the database has it now, offers applied afresh."""
+        self.apply_offers(basket)
+        return self.build_submission(basket=basket)
+
+    def apply_offers(self, basket) -> None:
         basket.reset_offer_applications()
         Applicator().apply(basket, self.request.user, self.request)
-        return self.build_submission(basket=basket)
 
     def review_of(self, submission: dict) -> fingerprint.Review:
         return fingerprint.review_of(
@@ -187,7 +193,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
         )
 
     def drop_unusable_vouchers(self, basket) -> dict[str, str]:
-        """Take out of the basket each voucher that can no longer be used: {code: why}."""
+        """Take out of the basket each voucher that can no longer be used: {code: why}. The
+        caller applies the offers again when any went."""
         dropped = {}
         prefetch_related_objects([basket], "vouchers")  # read once, for the review too
         for voucher in basket.vouchers.all():
@@ -199,9 +206,6 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 "code": voucher.code,
                 "reason": reason or _("it has expired"),
             }
-        if dropped:
-            basket.reset_offer_applications()
-            Applicator().apply(basket, self.request.user, self.request)
         return dropped
 
     def authorise_card(
