@@ -10,6 +10,8 @@ class CheckoutConfig(apps.CheckoutConfig):
 
     def ready(self):
         super().ready()
+        from shop.checkout import unattended  # noqa: F401  (connects its receiver)
+
         self.payment_return_view = get_class("checkout.views", "PaymentReturnView")
 
     def get_urls(self):

@@ -36,11 +36,16 @@ def message_context(order) -> dict:
             "customer:anon-order",
             kwargs={"order_number": order.number, "hash": order.verification_hash()},
         )
-    scheme = "http" if settings.DEBUG else "https"
     return {
         "user": order.user,
         "order": order,
         "lines": order.lines.all(),
         "status_path": path,
-        "status_url": f"{scheme}://{Site.objects.get_current().domain}{path}",
+        "status_url": absolute_url(path),
     }
+
+
+def absolute_url(path: str) -> str:
+    """A link for an e-mail sent without a request: the site's domain from the Sites framework."""
+    scheme = "http" if settings.DEBUG else "https"
+    return f"{scheme}://{Site.objects.get_current().domain}{path}"

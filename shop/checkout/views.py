@@ -156,9 +156,9 @@ class PaymentDetailsView(views.PaymentDetailsView):
             if submission["order_total"] is None:  # no shipping method for the basket as it is now
                 return redirect("checkout:shipping-method")
             review = self.review_of(submission)
-            if shown is None:  # the 3-D Secure return: the digest check below says the rest
+            if shown is None:  # a return from 3-D Secure, or the worker: the digest says the rest
                 for message in dropped.values():
-                    messages.warning(self.request, message)
+                    messages.warning(self.request, message, fail_silently=True)
             else:
                 found = fingerprint.changes(shown, review, voucher_reasons=dropped)
                 if found:
@@ -218,6 +218,9 @@ class PaymentDetailsView(views.PaymentDetailsView):
         )
         if not attempt.is_for_total(total.incl_tax, total.currency):
             return self.render_preview(self.request, error=payments.BASKET_CHANGED)
+        # Before Stripe hears of it: the webhook may need to place the order without us.
+        attempt.checkout = self.request.session.get(self.checkout_session.SESSION_KEY, {})
+        attempt.save(update_fields=["checkout", "updated"])
         email = submission["order_kwargs"].get("guest_email") or self.request.user.email
         outcome = payments.authorise(
             attempt,

@@ -1,7 +1,8 @@
 """What we remember about card payments, beside Oscar's own payment sources and events.
 
 - `PaymentAttempt`: one try at paying for a basket. It holds our idempotency key (reused on every
-  retry of the same try, so Stripe never makes a second PaymentIntent for it) and how it ended.
+  retry of the same try, so Stripe never makes a second PaymentIntent for it), how it ended, and
+  the checkout it pays for (so the order can be placed without the browser).
 - `WebhookEvent`: each Stripe event id, stored in the same transaction as its effect, so an event
   delivered twice (even at once) is applied once.
 - `Refund`: each Stripe refund id, so a refund made in our dashboard and reported back by a webhook,
@@ -30,6 +31,9 @@ class PaymentAttempt(models.Model):
         CAPTURED = "captured", _("Captured")
         DECLINED = "declined", _("Declined")
         CANCELLED = "cancelled", _("Authorisation cancelled")  # no money moved
+        # Not to be used (the order failed or the basket changed) but cancelling it failed:
+        # reconciliation cancels it. Never made into an order.
+        RELEASE = "release", _("To be released")
         FAILED = "failed", _("Failed")  # Stripe unreachable or refused the request
 
     basket = models.ForeignKey(
@@ -47,6 +51,9 @@ class PaymentAttempt(models.Model):
     order = models.ForeignKey(
         "order.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The checkout's session data (address, shipping method, guest e-mail) as it was when the card
+    # was confirmed: an order the browser never came back for is placed with it.
+    checkout = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -11,7 +11,7 @@ payment attempt, so the SDK's network retries and a shopper's resubmission repla
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import stripe
@@ -54,6 +54,7 @@ class Outcome:
     status: PaymentAttempt.Status  # AUTHORISED, REQUIRES_ACTION, DECLINED or FAILED
     message: str = ""
     redirect_url: str = ""
+    transient: bool = False  # Stripe did not answer: where the payment stands is unknown
 
     @property
     def authorised(self) -> bool:
@@ -166,7 +167,7 @@ def cancel(attempt: PaymentAttempt) -> bool:
         # Already cancelled (by a webhook's news or reconcile) is what we wanted.
         if getattr(error, "code", "") != "payment_intent_unexpected_state":
             logger.error("Order %s: cancelling failed: %s", attempt.order_number, error)
-            return False
+            return _to_release(attempt)
     except Exception as error:
         logger.error(
             "Order %s: could not cancel authorisation %s (%s); reconcile_payments will",
@@ -174,9 +175,8 @@ def cancel(attempt: PaymentAttempt) -> bool:
             attempt.payment_intent_id,
             error,
         )
-        return False
-    PaymentAttempt.objects.filter(pk=attempt.pk).update(status=PaymentAttempt.Status.CANCELLED)
-    attempt.status = PaymentAttempt.Status.CANCELLED
+        return _to_release(attempt)
+    _mark(attempt, PaymentAttempt.Status.CANCELLED)
     logger.info("Order %s: authorisation cancelled", attempt.order_number)
     return True
 
@@ -384,9 +384,19 @@ def _finish(
 
 def _release(attempt, message: str) -> Outcome:
     """Cancel what Stripe holds for an attempt we will not use; the shopper is told why."""
-    if not cancel(attempt):
-        _finish(attempt, PaymentAttempt.Status.FAILED, log=False)  # reconcile_payments cancels it
+    cancel(attempt)  # if Stripe cannot be told, the attempt is left for reconcile to release
     return Outcome(PaymentAttempt.Status.FAILED, message)
+
+
+def _to_release(attempt: PaymentAttempt) -> bool:
+    """Mark a hold we could not cancel: it is never made into an order; reconciliation cancels it."""
+    _mark(attempt, PaymentAttempt.Status.RELEASE)
+    return False
+
+
+def _mark(attempt: PaymentAttempt, status: PaymentAttempt.Status) -> None:
+    attempt.status = status
+    attempt.save(update_fields=["status", "payment_intent_id", "updated"])
 
 
 def _declined(error: stripe.CardError) -> str:
@@ -404,4 +414,5 @@ def _unavailable(attempt, doing: str, error: Exception) -> Outcome:
     # Stripe unreachable, slow or down is "try again later"; a refused request is our problem.
     refused = isinstance(error, stripe.StripeError) and not isinstance(error, TRANSIENT)
     message = FAILED if refused or isinstance(error, PaymentsOff) else UNAVAILABLE
-    return _finish(attempt, PaymentAttempt.Status.FAILED, message, log=False)
+    outcome = _finish(attempt, PaymentAttempt.Status.FAILED, message, log=False)
+    return replace(outcome, transient=message == UNAVAILABLE)

@@ -1,7 +1,9 @@
 """Stripe's webhook: `/payments/stripe/webhook/`.
 
-Events reconcile what we already know; they never create orders. The signature is checked on the
-raw body; each event id is stored in the same transaction as its effect, so a redelivery (even a
+Events reconcile what we already know. One of them can lead to an order: an authorisation that no
+order claims (the shopper passed 3-D Secure and closed the tab) is handed to the checkout through
+`held_without_order`, which queues its completion in the event's transaction. The signature is
+checked on the raw body; each event id is stored in the same transaction as its effect, so a redelivery (even a
 simultaneous one) changes nothing, and a handler failure answers 500 and rolls back, so Stripe's
 retry processes it again.
 """
@@ -17,8 +19,10 @@ from oscar.core.loading import get_model
 
 from shop.payments import services
 from shop.payments.client import keys, stripe_client
+from shop.payments.intents import IntentStatus
 from shop.payments.models import PaymentAttempt, WebhookEvent
 from shop.payments.money import from_minor_units
+from shop.payments.signals import held_without_order
 
 logger = logging.getLogger("shop.payments")
 
@@ -83,6 +87,15 @@ def captured(obj, intent_id):
     if attempt is not None and attempt.order_id:
         amount = obj.get("amount_received") or obj.get("amount_captured") or attempt.amount
         services.record_capture(attempt, amount)
+
+
+def authorised(obj, intent_id):
+    """Money is held: if no order has it yet, the checkout places one (or releases it)."""
+    attempt = _attempt(intent_id)
+    if attempt is not None and attempt.order_id:
+        return
+    if obj.get("status") == IntentStatus.REQUIRES_CAPTURE:
+        held_without_order.send(sender=None, intent=obj)
 
 
 def failed(obj, intent_id):
@@ -153,6 +166,7 @@ def _note(order, message: str) -> None:
 
 
 HANDLERS = {
+    "payment_intent.amount_capturable_updated": authorised,
     "payment_intent.succeeded": captured,
     "payment_intent.payment_failed": failed,
     "payment_intent.canceled": cancelled,

@@ -121,6 +121,11 @@ class Routing:
         with self._lock:
             self._failures.extend(NetworkFailure(kind, delay) for _ in range(count))
 
+    def heal(self) -> None:
+        """Forget the failures `fail_next` queued that no request has met yet."""
+        with self._lock:
+            self._failures.clear()
+
     def _answer(self, method, path, query, body, headers, request_id) -> tuple[int, dict, dict]:
         try:
             route, path_args = self._resolve(method, path)
