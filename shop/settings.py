@@ -12,6 +12,8 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403 -- Oscar's documented way to start from its defaults
 
+from shop.order import pipeline as order_pipeline
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)  # the default SQLite file and media live here; git ignores it
@@ -350,19 +352,12 @@ OSCAR_DEFAULT_CURRENCY = env("SHOP_CURRENCY", default="USD")
 OSCAR_CURRENCY_FORMAT = {"USD": {"locale": "en_US"}}
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
-# An order is placed once the card is authorised, and is "Paid" once the money is captured.
-OSCAR_INITIAL_ORDER_STATUS = "Pending payment"
-OSCAR_INITIAL_LINE_STATUS = "Pending payment"
-OSCAR_ORDER_STATUS_PIPELINE = {
-    "Pending payment": ("Paid", "Cancelled"),
-    "Paid": ("Being prepared", "Cancelled"),
-    "Being prepared": ("Shipped", "Cancelled"),
-    "Shipped": ("Delivered",),
-    "Delivered": (),
-    "Cancelled": (),
-}
-OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
-OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PIPELINE}
+# Order and line statuses and their allowed changes: shop/order/pipeline.py.
+OSCAR_INITIAL_ORDER_STATUS = order_pipeline.PENDING_PAYMENT
+OSCAR_INITIAL_LINE_STATUS = order_pipeline.PENDING_PAYMENT
+OSCAR_ORDER_STATUS_PIPELINE = order_pipeline.ORDER_PIPELINE
+OSCAR_LINE_STATUS_PIPELINE = order_pipeline.LINE_PIPELINE
+OSCAR_ORDER_STATUS_CASCADE = order_pipeline.CASCADE
 OSCAR_PRODUCTS_PER_PAGE = 24
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 OSCAR_IMAGE_FOLDER = "images/products/"

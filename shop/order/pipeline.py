@@ -1,0 +1,46 @@
+"""The order and line statuses, and which may follow which: the one place they are decided.
+
+An order is placed when the card is authorised ("Pending payment") and is "Paid" once the money
+is captured. Dispatching some lines makes it "Partially dispatched", all of them "Dispatched".
+Staff cancel before dispatch ("Cancelled": allocations released, authorisation cancelled or the
+payment refunded); a fully refunded order after dispatch is "Refunded". Oscar's `set_status`
+enforces these through OSCAR_ORDER_STATUS_PIPELINE / OSCAR_LINE_STATUS_PIPELINE (settings.py
+reads them from here) and raises InvalidOrderStatus for anything else.
+
+Plain constants: settings.py imports this module, so it must not import Django models.
+"""
+
+PENDING_PAYMENT = "Pending payment"
+PAID = "Paid"
+PARTIALLY_DISPATCHED = "Partially dispatched"
+DISPATCHED = "Dispatched"
+CANCELLED = "Cancelled"
+REFUNDED = "Refunded"
+
+ORDER_PIPELINE: dict[str, tuple[str, ...]] = {
+    PENDING_PAYMENT: (PAID, CANCELLED),
+    PAID: (PARTIALLY_DISPATCHED, DISPATCHED, CANCELLED),
+    PARTIALLY_DISPATCHED: (DISPATCHED, REFUNDED),
+    DISPATCHED: (REFUNDED,),
+    CANCELLED: (),
+    REFUNDED: (),
+}
+
+# A line is dispatched or cancelled whole; a dispatched line can be refunded (a return).
+LINE_PIPELINE: dict[str, tuple[str, ...]] = {
+    PENDING_PAYMENT: (PAID, CANCELLED),
+    PAID: (DISPATCHED, CANCELLED),
+    DISPATCHED: (REFUNDED,),
+    CANCELLED: (),
+    REFUNDED: (),
+}
+
+# An order's new status passes to those of its lines that may take it (Oscar skips the others).
+CASCADE = {status: status for status in ORDER_PIPELINE if status in LINE_PIPELINE}
+
+# Statuses from which staff may still cancel (nothing has left the warehouse).
+CANCELLABLE = frozenset({PENDING_PAYMENT, PAID})
+
+
+def can_change(pipeline: dict[str, tuple[str, ...]], current: str, new: str) -> bool:
+    return new in pipeline.get(current, ())
