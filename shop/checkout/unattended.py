@@ -194,7 +194,6 @@ def _find_attempt(intent_id: str) -> PaymentAttempt | None:
     with transaction.atomic():
         attempt = (
             PaymentAttempt.objects.select_for_update()
-            .select_related("basket")
             .filter(idempotency_key=key, payment_intent_id="")
             .first()
             if key
