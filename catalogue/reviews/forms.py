@@ -2,6 +2,7 @@
 address only from shoppers who are not signed in. Everything else is Oscar's, re-exported."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from oscar.apps.catalogue.reviews import forms as oscar_forms
@@ -32,3 +33,9 @@ class ProductReviewForm(oscar_forms.ProductReviewForm):
         self.fields["title"].error_messages["required"] = _("Give your review a title.")
         if "email" in self.fields:
             self.fields["email"].help_text = _("Never shown; only for us to contact you.")
+
+    def _post_clean(self):
+        super()._post_clean()
+        # Oscar's model repeats "name and email required" where those fields already say so.
+        if "name" in self.fields and (self.has_error("name") or self.has_error("email")):
+            self.errors.pop(NON_FIELD_ERRORS, None)

@@ -109,9 +109,12 @@ def test_with_anonymous_reviews_on_a_signed_out_shopper_gives_name_and_email(cli
     html = client.get(add_url(pin)).content.decode()
     assert 'name="name"' in html and 'name="email"' in html
     assert "Write a review" in client.get(pin.get_absolute_url()).content.decode()
-    response = client.post(add_url(pin), VALID)
+    response = client.post(add_url(pin), {**VALID, "email": "not-an-address"})
     assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
+    html = response.content.decode()
+    assert "Name: This field is required." in html
+    assert "Email: Enter a valid email address." in html
+    assert "must include a name and an email" not in html  # said once, by the fields
     response = client.post(add_url(pin), {**VALID, "name": "Aiko", "email": "aiko@example.com"})
     assert response.status_code == 302
     review = ProductReview.objects.get()
