@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from .generations import PRODUCT_PAGE_PARTS
+from .reviews.selectors import approved_reviews
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -72,6 +73,7 @@ class Review:
     reviewer: str
     date_created: object
     url: str
+    is_verified_purchase: bool = False
 
 
 @dataclass(frozen=True)
@@ -390,16 +392,11 @@ def _breadcrumbs(root) -> list[Crumb]:
 
 
 def _reviews(product) -> list[Review]:
-    reviews = (
-        ProductReview.objects.approved()
-        .filter(product_id=product.pk)
-        .select_related("user")
-        .order_by("-delta_votes", "-date_created")[:REVIEWS_SHOWN]
-    )
+    reviews = approved_reviews(product).order_by("-date_created", "-pk")[:REVIEWS_SHOWN]
     return [
         Review(
             title=review.title,
-            body=strip_tags(review.body),
+            body=review.body,  # plain text, escaped where it is shown
             score=review.score,
             reviewer=str(review.reviewer_name),
             date_created=review.date_created,
@@ -407,6 +404,7 @@ def _reviews(product) -> list[Review]:
                 "catalogue:reviews-detail",
                 kwargs={"product_slug": product.slug, "product_pk": product.pk, "pk": review.pk},
             ),
+            is_verified_purchase=review.is_verified_purchase,
         )
         for review in reviews
     ]

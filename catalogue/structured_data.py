@@ -1,4 +1,5 @@
-"""The product page's schema.org JSON-LD: one graph of Product (with Offer and rating) and BreadcrumbList.
+"""The product page's schema.org JSON-LD: one graph of Product (with Offer, rating and the latest
+reviews, when approved ones exist) and BreadcrumbList.
 
 Built as plain data here and written into the page by `as_script()`, which escapes `<`, `>` and
 `&` so no text from the catalogue (a title containing `</script>`) can end the script element.
@@ -69,6 +70,8 @@ def product_graph(page, *, absolute_url, image_url: str | None, withheld: bool) 
             "bestRating": 5,
             "worstRating": 1,
         }
+        if page.parts.reviews and not withheld:
+            node["review"] = [_review(review) for review in page.parts.reviews]
     crumbs = [(_("Home"), absolute_url("/"))]
     crumbs += [(crumb.name, absolute_url(crumb.url)) for crumb in page.parts.breadcrumbs]
     crumbs.append((product.get_title(), product_url))
@@ -80,6 +83,22 @@ def product_graph(page, *, absolute_url, image_url: str | None, withheld: bool) 
         ],
     }
     return {"@context": SCHEMA, "@graph": [node, breadcrumbs]}
+
+
+def _review(review) -> dict:
+    return {
+        "@type": "Review",
+        "name": review.title,
+        "reviewBody": review.body,
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": review.score,
+            "bestRating": 5,
+            "worstRating": 1,
+        },
+        "author": {"@type": "Person", "name": review.reviewer},
+        "datePublished": review.date_created.date().isoformat(),
+    }
 
 
 def _offer(product, info, absolute_url) -> dict | None:

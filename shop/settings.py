@@ -362,6 +362,12 @@ OSCAR_PRODUCTS_PER_PAGE = 24
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 OSCAR_IMAGE_FOLDER = "images/products/"
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "postcode", "country")
+# Reviews (catalogue.reviews): staff approve each one in the dashboard before it is shown; only
+# signed-in shoppers write them unless OSCAR_ALLOW_ANON_REVIEWS, and nobody sends more than
+# SHOP_REVIEWS_PER_HOUR an hour (per account and per address).
+OSCAR_MODERATE_REVIEWS = True
+OSCAR_ALLOW_ANON_REVIEWS = env.bool("OSCAR_ALLOW_ANON_REVIEWS", default=False)
+SHOP_REVIEWS_PER_HOUR = env.int("SHOP_REVIEWS_PER_HOUR", default=5)
 
 # Search runs on database queries (shop/search). Haystack is not an installed app, but Oscar's
 # get_class() imports Oscar's own search modules too, and Haystack refuses to import without this.

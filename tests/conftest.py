@@ -1,6 +1,8 @@
 """Shared fixtures: media in a temporary folder, product views counted per test, the demo shop,
 a staff client."""
 
+import uuid
+
 import pytest
 from django.core.cache import cache
 from django.db.models.signals import post_migrate
@@ -65,6 +67,13 @@ def _mail_through_the_worker(settings):
     (tests/tasks.py runs it); the worker delivers into Django's test outbox."""
     settings.EMAIL_BACKEND = "shop.mail.QueuedEmailBackend"
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _review_counts_start_at_zero(monkeypatch):
+    """Every test client writes from 127.0.0.1, and the review throttle counts an address for an
+    hour (catalogue.reviews.throttle): each test counts under keys of its own."""
+    monkeypatch.setattr("catalogue.reviews.throttle.KEY_PREFIX", f"reviews:sent:{uuid.uuid4().hex}")
 
 
 @pytest.fixture(autouse=True)

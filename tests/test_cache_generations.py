@@ -48,6 +48,10 @@ NOT_SOURCES = {
     # Popularity (purchases, views) only breaks ties in the ranking and moves it slowly: making
     # it a source would end every generation on each order and each batch of view counts.
     "analytics_productrecord": "ranking only, kept for the cache timeout",
+    # "Verified purchase" counts only orders placed before the review was written (a review is a
+    # source): no later order can change it.
+    "order_line": "fixed when the review is written",
+    "order_order": "fixed when the review is written",
 }
 
 
