@@ -65,7 +65,13 @@ def test_a_shopper_subscribed_on_the_sold_out_page_is_emailed_once_when_staff_re
     [confirmation] = mail.outbox
     alert = ProductAlert.objects.get()
     assert confirmation.to == ["fan@example.com"]
+    assert confirmation.subject == (
+        "Confirm your Pin Senpai stock alert for Starlit Kitsune Enamel Pin"
+    )
     assert alert.get_confirm_url() in confirmation.body
+    assert alert.get_cancel_url() in confirmation.body
+    [(html, _mimetype)] = confirmation.alternatives
+    assert "Confirm the alert" in html and alert.get_confirm_url() in html
     shopper.get(alert.get_confirm_url())
     alert.refresh_from_db()
     assert alert.status == ProductAlert.ACTIVE
@@ -77,8 +83,11 @@ def test_a_shopper_subscribed_on_the_sold_out_page_is_emailed_once_when_staff_re
 
     [back_in_stock] = mail.outbox
     assert back_in_stock.to == ["fan@example.com"]
-    assert "Starlit Kitsune Enamel Pin" in back_in_stock.body
+    assert back_in_stock.subject == "Back in stock at Pin Senpai: Starlit Kitsune Enamel Pin"
+    assert "Good news: Starlit Kitsune Enamel Pin is back in stock." in back_in_stock.body
     assert sold_out_pin.get_absolute_url() in back_in_stock.body
+    [(html, _mimetype)] = back_in_stock.alternatives
+    assert "See it in the shop" in html and sold_out_pin.get_absolute_url() in html
     alert.refresh_from_db()
     assert alert.status == ProductAlert.CLOSED
 
