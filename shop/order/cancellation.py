@@ -113,7 +113,7 @@ def cancel_order(order, *, user, line_ids=None, reason: str = "") -> Cancellatio
             released_authorisation=released,
             released_units=released_units,
         )
-        order.notes.create(user=user, note_type=OrderNote.SYSTEM, message=_note(done, reason))
+        order.notes.create(user=user, note_type=OrderNote.SYSTEM, message=summary(done, reason))
         transaction.on_commit(lambda: emails.send_order_cancelled(done, reason=reason))
     logger.info("Order %s: %s cancelled by %s", order.number, _what(done), user)
     return done
@@ -212,20 +212,24 @@ def _what(done: Cancellation) -> str:
     return ", ".join(item_label(line) for line in done.lines)
 
 
-def _note(done: Cancellation, reason: str) -> str:
-    parts = [_("Cancelled %(what)s.") % {"what": _what(done)}]
+def summary(done: Cancellation, reason: str = "") -> str:
+    """What a cancellation did, as the order note records it and staff are told."""
+    if done.whole_order:
+        parts = [_("Order %(number)s cancelled.") % {"number": done.order.number}]
+    else:
+        parts = [_("Cancelled: %(items)s.") % {"items": _what(done)}]
     if reason:
         parts.append(_("Reason: %(reason)s.") % {"reason": reason})
     if done.released_units:
-        parts.append(_("%(count)s unit(s) returned to stock.") % {"count": done.released_units})
+        parts.append(_("%(count)s unit(s) back in stock.") % {"count": done.released_units})
     if done.refund is not None:
         parts.append(
-            _("Refunded %(amount)s (Stripe refund %(id)s).")
+            _("Refunded %(amount)s to the customer's card (Stripe refund %(id)s).")
             % {
                 "amount": currency(done.refund.amount, done.refund.currency),
                 "id": done.refund.refund_id,
             }
         )
     if done.released_authorisation:
-        parts.append(_("Card authorisation released: nothing was taken."))
+        parts.append(_("The card authorisation was released: nothing was taken."))
     return " ".join(parts)

@@ -10,7 +10,7 @@ from oscar.apps.dashboard.orders import views as oscar_views
 from oscar.core.loading import get_class, get_model
 from oscar.templatetags.currency_filters import currency
 
-from shop.order.cancellation import CancellationRefused, cancel_order, item_label
+from shop.order.cancellation import CancellationRefused, cancel_order, summary
 from shop.order.pipeline import CANCELLABLE, CANCELLED
 from shop.payments.models import CARD_SOURCE_TYPE_CODE
 from shop.payments.services import RefundFailed, refund
@@ -110,24 +110,5 @@ class OrderDetailView(oscar_views.OrderDetailView):
         if done.repeated:
             messages.info(request, _("Already cancelled: nothing more was done."))
             return self.reload_page()
-        what = (
-            _("Order %(number)s cancelled.") % {"number": order.number}
-            if done.whole_order
-            else _("Cancelled: %(items)s.")
-            % {"items": ", ".join(item_label(line) for line in done.lines)}
-        )
-        outcome = [what]
-        if done.released_units:
-            outcome.append(_("%(count)s unit(s) back in stock.") % {"count": done.released_units})
-        if done.refund is not None:
-            outcome.append(
-                _("Refunded %(amount)s to the customer's card (Stripe refund %(refund_id)s).")
-                % {
-                    "amount": currency(done.refund.amount, done.refund.currency),
-                    "refund_id": done.refund.refund_id,
-                }
-            )
-        if done.released_authorisation:
-            outcome.append(_("The card authorisation was released: nothing was taken."))
-        messages.success(request, " ".join(str(part) for part in outcome))
+        messages.success(request, summary(done, reason))
         return self.reload_page()
