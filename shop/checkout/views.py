@@ -261,15 +261,17 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 basket.id,
                 error,
             )
-            payments.cancel(attempt)
             return self.render_preview(
                 self.request,
-                error=_(
-                    "Sorry, %(title)s sold out while you were paying. You have not been "
-                    "charged, and your basket is as you left it: please change the quantity "
-                    "or remove it, then pay again."
-                )
-                % {"title": error.product.get_title()},
+                error=payments.release_message(
+                    _("Sorry, %(title)s sold out while you were paying.")
+                    % {"title": error.product.get_title()},
+                    released=payments.cancel(attempt),
+                    then=_(
+                        "Your basket is as you left it: please change the quantity or remove "
+                        "it, then pay again."
+                    ),
+                ),
             )
         except Exception:
             logger.exception(
@@ -277,12 +279,12 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 attempt.order_number,
                 basket.id,
             )
-            payments.cancel(attempt)
             return self.render_preview(
                 self.request,
-                error=_(
-                    "Something went wrong while placing your order. You have not been charged; "
-                    "please try again."
+                error=payments.release_message(
+                    _("Something went wrong while placing your order."),
+                    released=payments.cancel(attempt),
+                    then=_("Please try again."),
                 ),
             )
         return self.handle_successful_order(order)
