@@ -1,6 +1,7 @@
 """Reconciliation runs by itself on the task worker: no cron, one run waiting at a time, and a
 hold with no order is offered to whoever can take it over before it is cancelled."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 from io import StringIO
 
@@ -10,9 +11,8 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from shop.payments import reconcile, tasks
-from shop.payments.signals import held_without_order
-from tests.shopping import card
+from shop.payments import reconcile, signals, tasks
+from tests.shopping import held_without_order
 
 pytestmark = pytest.mark.django_db
 
@@ -21,21 +21,6 @@ pytestmark = pytest.mark.django_db
 def _every_seven_minutes_no_grace(settings):
     settings.PAYMENTS_RECONCILE_EVERY = 7
     settings.PAYMENTS_ORPHAN_GRACE = 0
-
-
-def hold_without_order(sim_client, payment_method="pm_card_visa"):
-    """An authorisation (or a 3-D Secure left half-way) whose checkout died before the order."""
-    return sim_client.v1.payment_intents.create(
-        {
-            "amount": 1700,
-            "currency": "usd",
-            "capture_method": "manual",
-            "confirm": True,
-            "confirmation_token": card(sim_client, payment_method),
-            "return_url": "https://shop.example/checkout/payment/return/",
-            "metadata": {"order_number": "100555", "basket_id": "9", "attempt": "x"},
-        }
-    )
 
 
 def waiting_runs() -> list[DBTaskResult]:
@@ -61,7 +46,7 @@ def worker_loop_skipped(monkeypatch):
 def test_a_run_reconciles_and_queues_exactly_one_next_run_every_minutes_later(
     stripe_sim, sim_client
 ):
-    intent = hold_without_order(sim_client)
+    intent = held_without_order(sim_client)
 
     counts = tasks.reconcile_payments.call()
 
@@ -91,7 +76,7 @@ def test_runs_never_pile_up(stripe_sim):
 
 
 def test_the_worker_runs_the_chain_it_started(stripe_sim, sim_client, worker_loop_skipped):
-    intent = hold_without_order(sim_client)
+    intent = held_without_order(sim_client)
     start_worker()
     (first,) = DBTaskResult.objects.ready()
 
@@ -127,19 +112,27 @@ def test_a_batch_run_of_the_worker_starts_no_chain(worker_loop_skipped):
     assert waiting_runs() == []
 
 
-def test_a_receiver_that_takes_the_hold_over_stops_the_cancel(stripe_sim, sim_client):
-    intent = hold_without_order(sim_client)
+@contextmanager
+def offered_to_a_receiver(answer):
+    """A receiver of `held_without_order` answering `answer`; yields the intents it was offered."""
     offered = []
 
-    def complete_the_order(sender, intent, **kwargs):
+    def receiver(sender, intent, **kwargs):
         offered.append(intent.id)
-        return True
+        return answer
 
-    held_without_order.connect(complete_the_order)
+    signals.held_without_order.connect(receiver)
     try:
-        counts = reconcile.reconcile()
+        yield offered
     finally:
-        held_without_order.disconnect(complete_the_order)
+        signals.held_without_order.disconnect(receiver)
+
+
+def test_a_receiver_that_takes_the_hold_over_stops_the_cancel(stripe_sim, sim_client):
+    intent = held_without_order(sim_client)
+
+    with offered_to_a_receiver(True) as offered:
+        counts = reconcile.reconcile()
 
     assert offered == [intent.id]
     assert stripe_sim.payment_intents[intent.id]["status"] == "requires_capture"
@@ -147,35 +140,22 @@ def test_a_receiver_that_takes_the_hold_over_stops_the_cancel(stripe_sim, sim_cl
 
 
 def test_a_hold_nobody_takes_is_cancelled(stripe_sim, sim_client):
-    intent = hold_without_order(sim_client)
+    intent = held_without_order(sim_client)
 
-    def look_and_decline(sender, intent, **kwargs):
-        return None
-
-    held_without_order.connect(look_and_decline)
-    try:
+    with offered_to_a_receiver(None) as offered:
         counts = reconcile.reconcile()
-    finally:
-        held_without_order.disconnect(look_and_decline)
 
+    assert offered == [intent.id]
     assert stripe_sim.payment_intents[intent.id]["status"] == "canceled"
     assert counts["handed_over"] == 0 and counts["cancelled"] == 1
 
 
 def test_an_abandoned_3d_secure_is_cancelled_quietly(stripe_sim, sim_client):
-    intent = hold_without_order(sim_client, "pm_card_authenticationRequired")
+    intent = held_without_order(sim_client, payment_method="pm_card_authenticationRequired")
     assert intent.status == "requires_action"
-    offered = []
 
-    def taker(sender, intent, **kwargs):
-        offered.append(intent.id)
-        return True
-
-    held_without_order.connect(taker)
-    try:
+    with offered_to_a_receiver(True) as offered:
         counts = reconcile.reconcile()
-    finally:
-        held_without_order.disconnect(taker)
 
     assert offered == []
     assert stripe_sim.payment_intents[intent.id]["status"] == "canceled"
