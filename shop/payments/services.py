@@ -62,8 +62,8 @@ def hold_released_note() -> str:
 
 
 def release_message(why: str, *, released: bool, then: str = "") -> str:
-    """`why` no order was placed, whether money is held (`released`: the hold is known gone), and
-    `then` what the shopper can do."""
+    """The shopper's words for a payment we will not use: `why`, then "not charged" if the hold
+    is known gone (`released`) or else when it goes, then `then` (what they can do)."""
     held = NOT_CHARGED if released else hold_released_note()
     return " ".join(str(part) for part in (why, held, then) if part)
 
