@@ -79,12 +79,14 @@ INSTALLED_APPS = [
     "treebeard",
     "django_tables2",
     "sorl.thumbnail",
-    "django_tasks",
-    "django_tasks_db",
     # Ours
     "shop.apps.ShopConfig",
     "shop.payments.apps.PaymentsConfig",
     "blog.apps.BlogConfig",
+    # The task queue after ours: the first app naming a command wins, and shop's `db_worker`
+    # (which also keeps payments reconciling, shop/payments/tasks.py) replaces django_tasks_db's.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 SITE_ID = 1
@@ -249,7 +251,8 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Pin Senpai <orders@pinsenpai.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work (django-tasks): e-mail retries and thumbnails. `manage.py db_worker` runs the queue.
+# Background work (django-tasks): e-mail retries, thumbnails, payments reconciliation.
+# `manage.py db_worker` runs the queue.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Internationalisation ---------------------------------------------------------------------
@@ -384,6 +387,11 @@ STRIPE_MODE = "stripe" if STRIPE_SECRET_KEY else ("simulator" if DEBUG else "off
 STRIPE_SIMULATOR_URL = env("STRIPE_SIMULATOR_URL", default="http://127.0.0.1:12111")
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=12)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# Reconciliation (shop/payments/reconcile.py) runs on the task worker every this many minutes; a
+# hold with no order is an orphan, and cancelled, once it is PAYMENTS_ORPHAN_GRACE minutes old. A
+# failed checkout's hold is thus released within grace + 2 x every minutes (what shoppers are told).
+PAYMENTS_RECONCILE_EVERY = env.int("PAYMENTS_RECONCILE_EVERY", default=5)
+PAYMENTS_ORPHAN_GRACE = env.int("PAYMENTS_ORPHAN_GRACE", default=15)
 
 # Whole storefront and blog pages cached for shoppers who are not signed in (shop.pagecache).
 SHOP_PAGE_CACHE = env.bool("SHOP_PAGE_CACHE", default=True)

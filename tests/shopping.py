@@ -70,6 +70,24 @@ def card(sim_client, payment_method: str = "pm_card_visa") -> str:
     ).id
 
 
+def held_without_order(
+    sim_client, order_number: str = "100777", payment_method: str = "pm_card_visa"
+):
+    """An authorisation (or, with a 3-D Secure card, one waiting for it) whose checkout died
+    before the order was written: what reconciliation is for."""
+    return sim_client.v1.payment_intents.create(
+        {
+            "amount": 1700,
+            "currency": "usd",
+            "capture_method": "manual",
+            "confirm": True,
+            "confirmation_token": card(sim_client, payment_method),
+            "return_url": "https://shop.example/checkout/payment/return/",
+            "metadata": {"order_number": order_number, "basket_id": "9", "attempt": "x"},
+        }
+    )
+
+
 def place_order(client, token: str, basket_id: int | None = None, *, fingerprint=None):
     """Click "Place order" on the review page as it is now (or on the one given by `fingerprint`,
     a review page read earlier, as a tab left open would)."""

@@ -261,15 +261,17 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 basket.id,
                 error,
             )
-            payments.cancel(attempt)
             return self.render_preview(
                 self.request,
-                error=_(
-                    "Sorry, %(title)s sold out while you were paying. You have not been "
-                    "charged, and your basket is as you left it: please change the quantity "
-                    "or remove it, then pay again."
-                )
-                % {"title": error.product.get_title()},
+                error=payments.release_message(
+                    _("Sorry, %(title)s sold out while you were paying.")
+                    % {"title": error.product.get_title()},
+                    released=payments.cancel(attempt),
+                    then=_(
+                        "Your basket is as you left it: please change the quantity or remove "
+                        "it, then pay again."
+                    ),
+                ),
             )
         except Exception:
             logger.exception(
@@ -277,12 +279,12 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 attempt.order_number,
                 basket.id,
             )
-            payments.cancel(attempt)
             return self.render_preview(
                 self.request,
-                error=_(
-                    "Something went wrong while placing your order. You have not been charged; "
-                    "please try again."
+                error=payments.release_message(
+                    _("Something went wrong while placing your order."),
+                    released=payments.cancel(attempt),
+                    then=_("Please try again."),
                 ),
             )
         return self.handle_successful_order(order)
@@ -334,10 +336,28 @@ def _cookie_basket_id(request) -> int | None:
         return None
 
 
+def _is_shoppers(request, order) -> bool:
+    """Whether the order is this browser's: its session placed it, its user owns it, or (a guest)
+    Oscar's basket cookie names its basket."""
+    return (
+        request.session.get("checkout_order_id") == order.pk
+        or (request.user.is_authenticated and order.user_id == request.user.pk)
+        or (order.user_id is None and _cookie_basket_id(request) == order.basket_id)
+    )
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class PaymentReturnView(PaymentDetailsView):
     """Where 3-D Secure sends the shopper back: finish the order if Stripe says the card is OK."""
 
     preview = True
+
+    def dispatch(self, request, *args, **kwargs):
+        # Before Oscar's checks of the open basket: this payment's basket may be ordered already.
+        second = self.second_payment(request)
+        if second is not None:
+            return self.cancel_second_payment(*second)
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         attempt = PaymentAttempt.objects.filter(
@@ -345,14 +365,49 @@ class PaymentReturnView(PaymentDetailsView):
             basket=request.basket.pk,
             status=PaymentAttempt.Status.REQUIRES_ACTION,
         ).first()
-        if attempt is None:
-            messages.error(request, _("We could not find that payment. You have not been charged."))
+        if attempt is None:  # not this shopper's, or done with: say nothing of holds
+            messages.error(request, _("We could not find that payment."))
             return redirect("checkout:preview")
         return self.place_once(
             hold_money=lambda submission, review: self.resume_after_3d_secure(
                 attempt, submission, review
             )
         )
+
+    def second_payment(self, request) -> tuple[PaymentAttempt, Order] | None:
+        """(attempt, order) when this return is the shopper's, for a basket whose order another
+        payment placed: 3-D Secure finished in a tab left open after paying in another."""
+        intent_id = request.GET.get("payment_intent", "")[:255]
+        if request.method != "GET" or not intent_id:
+            return None
+        attempt = PaymentAttempt.objects.filter(payment_intent_id=intent_id, order=None).first()
+        if attempt is None:
+            return None
+        order = Order._default_manager.filter(basket_id=attempt.basket_id).first()
+        if order is None or not _is_shoppers(request, order):
+            return None
+        return attempt, order
+
+    def cancel_second_payment(self, attempt: PaymentAttempt, order) -> http.HttpResponse:
+        """Release the second payment's money now, and show the order the shopper has."""
+        logger.info(
+            "Order %s placed by another payment; cancelling %s",
+            order.number,
+            attempt.payment_intent_id,
+        )
+        if payments.cancel(attempt):
+            message = _(
+                "Your order %(number)s is placed. This second payment was cancelled: you have "
+                "not been charged for it."
+            )
+        else:
+            message = _(
+                "Your order %(number)s is placed. This second payment was not taken: any pending "
+                "amount for it on your card is released automatically within %(minutes)s minutes."
+            )
+        minutes = payments.release_within_minutes()
+        messages.warning(self.request, message % {"number": order.number, "minutes": minutes})
+        return self.land_on(order)
 
     def resume_after_3d_secure(
         self, attempt: PaymentAttempt, submission: dict, review: fingerprint.Review

@@ -2,8 +2,9 @@
 
 The order of things is the shop's promise: authorise the card, allocate stock and place the order,
 then capture. Money is only ever taken for an order that exists. If anything fails between the
-authorisation and the order, the authorisation is cancelled (no money moves), and
-`manage.py reconcile_payments` cancels any that a crash left behind.
+authorisation and the order, the authorisation is cancelled (no money moves), and reconciliation
+(shop/payments/reconcile.py, run by the task worker) cancels any that a crash or Stripe left behind.
+The shopper hears "not charged" only when no authorisation exists; otherwise when it is released.
 
 Every Stripe call goes through `stripe_client()` with our own idempotency key, derived from the
 payment attempt, so the SDK's network retries and a shopper's resubmission replay the same call.
@@ -33,18 +34,51 @@ PaymentEventType = get_model("order", "PaymentEventType")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 
-UNAVAILABLE = gettext_lazy(
-    "The payment service is unavailable right now. You have not been charged. "
-    "Please try again in a few minutes."
-)
+# "Not charged" is said only when no authorisation exists: never made, refused, or cancelled.
+NOT_CHARGED = gettext_lazy("You have not been charged.")
 FAILED = gettext_lazy("We could not take the payment. You have not been charged.")
 BASKET_CHANGED = gettext_lazy(
     "Your basket changed while you were paying. You have not been charged: "
     "please check your order and pay again."
 )
 
-# Stripe said nothing useful (network error, timeout, their 5xx): the shopper was not charged.
+# Stripe said nothing useful (network error, timeout, their 5xx): the request may have been made.
 TRANSIENT = (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError)
+
+
+def release_within_minutes() -> int:
+    """The longest a hold we could not cancel (or never heard of) stays on the card: reconciliation
+    (shop/payments/reconcile.py) cancels it once PAYMENTS_ORPHAN_GRACE minutes old, on a run
+    that comes every PAYMENTS_RECONCILE_EVERY minutes; one more interval allows for a late run."""
+    return settings.PAYMENTS_ORPHAN_GRACE + 2 * settings.PAYMENTS_RECONCILE_EVERY
+
+
+def hold_released_note() -> str:
+    """What the shopper is told when the money may still be held: when it will not be."""
+    return _(
+        "No order was placed, and any pending amount on your card is released automatically "
+        "within %(minutes)s minutes."
+    ) % {"minutes": release_within_minutes()}
+
+
+def release_message(why: str, *, released: bool, then: str = "") -> str:
+    """The shopper's words for a payment we will not use: `why`, then "not charged" if the hold
+    is known gone (`released`) or else when it goes, then `then` (what they can do)."""
+    held = NOT_CHARGED if released else hold_released_note()
+    return " ".join(str(part) for part in (why, held, then) if part)
+
+
+def lost_reply_message() -> str:
+    """Stripe's answer never came: the card may be authorised. If it was, the webhook or
+    reconciliation completes the order; else reconciliation releases the hold."""
+    return release_message(
+        _("The payment service did not answer in time."),
+        released=False,
+        then=_(
+            "If the payment did go through, we will still finish your order and e-mail you a "
+            "confirmation: please check your e-mail before paying again."
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -113,8 +147,8 @@ def authorise(
     except stripe.CardError as error:
         declined_intent = getattr(getattr(error, "error", None), "payment_intent", None)
         attempt.payment_intent_id = getattr(declined_intent, "id", "") or ""
-        return _finish(attempt, PaymentAttempt.Status.DECLINED, _declined(error))
-    except Exception as error:  # any failure here means "not charged"
+        return _finish(attempt, PaymentAttempt.Status.DECLINED, _declined(error.user_message))
+    except Exception as error:
         return _unavailable(attempt, "authorising", error)
     attempt.payment_intent_id = intent.id
     return _outcome(attempt, intent)
@@ -149,12 +183,16 @@ def resume(attempt: PaymentAttempt, expected_total: Decimal, *, basket_digest: s
             attempt.order_number,
             intent.id,
         )
-        return _release(attempt, BASKET_CHANGED)
+        return _release(
+            attempt,
+            _("Your basket changed while you were paying."),
+            then=_("Please check your order and pay again."),
+        )
     return _outcome(attempt, intent)
 
 
 def cancel(attempt: PaymentAttempt) -> bool:
-    """Release the held money. False if Stripe could not be told (reconcile_payments retries)."""
+    """Release the held money. False if Stripe could not be told (reconciliation retries)."""
     if not attempt.payment_intent_id:
         return True
     try:
@@ -170,7 +208,7 @@ def cancel(attempt: PaymentAttempt) -> bool:
             return _to_release(attempt)
     except Exception as error:
         logger.error(
-            "Order %s: could not cancel authorisation %s (%s); reconcile_payments will",
+            "Order %s: could not cancel authorisation %s (%s); reconciliation will",
             attempt.order_number,
             attempt.payment_intent_id,
             error,
@@ -203,7 +241,7 @@ def record_authorisation(attempt: PaymentAttempt, order) -> None:
 
 
 def capture(attempt: PaymentAttempt) -> bool:
-    """Take the held money for a placed order. False leaves it for reconcile_payments to retry."""
+    """Take the held money for a placed order. False leaves it for reconciliation to retry."""
     try:
         intent = stripe_client().v1.payment_intents.capture(
             attempt.payment_intent_id,
@@ -211,7 +249,7 @@ def capture(attempt: PaymentAttempt) -> bool:
         )
     except Exception as error:
         logger.error(
-            "Order %s: capture of %s failed (%s); the order stands, reconcile_payments retries",
+            "Order %s: capture of %s failed (%s); the order stands, reconciliation retries",
             attempt.order_number,
             attempt.payment_intent_id,
             error,
@@ -354,7 +392,7 @@ def _outcome(attempt: PaymentAttempt, intent) -> Outcome:
     if status in (IntentStatus.REQUIRES_CAPTURE, IntentStatus.SUCCEEDED):
         if intent.amount != attempt.amount or intent.currency.upper() != attempt.currency:
             logger.error("Order %s: Stripe authorised a different amount", attempt.order_number)
-            return _release(attempt, FAILED)
+            return _release(attempt, _("We could not take the payment."))
         return _finish(attempt, PaymentAttempt.Status.AUTHORISED, log=False)
     if status == IntentStatus.REQUIRES_ACTION and intent.next_action:
         url = intent.next_action.redirect_to_url.url
@@ -362,10 +400,9 @@ def _outcome(attempt: PaymentAttempt, intent) -> Outcome:
         return Outcome(PaymentAttempt.Status.REQUIRES_ACTION, redirect_url=url)
     if status == IntentStatus.REQUIRES_PAYMENT_METHOD:
         error = intent.last_payment_error
-        message = (error and error.message) or _("Your card was declined.")
-        return _finish(attempt, PaymentAttempt.Status.DECLINED, message)
+        return _finish(attempt, PaymentAttempt.Status.DECLINED, _declined(error and error.message))
     logger.error("Order %s: PaymentIntent in state %s", attempt.order_number, status)
-    return _release(attempt, FAILED)
+    return _release(attempt, _("We could not take the payment."))
 
 
 def _finish(
@@ -382,10 +419,11 @@ def _finish(
     return Outcome(status, message)
 
 
-def _release(attempt, message: str) -> Outcome:
-    """Cancel what Stripe holds for an attempt we will not use; the shopper is told why."""
-    cancel(attempt)  # if Stripe cannot be told, the attempt is left for reconcile to release
-    return Outcome(PaymentAttempt.Status.FAILED, message)
+def _release(attempt, why: str, then: str = "") -> Outcome:
+    """Cancel what Stripe holds for an attempt we will not use; the shopper is told why, and
+    whether the hold is gone or will go (if Stripe cannot be told, reconciliation releases it)."""
+    released = cancel(attempt)
+    return Outcome(PaymentAttempt.Status.FAILED, release_message(why, released=released, then=then))
 
 
 def _to_release(attempt: PaymentAttempt) -> bool:
@@ -399,8 +437,9 @@ def _mark(attempt: PaymentAttempt, status: PaymentAttempt.Status) -> None:
     attempt.save(update_fields=["status", "payment_intent_id", "updated"])
 
 
-def _declined(error: stripe.CardError) -> str:
-    return error.user_message or _("Your card was declined.")
+def _declined(message: str | None) -> str:
+    """A declined card holds nothing: the shopper may safely pay another way."""
+    return f"{message or _('Your card was declined.')} {NOT_CHARGED}"
 
 
 def _unavailable(attempt, doing: str, error: Exception) -> Outcome:
@@ -411,8 +450,10 @@ def _unavailable(attempt, doing: str, error: Exception) -> Outcome:
         doing,
         error,
     )
-    # Stripe unreachable, slow or down is "try again later"; a refused request is our problem.
+    # A refused request or payments off made no authorisation. Any other failure (Stripe unreachable,
+    # slow or down) may have lost the answer to one that was made.
     refused = isinstance(error, stripe.StripeError) and not isinstance(error, TRANSIENT)
-    message = FAILED if refused or isinstance(error, PaymentsOff) else UNAVAILABLE
+    transient = not (refused or isinstance(error, PaymentsOff))
+    message = lost_reply_message() if transient else FAILED
     outcome = _finish(attempt, PaymentAttempt.Status.FAILED, message, log=False)
-    return replace(outcome, transient=message == UNAVAILABLE)
+    return replace(outcome, transient=transient)

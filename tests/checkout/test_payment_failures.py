@@ -34,7 +34,7 @@ def basket_items(client) -> int:
 
 
 @pytest.mark.parametrize("kind", ["connection", "timeout", "server_error"])
-def test_stripe_unreachable_means_not_charged_and_nothing_held(
+def test_stripe_unreachable_places_nothing_and_says_when_any_hold_goes(
     client, pin, stripe_sim, sim_client, caplog, kind
 ):
     to_payment_step(client, pin)
@@ -45,8 +45,10 @@ def test_stripe_unreachable_means_not_charged_and_nothing_held(
         response = place_order(client, token)
 
     assert response.status_code == 200
-    assert "payment service is unavailable" in response.content.decode()
-    assert "You have not been charged" in response.content.decode()
+    # Stripe's answer was lost: a hold may exist (a timeout ran the request), so no "not charged".
+    assert "payment service did not answer" in response.content.decode()
+    assert "released automatically within 25 minutes" in response.content.decode()
+    assert "not been charged" not in response.content.decode()
     assert not Order.objects.exists()
     assert StockRecord.objects.get(product=pin).num_allocated in (0, None)
     assert basket_items(client) == 1

@@ -9,7 +9,7 @@ from django.test import Client
 from shop.payments import services
 from shop.payments.models import PaymentAttempt
 from tests.factories import merch
-from tests.shopping import card, place_order, to_payment_step
+from tests.shopping import card, held_without_order, place_order, to_payment_step
 
 pytestmark = pytest.mark.django_db
 
@@ -18,20 +18,6 @@ def reconcile(*args) -> str:
     out = StringIO()
     call_command("reconcile_payments", *args, stdout=out, stderr=out)
     return out.getvalue()
-
-
-def held_without_order(sim_client, order_number="100777"):
-    """An authorisation whose checkout died before the order was written."""
-    return sim_client.v1.payment_intents.create(
-        {
-            "amount": 1700,
-            "currency": "usd",
-            "capture_method": "manual",
-            "confirm": True,
-            "confirmation_token": card(sim_client),
-            "metadata": {"order_number": order_number, "basket_id": "9", "attempt": "x"},
-        }
-    )
 
 
 def test_an_orphaned_authorisation_is_cancelled(stripe_sim, sim_client):
