@@ -19,6 +19,7 @@ from datetime import timedelta
 
 import stripe
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -93,7 +94,25 @@ def reconcile(
                 f"{intent.id}: {intent.amount_received} {intent.currency} captured for "
                 f"order {number}, which does not exist: refund it or create the order"
             )
+    if not dry_run:
+        forget_checkouts(older_than=now - timedelta(days=days))
     return counts
+
+
+def forget_checkouts(*, older_than) -> int:
+    """Drop what attempts stored to finish an order without the browser (an address, an e-mail)
+    once they are done with, or too old to reconcile: the order, if any, keeps its own copy."""
+    done = (
+        PaymentAttempt.Status.PLACED,
+        PaymentAttempt.Status.CAPTURED,
+        PaymentAttempt.Status.CANCELLED,
+        PaymentAttempt.Status.DECLINED,
+    )
+    return (
+        PaymentAttempt.objects.exclude(checkout={})
+        .filter(Q(status__in=done) | Q(updated__lt=older_than))
+        .update(checkout={})
+    )
 
 
 def summary(counts: dict[str, int]) -> str:

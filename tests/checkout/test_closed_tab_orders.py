@@ -3,9 +3,11 @@ Stripe's webhook places the order as the browser would have, or releases the mon
 
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -289,3 +291,21 @@ def test_stripe_unreachable_during_completion_waits_and_tries_again(pin, stripe_
     assert unattended.complete(attempt.payment_intent_id) == unattended.Completion.PLACED
     assert stripe_sim.payment_intents[attempt.payment_intent_id]["status"] == "succeeded"
     assert not sent("not completed")
+
+
+def test_reconciliation_forgets_the_stored_checkout_once_the_attempt_is_done(
+    pin, stripe_sim, sim_client
+):
+    placed = Client()
+    to_payment_step(placed, pin, email="done@example.com")
+    place_order(placed, card(sim_client))
+    waiting = Client()
+    to_payment_step(waiting, pin, email="waiting@example.com")
+    place_order(waiting, card(sim_client, "pm_card_authenticationRequired"))
+    assert all(a.checkout for a in PaymentAttempt.objects.all())
+
+    call_command("reconcile_payments", stdout=StringIO())
+
+    stored = {a.status: a.checkout for a in PaymentAttempt.objects.all()}
+    assert stored[PaymentAttempt.Status.CAPTURED] == {}
+    assert stored[PaymentAttempt.Status.REQUIRES_ACTION]["guest"]["email"] == "waiting@example.com"
