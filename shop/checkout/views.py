@@ -316,12 +316,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
             return None
         if order is None:
             return None
-        owns = (
-            request.session.get("checkout_order_id") == order.pk
-            or (request.user.is_authenticated and order.user_id == request.user.pk)
-            or (order.user_id is None and _cookie_basket_id(request) == order.basket_id)
-        )
-        return order if owns else None
+        return order if _is_shoppers(request, order) else None
 
     def land_on(self, order):
         self.request.session["checkout_order_id"] = order.pk
