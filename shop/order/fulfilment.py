@@ -98,7 +98,10 @@ def dispatch(
         raise DispatchRefused(" ".join(error.messages)) from None
 
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("user").get(pk=order.pk)
+        # Only the order's row: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+        order = (
+            Order.objects.select_for_update(of=("self",)).select_related("user").get(pk=order.pk)
+        )
         if request_key:
             earlier = Shipment.objects.filter(order=order, request_key=request_key).first()
             if earlier is not None:
