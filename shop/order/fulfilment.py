@@ -22,6 +22,7 @@ from shop.order.utils import consume
 
 logger = logging.getLogger("shop.order")
 
+CommunicationEventType = get_model("communication", "CommunicationEventType")
 Order = get_model("order", "Order")
 OrderNote = get_model("order", "OrderNote")
 ShippingEvent = get_model("order", "ShippingEvent")
@@ -204,6 +205,15 @@ def send_dispatched_email(shipment, *, left: list[LineLeft], going: dict[int, in
     }
     try:
         with transaction.atomic():
+            # Oscar records the e-mail on the order only when its type exists (a data migration
+            # makes it; a database flushed since, or a row staff deleted, is given it back).
+            CommunicationEventType.objects.get_or_create(
+                code=DISPATCHED_EMAIL_CODE,
+                defaults={
+                    "name": "Order dispatched",
+                    "category": CommunicationEventType.ORDER_RELATED,
+                },
+            )
             dispatcher = OrderDispatcher(logger=logger)
             messages = dispatcher.dispatcher.get_messages(DISPATCHED_EMAIL_CODE, context)
             dispatcher.dispatch_order_messages(order, messages, DISPATCHED_EMAIL_CODE)
