@@ -1,4 +1,4 @@
-"""Order placement with safe stock allocation.
+"""Order placement with safe stock allocation, and its end: consuming it at dispatch.
 
 Oscar's `StockRecord.allocate()` adds to `num_allocated` without looking at what is left, so under
 concurrency it sells units that are not there. Here allocation is one conditional UPDATE: it
@@ -7,11 +7,12 @@ against the latest committed row, so the last unit is never sold twice.
 """
 
 from django.db.models import F
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.order.utils import OrderCreator as CoreOrderCreator
 from oscar.core.loading import get_model
 
+Line = get_model("order", "Line")
 StockRecord = get_model("partner", "StockRecord")
 
 
@@ -39,3 +40,25 @@ class OrderCreator(CoreOrderCreator):
     def update_stock_records(self, line):
         if line.product.get_product_class().track_stock:
             allocate(line.stockrecord, line.quantity)
+
+
+def consume(line, quantity: int) -> None:
+    """Send `quantity` units of an order line out of the warehouse: they leave the line's
+    allocation and the stock record's `num_allocated` and `num_in_stock` together, so what
+    checkouts may still sell (in stock - allocated) does not move. Oscar's
+    `StockRecord.consume_allocation` checks the counts it loaded before updating them; here the
+    database subtracts from the committed row, whatever checkouts allocated meanwhile."""
+    Line.objects.filter(pk=line.pk).update(
+        num_allocated=Greatest(Coalesce(F("num_allocated"), 0) - quantity, 0)
+    )
+    record = line.stockrecord
+    if record is None or not record.can_track_allocations:
+        return
+    record.pre_save_signal()
+    # Never below zero: what left the warehouse left, even if staff miscounted the shelf.
+    StockRecord.objects.filter(pk=record.pk).update(
+        num_allocated=Greatest(Coalesce(F("num_allocated"), 0) - quantity, 0),
+        num_in_stock=Greatest(Coalesce(F("num_in_stock"), 0) - quantity, 0),
+    )
+    record.refresh_from_db(fields=["num_allocated", "num_in_stock"])
+    record.post_save_signal()

@@ -1,5 +1,6 @@
-"""The refund and cancel forms of the order page (views.OrderDetailView); Oscar's other order forms
-are used as they are (get_class falls back to oscar.apps.dashboard.orders.forms).
+"""The refund, cancel and dispatch forms of the order page (views.OrderDetailView) and the bulk
+dispatch upload; Oscar's other order forms are used as they are (get_class falls back to
+oscar.apps.dashboard.orders.forms).
 """
 
 import uuid
@@ -9,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shop.order.cancellation import item_label
+from shop.order.models import Carrier, clean_tracking_number
 from shop.order.pipeline import CANCELLED
 
 
@@ -70,3 +72,62 @@ class CancelOrderForm(forms.Form):
         # reported as done, not as a bad choice.
         ours = {str(line.pk) for line in lines}
         field.valid_value = lambda value: str(value) in ours
+
+
+class DispatchForm(forms.Form):
+    """A parcel for the order page: carrier, tracking number, and how many units of each line go
+    (each field starts at what is left, so sending everything is one click; 0 keeps a line back).
+    The bounds shown here are checked again under the order's lock by shop.order.fulfilment."""
+
+    carrier = forms.ChoiceField(label=_("Carrier"), choices=Carrier.choices)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=100)
+    request_key = forms.CharField(
+        widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex
+    )
+
+    def __init__(self, *args, lines_left=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines_left = [item for item in lines_left if item.left]
+        for item in self.lines_left:
+            self.fields[self.quantity_field(item.line)] = forms.IntegerField(
+                label=item.line.title,
+                min_value=0,
+                max_value=item.left,
+                initial=item.left,
+            )
+
+    @staticmethod
+    def quantity_field(line) -> str:
+        return f"quantity_{line.pk}"
+
+    def quantity_fields(self):
+        """(line left, bound field) for the template's table."""
+        return [(item, self[self.quantity_field(item.line)]) for item in self.lines_left]
+
+    def clean_tracking_number(self):
+        return clean_tracking_number(self.cleaned_data["tracking_number"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.lines_left and not any(cleaned.get(name) for name in self.quantities_names()):
+            raise forms.ValidationError(_("Choose at least one unit to dispatch."))
+        return cleaned
+
+    def quantities_names(self):
+        return [self.quantity_field(item.line) for item in self.lines_left]
+
+    @property
+    def quantities(self) -> dict[int, int]:
+        return {
+            item.line.pk: self.cleaned_data[self.quantity_field(item.line)]
+            for item in self.lines_left
+        }
+
+
+class BulkDispatchForm(forms.Form):
+    csv_file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "One row a parcel: order number, carrier, tracking number. A header row is optional."
+        ),
+    )

@@ -2,6 +2,7 @@
 // What Oscar's templates did with inline event handlers, which the Content-Security-Policy blocks:
 //   <a data-action="back">        goes back a page (the "or cancel" links of forms)
 //   <a data-action="close-window"> closes a dashboard pop-up
+//   <button data-action="print">  prints the page (packing slips, pick lists)
 //   <form data-confirm="Sure?">   asks before submitting
 document.addEventListener("click", (event) => {
     const link = event.target.closest("[data-action]");
@@ -12,6 +13,9 @@ document.addEventListener("click", (event) => {
     } else if (link.dataset.action === "close-window") {
         event.preventDefault();
         window.close();
+    } else if (link.dataset.action === "print") {
+        event.preventDefault();
+        window.print();
     }
 });
 
