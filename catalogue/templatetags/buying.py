@@ -1,4 +1,5 @@
-"""Template access to catalogue.buying: `{{ price|shown_price }}` (`shown_amount` unformatted) and
+"""Template access to catalogue.buying: `{{ price|shown_price }}` (`shown_amount` unformatted),
+`{{ info|stock_state }}` (`.label`, `.code`, `.is_available`) and
 `{% purchase_action product info as action %}` (compare with `action == "add-to-basket"` etc.)."""
 
 from decimal import Decimal
@@ -32,6 +33,12 @@ def shown_amount(price):
     """The shown amount as a plain number (for meta tags); empty without a price."""
     amount = buying.shown_price(price)
     return "" if amount is None else amount
+
+
+@register.filter
+def stock_state(info) -> buying.StockState:
+    """The stock words for Oscar's purchase info (a `purchase_info_for_*` result)."""
+    return buying.stock_state(info)
 
 
 @register.simple_tag(takes_context=True)
