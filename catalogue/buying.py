@@ -10,6 +10,9 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
+from oscar.core.loading import get_class
+
+NoTax = get_class("partner.strategy", "NoTax")
 
 LOW_STOCK = 5
 
@@ -20,6 +23,13 @@ def shown_price(price) -> Decimal | None:
     if not price.exists:
         return None
     return price.incl_tax if price.is_tax_known else price.excl_tax
+
+
+def charges_tax(strategy) -> bool:
+    """Whether the shop's pricing adds tax, so pages show prices before and after it. Oscar's
+    strategy decides (partner.strategy; the shop's Default uses NoTax): with no tax, every page
+    shows one price and no tax column."""
+    return not isinstance(strategy, NoTax)
 
 
 @dataclass(frozen=True)
