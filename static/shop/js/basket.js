@@ -1,7 +1,7 @@
 "use strict";
 // The basket's quantity steppers (templates/oscar/basket/partials/basket_content.html): − and +
-// change the line's quantity and submit the basket form, as its "Update" button does without
-// JavaScript. Typing a number and leaving the box does the same.
+// change the line's quantity and submit the basket form, as its "Update" button does for a typed
+// number. Without JavaScript the steppers stay hidden and the number box and "Update" do it all.
 document.documentElement.classList.add("js");
 
 document.addEventListener("DOMContentLoaded", function () {
@@ -32,11 +32,5 @@ document.addEventListener("DOMContentLoaded", function () {
         }
         input.value = next;
         submit();
-    });
-
-    form.addEventListener("change", function (event) {
-        if (event.target.matches("input[type=number]")) {
-            submit();
-        }
     });
 });
