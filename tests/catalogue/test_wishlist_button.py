@@ -68,3 +68,19 @@ def test_a_sold_out_product_can_still_be_wished_for(client):
     page = client.get(pin.get_absolute_url()).content.decode()
 
     assert "Sold out" in page and "Add to wish list" in page
+
+
+def test_the_wish_list_pages_are_cards_with_labelled_quantities_and_no_dropdowns(client):
+    pin = merch("Listed Pin", price="10.00", stock=30)
+    shopper = UserFactory()
+    client.force_login(shopper)
+    client.post(reverse("customer:wishlists-add-product", kwargs={"product_pk": pin.pk}))
+    wishlist = WishList.objects.get(owner=shopper)
+
+    lists = client.get(reverse("customer:wishlists-list")).content.decode()
+    detail = client.get(wishlist.get_absolute_url()).content.decode()
+
+    assert 'class="account-card wishlist-card"' in lists and "1 item" in lists
+    assert "Listed Pin" in detail and "$10.00" in detail and "In stock" in detail
+    assert '<label class="wishlist-line__field">Quantity <input' in detail
+    assert "dropdown-toggle" not in lists + detail
