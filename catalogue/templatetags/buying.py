@@ -1,7 +1,6 @@
 """Template access to catalogue.buying: `{{ price|shown_price }}` (`shown_amount` unformatted),
-`{{ info|stock_state }}` (`.label`, `.code`, `.is_available`), `{% shows_tax order as show_tax %}`
-and
-`{% purchase_action product info as action %}` (compare with `action == "add-to-basket"` etc.)."""
+`{{ info|stock_state }}` (`.label`, `.code`, `.is_available`), `{% shows_tax order as show_tax %}`,
+and `{% purchase_action product info as action %}` (compare with `action == "add-to-basket"`)."""
 
 from decimal import Decimal
 from functools import lru_cache
