@@ -1,11 +1,20 @@
-"""Two rules every page that sells shows the same way: which price a shopper sees, and what they can
-do about a product (the purchase action). Listing tiles, article cards and the product page render
-`purchase_action()`'s answer each in their own markup; none decides for itself."""
+"""Three rules every page that sells shows the same way: which price a shopper sees, the words for
+its stock (`stock_state`: "In stock", "Only 3 left", "Sold out"), and what they can do about a
+product (the purchase action). Listing tiles, article cards, the basket and the product page render
+these answers each in their own markup; none decides for itself."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_class
+
+NoTax = get_class("partner.strategy", "NoTax")
+
+LOW_STOCK = 5
 
 
 def shown_price(price) -> Decimal | None:
@@ -14,6 +23,32 @@ def shown_price(price) -> Decimal | None:
     if not price.exists:
         return None
     return price.incl_tax if price.is_tax_known else price.excl_tax
+
+
+def charges_tax(strategy) -> bool:
+    """Whether the shop's pricing adds tax, so pages show prices before and after it. Oscar's
+    strategy decides (partner.strategy; the shop's Default uses NoTax): with no tax, every page
+    shows one price and no tax column."""
+    return not isinstance(strategy, NoTax)
+
+
+@dataclass(frozen=True)
+class StockState:
+    code: str  # "in-stock", "low-stock" or "sold-out": a CSS modifier
+    label: str
+    is_available: bool
+
+
+def stock_state(info) -> StockState:
+    """The stock words for Oscar's purchase `info`, in place of its availability messages
+    ("Unavailable", "In stock (3 available)"), so that every page says "Sold out" alike."""
+    if not info.availability.is_available_to_buy:
+        return StockState("sold-out", _("Sold out"), False)
+    # Only a stock-tracking availability knows a number; others are simply in stock.
+    left = getattr(info.availability, "num_available", None)
+    if left is not None and left <= LOW_STOCK:
+        return StockState("low-stock", _("Only %(count)d left") % {"count": left}, True)
+    return StockState("in-stock", _("In stock"), True)
 
 
 class PurchaseAction(StrEnum):

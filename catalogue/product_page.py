@@ -17,9 +17,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, prefetch_r
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import strip_tags
-from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from .buying import StockState, stock_state
 from .generations import PRODUCT_PAGE_PARTS
 from .reviews.selectors import approved_reviews
 
@@ -35,7 +35,6 @@ ProductReview = get_model("reviews", "ProductReview")
 
 RELATED_LIMIT = 4
 REVIEWS_SHOWN = 3
-LOW_STOCK = 5
 # Edits to the product row start a new version of its parts; edits elsewhere in the catalogue
 # (a renamed category, a new product in the franchise, a review, a picture) start a new
 # generation of all of them (catalogue.generations). The timeout only lets unused entries go.
@@ -74,13 +73,6 @@ class Review:
     date_created: object
     url: str
     is_verified_purchase: bool = False
-
-
-@dataclass(frozen=True)
-class StockState:
-    code: str  # "in-stock", "low-stock" or "sold-out": a CSS modifier
-    label: str
-    is_available: bool
 
 
 @dataclass
@@ -245,16 +237,6 @@ def _purchase_info(product, strategy):
     if product.is_parent:
         return strategy.fetch_for_parent(product)
     return strategy.fetch_for_product(product)
-
-
-def stock_state(info) -> StockState:
-    if not info.availability.is_available_to_buy:
-        return StockState("sold-out", _("Sold out"), False)
-    # Only a stock-tracking availability knows a number; others are simply in stock.
-    left = getattr(info.availability, "num_available", None)
-    if left is not None and left <= LOW_STOCK:
-        return StockState("low-stock", _("Only %(count)d left") % {"count": left}, True)
-    return StockState("in-stock", _("In stock"), True)
 
 
 # --- Cached parts -------------------------------------------------------------------------

@@ -8,10 +8,13 @@ from django.db import transaction
 from django.utils.decorators import method_decorator
 from oscar.apps.catalogue import views as oscar_views
 from oscar.apps.catalogue.views import *  # noqa: F403 -- the rest of Oscar's module, unchanged
+from oscar.core.loading import get_model
 
 from . import buying, product_page, structured_data
 from .consent import consent_for
 from .images import thumbnail_url
+
+WishList = get_model("wishlists", "WishList")
 
 # Oscar's module resolves these from the search app (shop.search.views); keep them the same.
 CatalogueView = oscar_views.CatalogueView
@@ -59,5 +62,13 @@ class ProductDetailView(oscar_views.ProductDetailView):
             og_image_url=image_url,
             meta_description=graph["@graph"][0].get("description", ""),
             structured_data=structured_data.as_script(graph),
+            saved_in_wishlists=self.wishlists_with_product(),
         )
         return ctx
+
+    def wishlists_with_product(self) -> list:
+        """The signed-in shopper's wish lists that hold this product (one query; none signed out)."""
+        if not self.request.user.is_authenticated:
+            return []
+        lists = WishList.objects.filter(owner=self.request.user, lines__product=self.object)
+        return list(lists.distinct().order_by("date_created"))

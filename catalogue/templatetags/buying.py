@@ -1,5 +1,6 @@
-"""Template access to catalogue.buying: `{{ price|shown_price }}` (`shown_amount` unformatted) and
-`{% purchase_action product info as action %}` (compare with `action == "add-to-basket"` etc.)."""
+"""Template access to catalogue.buying: `{{ price|shown_price }}` (`shown_amount` unformatted),
+`{{ info|stock_state }}` (`.label`, `.code`, `.is_available`), `{% shows_tax order as show_tax %}`,
+and `{% purchase_action product info as action %}` (compare with `action == "add-to-basket"`)."""
 
 from decimal import Decimal
 from functools import lru_cache
@@ -34,6 +35,22 @@ def shown_amount(price):
     return "" if amount is None else amount
 
 
+@register.filter
+def stock_state(info) -> buying.StockState:
+    """The stock words for Oscar's purchase info (a `purchase_info_for_*` result)."""
+    return buying.stock_state(info)
+
+
 @register.simple_tag(takes_context=True)
 def purchase_action(context, product, info) -> str:
     return buying.purchase_action(product, info, consent_for(context.get("request")))
+
+
+@register.simple_tag(takes_context=True)
+def shows_tax(context, order=None) -> bool:
+    """Tax columns and rows: when the shop's strategy charges tax, or the order was charged some."""
+    request = context.get("request")
+    strategy = getattr(request, "strategy", None)
+    if strategy is not None and buying.charges_tax(strategy):
+        return True
+    return bool(order is not None and order.total_tax)
