@@ -2,7 +2,6 @@
 re-encoded so nothing but pixels survives (catalogue.image_policy)."""
 
 import io
-import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -28,14 +27,14 @@ def stored(upload) -> tuple[bytes, Image.Image]:
     return content, image
 
 
-def test_a_huge_picture_of_a_few_kilobytes_is_refused_before_any_pixel_is_decoded():
+def test_a_huge_picture_of_a_few_kilobytes_is_refused_before_any_pixel_is_decoded(
+    no_pixels_decoded,
+):
     bomb = pictures.huge_png()
     assert bomb.size < 64 * 1024
 
-    started = time.perf_counter()
     error = refusal(bomb)
 
-    assert time.perf_counter() - started < 0.5
     assert error.code == "too_many_pixels"
     assert "10000x10000 pixels (100.0 megapixels); the limit is 40 megapixels" in error.message % (
         error.params or {}

@@ -2,7 +2,6 @@
 the request that saved the image, and at a bounded cost."""
 
 import io
-import time
 from pathlib import Path
 from unittest import mock
 
@@ -87,16 +86,14 @@ def test_the_task_skips_an_image_deleted_before_the_worker_ran():
 
 
 @pytest.mark.django_db
-def test_the_task_does_not_decode_an_original_over_the_pixel_limit():
+def test_the_task_does_not_decode_an_original_over_the_pixel_limit(no_pixels_decoded):
     """An original stored before the upload policy (or put in storage by hand) is left alone."""
     bomb = pictures.huge_png()
     name = default_storage.save("images/products/bomb.png", ContentFile(bomb.read()))
 
-    started = time.perf_counter()
     made = images.make_thumbnails_task.call(name, list(images.PRODUCT_SIZES))
 
     assert made == 0
-    assert time.perf_counter() - started < 1
     assert not any(default_storage.exists(f) for f in thumbnail_files(name))
 
 
