@@ -16,6 +16,7 @@ product page into one cache entry per article.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
@@ -54,13 +55,27 @@ def live_products(keys: list[str]) -> dict[str, Product]:
 
 def article_segments(body_html: str) -> tuple[list[Segment], list[Product]]:
     """The body split at its embeds, each followed by its live cards; and the products shown,
-    once each in body order (for the article's structured data)."""
+    once each in body order (for the article's structured data).
+
+    Each card has its own `card_anchor`, the fragment its add-to-basket form returns to:
+    "product-<id>" for a product's first card, "product-<id>-2" and so on for its later ones
+    (a copy of the same loaded product, so no query)."""
     parts = markup.split_embeds(body_html)
     products = live_products([key for _, keys in parts for key in keys])
-    segments, shown = [], {}
+    segments, shown, seen = [], {}, {}
     for html, keys in parts:
-        cards = [products[key] for key in keys if key in products]
-        for product in cards:
+        cards = []
+        for key in keys:
+            if key not in products:
+                continue
+            product = products[key]
+            seen[product.pk] = seen.get(product.pk, 0) + 1
+            if seen[product.pk] == 1:
+                product.card_anchor = f"product-{product.pk}"
+            else:
+                product = copy.copy(product)
+                product.card_anchor = f"product-{product.pk}-{seen[product.pk]}"
+            cards.append(product)
             shown.setdefault(product.pk, product)
         # The HTML was sanitised when the post was saved (blog.markup.render).
         segments.append(Segment(html=mark_safe(html), cards=cards))

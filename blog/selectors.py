@@ -4,8 +4,12 @@ posts feature a product, which match a search, and when the next scheduled post 
 from datetime import datetime
 
 from django.db.models import Case, Exists, Min, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
+from oscar.core.loading import get_model
 
 from .models import NEWEST_FIRST, Post, PostProduct
+
+ProductImage = get_model("catalogue", "ProductImage")
 
 RELATED_POSTS = 3
 MAX_SEARCH_WORDS = 10
@@ -103,3 +107,31 @@ def matching_articles(query: str, limit: int) -> list[Post]:
             Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
         )
     return list(posts.only(*TEASER_FIELDS).newest_first()[:limit])
+
+
+def attach_stand_in_pictures(posts) -> None:
+    """Give each post without a hero a `stand_in_picture`: the original-image name of the first
+    product it features that is public, carries no content warning and has a picture (a variant's
+    own, else its parent's), or "" when none does. One query, and none when every post has a hero."""
+    heroless = {post.pk: post for post in posts if not post.hero_image}
+    if not heroless:
+        return
+
+    def first_image(of: str) -> Subquery:
+        images = ProductImage.objects.filter(product=OuterRef(of)).order_by("display_order", "pk")
+        return Subquery(images.values("original")[:1])
+
+    rows = (
+        PostProduct.objects.filter(
+            post_id__in=heroless, product__is_public=True, product__warning_level=0
+        )
+        .annotate(picture=Coalesce(first_image("product"), first_image("product__parent")))
+        .filter(picture__isnull=False)
+        .order_by("post_id", "position")
+        .values_list("post_id", "picture")
+    )
+    found = {}
+    for post_id, picture in rows:
+        found.setdefault(post_id, picture)
+    for post_id, post in heroless.items():
+        post.stand_in_picture = found.get(post_id, "")

@@ -12,8 +12,10 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
+from catalogue.buying import just_added
 from catalogue.consent import consent_for, gated_warnings
 from catalogue.images import thumbnail_url
 from catalogue.parsing import parse_page
@@ -21,9 +23,11 @@ from catalogue.structured_data import as_script
 
 from . import cards, structured_data
 from .models import BlogCategory, Post, Tag
-from .selectors import article_posts, nearby_posts, published_posts
+from .selectors import article_posts, attach_stand_in_pictures, nearby_posts, published_posts
 
 POSTS_PER_PAGE = 12
+# Shared pages of a post without a hero or a product picture show this (1200x630, Open Graph's size).
+STAND_IN_SHARE_IMAGE = "shop/img/post-share.png"
 
 
 # Every blog page only reads the database: no transaction, so SQLite readers never queue for the
@@ -90,14 +94,34 @@ def article_context(request, post: Post, *, is_preview: bool = False) -> dict:
             post.seo_description or post.summary, warnings
         ),
         "canonical_url": absolute_url(post.get_absolute_url()),
-        "hero_url": absolute_url(thumbnail_url(post.hero_image.name, "og"))
-        if post.hero_image
-        else "",
+        **share_image(post, products, absolute_url),
         "author_name": structured_data.author_name(post.author) if post.author else "",
         "structured_data": as_script(graph),
         "adjacent": adjacent,
         "related": related,
+        # Back from "Add to basket" on one of this article's cards: that card says so.
+        "just_added": just_added(request),
     }
+
+
+def share_image(post: Post, products: list, absolute_url) -> dict:
+    """The article's `og:image` (`hero_url`) and its alt text: the hero; else the share-size picture
+    of the first product the article shows that has one and no content warning; else the shop's
+    branded stand-in (static/shop/img). Never empty, and no query: the cards are loaded already."""
+    if post.hero_image:
+        return {
+            "hero_url": absolute_url(thumbnail_url(post.hero_image.name, "og")),
+            "hero_alt": post.hero_alt,
+        }
+    for product in products:
+        image = product.primary_image()
+        if product.warning_level or isinstance(image, dict):  # a dict: Oscar's "no image"
+            continue
+        return {
+            "hero_url": absolute_url(thumbnail_url(image.original.name, "og")),
+            "hero_alt": product.get_title(),
+        }
+    return {"hero_url": absolute_url(static(STAND_IN_SHARE_IMAGE)), "hero_alt": post.title}
 
 
 def _listing(request, posts, *, template, extra=None, empty_404=False):
@@ -106,8 +130,10 @@ def _listing(request, posts, *, template, extra=None, empty_404=False):
     page = Paginator(posts, POSTS_PER_PAGE).get_page(parse_page(request.GET.get("page")))
     if empty_404 and not page.paginator.count:
         raise Http404
+    posts = list(page.object_list)
+    attach_stand_in_pictures(posts)
     context = {
-        "posts": page.object_list,
+        "posts": posts,
         "page_obj": page,
         "paginator": page.paginator,
         "is_paginated": page.has_other_pages(),

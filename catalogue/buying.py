@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class
@@ -75,3 +76,27 @@ def purchase_action(product, info, consent, *, takes_options: bool = False) -> P
     if info.availability.is_available_to_buy:
         return PurchaseAction.ADD_TO_BASKET
     return PurchaseAction.NOTIFY_ME
+
+
+# The product a shopper just added to the basket, and the page the add sent them back to: that page
+# confirms it beside the product's own card (an article's cards do), once.
+JUST_ADDED = "catalogue:just-added"
+
+
+def remember_added(request, product, *, back_to: str) -> None:
+    """After `product` went into the basket and the shopper is sent to `back_to` (a URL of this
+    site): what that page is to confirm."""
+    request.session[JUST_ADDED] = [product.pk, urlsplit(back_to).path]
+
+
+def just_added(request) -> int | None:
+    """The id of the product just added from a page that sent the shopper back here, once; None
+    on any other page or visit. Reads the session only when the shopper has one (no query else)."""
+    if not hasattr(request, "session") or JUST_ADDED not in request.session:
+        return None
+    entry = request.session.pop(JUST_ADDED)
+    try:
+        product_id, path = entry
+    except (TypeError, ValueError):
+        return None
+    return product_id if path == request.path and isinstance(product_id, int) else None

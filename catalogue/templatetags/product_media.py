@@ -4,8 +4,8 @@
     {% product_picture product.primary_image size="card" alt=product.get_title loading="lazy" %}
 
 Takes a ProductImage, the dict Oscar's `primary_image()` returns when a product has none
-(`is_missing`), or a catalogue.product_page.PageImage. Renders only names it can work out, so it
-never opens an image file or runs a query.
+(`is_missing`), a catalogue.product_page.PageImage, an ImageField's file or an image's stored
+name. Renders only names it can work out, so it never opens an image file or runs a query.
 """
 
 from django import template
@@ -24,6 +24,8 @@ def _source_name(image) -> str | None:
         return None
     if isinstance(image, FieldFile):  # an ImageField's file, e.g. a blog post's hero
         return image.name or None
+    if isinstance(image, str):  # an image's stored name, e.g. a blog post's stand-in picture
+        return image
     if isinstance(image, dict):
         return None if image.get("is_missing") else getattr(image.get("original"), "name", None)
     original = getattr(image, "original", None)

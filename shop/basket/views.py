@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from oscar.apps.basket import views as oscar_views
 
+from catalogue.buying import remember_added
 from catalogue.consent import consent_for
 from catalogue.redirects import next_url
 
@@ -32,7 +33,10 @@ class BasketAddView(oscar_views.BasketAddView):
                 _("%(title)s was not added: your basket was ordered in another tab meanwhile.")
                 % {"title": form.product.get_title()},
             )
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        # The page the shopper goes back to (an article) confirms the add beside the product's card.
+        remember_added(self.request, form.product, back_to=response.url)
+        return response
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

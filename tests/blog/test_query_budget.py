@@ -22,7 +22,8 @@ ProductImage = get_model("catalogue", "ProductImage")
 pytestmark = pytest.mark.django_db
 
 QUERY_BUDGET = 12
-# count, page, warnings (+ the tag), inside the request's savepoint
+# count, page, warnings, the stand-in pictures of posts without a hero (+ the tag), inside the
+# request's savepoint
 INDEX_BUDGET = 6
 
 

@@ -241,3 +241,55 @@ def widest_elements(page: Page, width: int) -> str:
         width,
     )
     return "; ".join(found) or "no element is wider: look for an off-screen one"
+
+
+# Tap targets on a phone (WCAG 2.5.5's 44 x 44 CSS px): what a thumb presses in the header and the
+# page's content. A link inside a sentence is exempt (its size is the line's: WCAG 2.5.8), as is
+# what is not on screen (hidden, visually hidden for screen readers, or parked off-screen).
+TAP_TARGET_PX = 44
+SMALL_TAP_TARGETS = """(min) => {
+    const selector = "a[href], button, input[type=submit], summary, select";
+    const found = [];
+    for (const root of document.querySelectorAll("header.site-header, main")) {
+        for (const el of root.querySelectorAll(selector)) {
+            const box = el.getBoundingClientRect();
+            const style = getComputedStyle(el);
+            if (box.width < 2 || box.height < 2 || style.visibility === "hidden") continue;
+            if (box.right <= 0 || box.bottom <= -window.scrollY) continue;
+            if (el.closest("[aria-hidden=true], .sr-only, details:not([open]) > :not(summary)")) continue;
+            if (style.display === "inline" && el.matches("a")) {
+                const around = el.parentElement.textContent.replace(el.textContent, "");
+                if (around.replace(/[\\s·|,/-]/g, "")) continue;  // a link in a sentence
+            }
+            if (Math.round(box.width) < min || Math.round(box.height) < min) {
+                const text = (el.innerText || el.value || el.getAttribute("aria-label") || "")
+                    .trim().replace(/\\s+/g, " ").slice(0, 40);
+                const name = el.tagName.toLowerCase() +
+                    (typeof el.className === "string" && el.className.trim() ?
+                        "." + el.className.trim().split(/\\s+/).join(".") : "");
+                found.push(`${name} "${text}" ${Math.round(box.width)}x${Math.round(box.height)}`);
+            }
+        }
+    }
+    return found;
+}"""
+
+HEADER_ROWS = """() => {
+    const bar = document.querySelector(".site-header__bar");
+    const parts = [...bar.children].filter((el) => !el.matches(".site-nav"))
+        .concat([...bar.querySelectorAll(".site-nav li")])
+        .map((el) => el.getBoundingClientRect())
+        .filter((box) => box.width > 0 && box.height > 0);
+    // One row: every part overlaps every other vertically.
+    return Math.max(...parts.map((b) => b.top)) < Math.min(...parts.map((b) => b.bottom)) ? 1 : 2;
+}"""
+
+
+def small_tap_targets(page: Page) -> list[str]:
+    """The header's and main content's tap targets under 44 x 44 px, as "tag.class "text" wxh"."""
+    return page.evaluate(SMALL_TAP_TARGETS, TAP_TARGET_PX)
+
+
+def header_rows(page: Page) -> int:
+    """1 when the site header's logo, search and every navigation item sit on one row, else 2."""
+    return page.evaluate(HEADER_ROWS)
