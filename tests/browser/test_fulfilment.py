@@ -210,6 +210,12 @@ def test_staff_cancel_a_paid_order_its_stock_comes_back_and_its_payment_is_refun
     assert order.status == pipeline.PAID and order.total_incl_tax == Decimal("28.50")
     assert held(stock) == (before[0], before[1] + 2)
     run_queued_tasks()
+    (confirmation,) = mail.outbox
+    status_page = reverse(
+        "customer:anon-order",
+        kwargs={"order_number": order.number, "hash": order.verification_hash()},
+    )
+    assert status_page in confirmation.body  # where the guest follows their order
     mail.outbox.clear()
 
     sign_in_as_staff(journey)
@@ -234,6 +240,17 @@ def test_staff_cancel_a_paid_order_its_stock_comes_back_and_its_payment_is_refun
         (["aoi@example.com"], f"We have refunded $28.50 for your Pin Senpai order #{order.number}"),
         (["aoi@example.com"], f"Your Pin Senpai order #{order.number} has been cancelled"),
     ]
+
+    # The guest's order page, from the confirmation e-mail's link, says so too.
+    page.context.clear_cookies()
+    journey.visit(status_page)
+    journey.check("guest-order-email")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Order {order.number}")
+    page.get_by_label("Email address").fill("aoi@example.com")  # who they are, before the order
+    page.get_by_role("button", name="Show my order").click()
+    progress = page.get_by_role("region", name="Progress")
+    expect(progress.locator(".order-status")).to_have_text(pipeline.CANCELLED)
+    journey.check("guest-order-cancelled")
 
 
 def test_a_missing_page_is_the_shops_own_404(shop, journey):
