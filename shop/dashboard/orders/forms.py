@@ -63,6 +63,9 @@ class CancelOrderForm(forms.Form):
     )
 
     def __init__(self, *args, lines=(), **kwargs):
+        # Its own element ids: the refund form on the same page has a "reason" field too, and a
+        # label must point at its own form's field.
+        kwargs.setdefault("auto_id", "id_cancel_%s")
         super().__init__(*args, **kwargs)
         field = self.fields["lines"]
         open_lines = [line for line in lines if line.status != CANCELLED]
