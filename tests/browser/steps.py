@@ -54,7 +54,18 @@ def checkout_as_guest(journey: Journey, email: str, *, check: bool = False) -> N
     page.get_by_label("Your e-mail address").fill(email)
     page.get_by_label("As a guest").check()
     page.get_by_role("button", name="Continue", exact=True).click()
+    deliver_by_standard_shipping(journey, check=check)
 
+
+def checkout_signed_in(journey: Journey) -> None:
+    """From a signed-in shopper's basket to the payment step: address, standard shipping."""
+    journey.page.get_by_role("link", name="Proceed to checkout").click()
+    deliver_by_standard_shipping(journey)
+
+
+def deliver_by_standard_shipping(journey: Journey, *, check: bool = False) -> None:
+    """On the checkout's address step: type the address, choose standard shipping."""
+    page = journey.page
     expect(page).to_have_url(re.compile(r"/checkout/shipping-address/"))
     if check:
         journey.check("checkout-address")

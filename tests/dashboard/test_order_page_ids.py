@@ -32,4 +32,4 @@ def test_every_id_on_a_paid_orders_page_is_unique(staff_client, stripe_sim, sim_
         name: n for name, n in Counter(re.findall(r'\sid="([^"]+)"', page)).items() if n > 1
     }
     assert repeated == {}
-    assert page.count('for="cancel_reason"') == 1 and page.count('for="id_reason"') == 1
+    assert page.count('for="id_cancel_reason"') == 1 and page.count('for="id_reason"') == 1

@@ -64,7 +64,7 @@ class CancelOrderForm(forms.Form):
 
     def __init__(self, *args, lines=(), **kwargs):
         # Ids of its own: the refund and dispatch forms share the page (and a "reason" field).
-        super().__init__(*args, auto_id="cancel_%s", **kwargs)
+        super().__init__(*args, auto_id="id_cancel_%s", **kwargs)
         field = self.fields["lines"]
         open_lines = [line for line in lines if line.status != CANCELLED]
         field.choices = [(line.pk, item_label(line)) for line in open_lines]
@@ -87,7 +87,7 @@ class DispatchForm(forms.Form):
     )
 
     def __init__(self, *args, lines_left=(), **kwargs):
-        super().__init__(*args, auto_id="dispatch_%s", **kwargs)
+        super().__init__(*args, auto_id="id_dispatch_%s", **kwargs)
         self.lines_left = [item for item in lines_left if item.left]
         for item in self.lines_left:
             self.fields[self.quantity_field(item.line)] = forms.IntegerField(
