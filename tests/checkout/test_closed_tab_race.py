@@ -6,7 +6,6 @@ import copy
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
@@ -16,18 +15,14 @@ from shop.payments.models import PaymentAttempt
 from tests.checkout.test_closed_tab_orders import deliver
 from tests.checkout.test_concurrency import at_once, requests_to
 from tests.factories import merch
+from tests.races import on_postgresql_with_commits
 from tests.shopping import card, place_order, to_payment_step
 from tests.tasks import run_queued_tasks
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks need PostgreSQL; SQLite has none"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = on_postgresql_with_commits
 
 
 @pytest.mark.parametrize("round_", range(3))  # a few interleavings, each started at once

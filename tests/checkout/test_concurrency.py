@@ -8,7 +8,6 @@ import copy
 import threading
 import time
 
-import pytest
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -18,6 +17,7 @@ from oscar.core.loading import get_model
 from shop.payments import services
 from shop.payments.models import PaymentAttempt, Refund, WebhookEvent
 from tests.factories import merch
+from tests.races import on_postgresql_with_commits
 from tests.shopping import card, place_order, review_form, to_payment_step
 from tests.tasks import run_queued_tasks
 
@@ -25,12 +25,7 @@ Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks need PostgreSQL; SQLite has none"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = on_postgresql_with_commits
 
 
 def at_once(calls):

@@ -1,10 +1,8 @@
 """Two cancel clicks at once, run for real: each request on its own connection (PostgreSQL), so
 only the row locks of shop.order.cancellation stand between them and a double refund."""
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
@@ -13,18 +11,14 @@ from shop.order import pipeline
 from shop.payments.models import Refund
 from tests.checkout.test_concurrency import at_once, requests_to
 from tests.factories import merch
+from tests.races import on_postgresql_with_commits
 from tests.shopping import card, place_order, to_payment_step
 from tests.tasks import run_queued_tasks
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks need PostgreSQL; SQLite has none"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = on_postgresql_with_commits
 
 
 def staff(username) -> Client:

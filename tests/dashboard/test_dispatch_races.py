@@ -5,7 +5,6 @@ checkout allocating the same stock meanwhile keeps its units."""
 import threading
 import time
 
-import pytest
 from django.db import connection
 from django.db.models.signals import post_save
 from django.test import Client
@@ -15,18 +14,14 @@ from shop.order import pipeline
 from shop.order.models import Shipment
 from tests.factories import merch
 from tests.orders import dispatch_form, order_page, paid_order
+from tests.races import on_postgresql_with_commits
 from tests.staff_forms import checkout_allocates_when_loaded, stock_counts
 
 Order = get_model("order", "Order")
 ShippingEvent = get_model("order", "ShippingEvent")
 StockRecord = get_model("partner", "StockRecord")
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs a second connection: SQLite has one writer"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = on_postgresql_with_commits
 
 
 def waiting_on_a_lock() -> bool:

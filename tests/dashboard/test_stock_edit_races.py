@@ -1,10 +1,9 @@
 """A checkout allocating while staff save stock, run for real: the checkout on a connection of its
 own, committing between the staff POST reading the stock record and saving it (PostgreSQL)."""
 
-import pytest
-from django.db import connection
 from django.urls import reverse
 
+from tests.races import on_postgresql_with_commits
 from tests.staff_forms import (
     checkout_allocates_when_loaded,
     form_data,
@@ -12,12 +11,7 @@ from tests.staff_forms import (
     stock_counts,
 )
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs a second connection: SQLite has one writer"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = on_postgresql_with_commits
 
 
 def test_checkout_allocation_survives_a_staff_save_in_the_admin(staff_client, stock):
