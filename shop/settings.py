@@ -361,6 +361,8 @@ OSCAR_INITIAL_LINE_STATUS = order_pipeline.PENDING_PAYMENT
 OSCAR_ORDER_STATUS_PIPELINE = order_pipeline.ORDER_PIPELINE
 OSCAR_LINE_STATUS_PIPELINE = order_pipeline.LINE_PIPELINE
 OSCAR_ORDER_STATUS_CASCADE = order_pipeline.CASCADE
+# Order lines the customer never received: they do not make a review a "verified purchase".
+SHOP_LINE_STATUSES_NOT_BOUGHT = (order_pipeline.CANCELLED,)
 OSCAR_PRODUCTS_PER_PAGE = 24
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 OSCAR_IMAGE_FOLDER = "images/products/"

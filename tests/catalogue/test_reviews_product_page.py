@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -146,3 +147,12 @@ def test_product_page_queries_are_the_same_with_no_review_or_many(client, signed
     # Cold, a product with reviews reads them once (with "verified purchase"): one query more.
     assert popular_cold == quiet_cold + 1, counts
     assert ProductReview.objects.approved().count() == 8
+
+
+def test_an_order_cancelled_before_it_reached_the_reviewer_does_not_verify(client):
+    pin = merch("Moon Rabbit Pin")
+    fan = UserFactory()
+    order = buy(fan, pin)
+    order.lines.update(status=settings.SHOP_LINE_STATUSES_NOT_BOUGHT[0])
+    write_review(pin, user=fan, title="Never got it")
+    assert "Verified purchase" not in reviews_section(page(client, pin))

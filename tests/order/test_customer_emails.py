@@ -156,3 +156,18 @@ def test_staff_edits_of_the_email_in_the_dashboard_are_what_is_sent(paid_order, 
     [email] = sent(lambda: record_refund(paid_order, "re_edited", 100, "usd"))
 
     assert email.subject == f"Money back for {paid_order.number}: {Decimal('1.00')}"
+
+
+def test_a_whole_cancelled_order_links_to_its_page_too(admin_client, paid_order, sent):
+    every_line = list(paid_order.lines.values_list("pk", flat=True))
+
+    emails = sent(
+        lambda: admin_client.post(
+            order_page(paid_order), {"order_action": "cancel_order", "lines": every_line}
+        )
+    )
+
+    [cancelled] = [each for each in emails if "cancelled" in each.subject]
+    assert f"Your Pin Senpai order #{paid_order.number} has been cancelled" == cancelled.subject
+    assert f"/accounts/order-status/{paid_order.number}/" in cancelled.body
+    assert "View your order" in html_of(cancelled)
