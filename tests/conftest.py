@@ -27,13 +27,16 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _roles_survive_flushes(django_db_setup, django_db_blocker):
+def _migrated_rows_survive_flushes(django_db_setup, django_db_blocker):
     """A transactional test (browser journeys, concurrency) ends with a flush, which empties the
-    groups the data migrations made ("Blog editors", "Catalogue managers"). Django then remakes the
-    permissions (post_migrate), and this the groups, with the ids and permissions they had after
-    migrating: the demo snapshot's rows (tests/demo_snapshot.py) refer to those ids."""
+    rows the data migrations made: the groups ("Blog editors", "Catalogue managers") and the
+    shop's e-mail communication types. Django then remakes the permissions (post_migrate), and
+    this the groups, with the ids and permissions they had after migrating (the demo snapshot's
+    rows, tests/demo_snapshot.py, refer to those ids), and the communication types."""
     from django.contrib.auth.models import Group, Permission
+    from oscar.core.loading import get_model
 
+    CommunicationEventType = get_model("communication", "CommunicationEventType")
     with django_db_blocker.unblock():
         migrated = [
             (
@@ -43,6 +46,7 @@ def _roles_survive_flushes(django_db_setup, django_db_blocker):
             )
             for group in Group.objects.all()
         ]
+        email_types = list(CommunicationEventType.objects.values("code", "name", "category"))
 
     def remake(sender, using, **kwargs):
         if sender.label != "blog":  # the last of our apps: every permission the roles hold exists
@@ -54,6 +58,10 @@ def _roles_survive_flushes(django_db_setup, django_db_blocker):
                     content_type__app_label=label, codename=codename
                 )
                 for label, codename in permissions
+            )
+        for email_type in email_types:
+            CommunicationEventType.objects.using(using).get_or_create(
+                code=email_type["code"], defaults=email_type
             )
 
     post_migrate.connect(remake, dispatch_uid="tests.remake_roles", weak=False)

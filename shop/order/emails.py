@@ -1,13 +1,15 @@
-"""The e-mails a customer gets about an order after placing it: cancelled, and refund issued.
+"""The e-mails a customer gets about an order after placing it: dispatched, cancelled, and refund
+issued.
 
-Oscar's dispatcher renders them from communication types (made by migration 0022, editable in the
-dashboard's Emails section; templates/oscar/communication/emails/ holds their default text) and the
-shop's mail backend queues them for the task worker, which sends and retries. They are called once
-the change they tell of has committed, and failing to queue one never undoes that change.
+Oscar's dispatcher renders them from communication types (made by migrations 0022 and 0024,
+editable in the dashboard's Emails section; templates/oscar/communication/emails/ holds their default text) and the
+shop's mail backend queues them for the task worker, which sends and retries. Failing to queue
+one never undoes the change it tells of.
 """
 
 import logging
 
+from django.db import transaction
 from oscar.core.loading import get_class
 
 from shop.checkout.emails import message_context
@@ -16,8 +18,20 @@ logger = logging.getLogger("shop.order")
 
 OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 
+ORDER_DISPATCHED = "ORDER_DISPATCHED"
 ORDER_CANCELLED = "ORDER_CANCELLED"
 REFUND_ISSUED = "REFUND_ISSUED"
+
+
+def send_order_dispatched(shipment, *, dispatched: list, still_to_come: list) -> bool:
+    """The parcel's carrier and tracking link, what is in it and what is still to come: each a
+    list of (line, quantity)."""
+    context = message_context(shipment.order) | {
+        "shipment": shipment,
+        "dispatched": dispatched,
+        "still_to_come": still_to_come,
+    }
+    return _send(shipment.order, ORDER_DISPATCHED, context)
 
 
 def send_order_cancelled(cancellation, *, reason: str = "") -> bool:
@@ -40,10 +54,12 @@ def send_refund_issued(refund) -> bool:
 
 def _send(order, code: str, context: dict) -> bool:
     try:
-        dispatcher = OrderDispatcher(logger=logger)
-        messages = dispatcher.dispatcher.get_messages(code, context)
-        dispatcher.dispatch_order_messages(order, messages, code)
-    except Exception as error:  # the cancellation or refund stands either way
+        # A savepoint: called inside a dispatch's transaction, a failure must not break it.
+        with transaction.atomic():
+            dispatcher = OrderDispatcher(logger=logger)
+            messages = dispatcher.dispatcher.get_messages(code, context)
+            dispatcher.dispatch_order_messages(order, messages, code)
+    except Exception as error:  # the change stands either way
         logger.error("Order %s: the %s e-mail could not be queued (%s)", order.number, code, error)
         return False
     return True

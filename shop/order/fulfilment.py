@@ -13,25 +13,21 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
-from oscar.core.loading import get_class, get_model
+from oscar.core.loading import get_model
 
-from shop.checkout.emails import message_context
-from shop.order import pipeline
+from shop.order import emails, pipeline
 from shop.order.models import Carrier, Shipment, clean_tracking_number
 from shop.order.utils import consume
 
 logger = logging.getLogger("shop.order")
 
-CommunicationEventType = get_model("communication", "CommunicationEventType")
 Order = get_model("order", "Order")
 OrderNote = get_model("order", "OrderNote")
 ShippingEvent = get_model("order", "ShippingEvent")
 ShippingEventQuantity = get_model("order", "ShippingEventQuantity")
 ShippingEventType = get_model("order", "ShippingEventType")
-OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 
 DISPATCHED_EVENT_CODE = "dispatched"
-DISPATCHED_EMAIL_CODE = "ORDER_DISPATCHED"
 
 # Orders with something paid for and not yet sent.
 DISPATCHABLE = frozenset({pipeline.PAID, pipeline.PARTIALLY_DISPATCHED})
@@ -162,7 +158,16 @@ def dispatch(
                 ),
             },
         )
-        send_dispatched_email(shipment, left=left, going=going)
+        # Queued in the dispatch's transaction: one e-mail per shipment, none for a rollback.
+        emails.send_order_dispatched(
+            shipment,
+            dispatched=[(item.line, going[item.line.pk]) for item in left if item.line.pk in going],
+            still_to_come=[
+                (item.line, item.left - going.get(item.line.pk, 0))
+                for item in left
+                if item.left > going.get(item.line.pk, 0)
+            ],
+        )
     return shipment
 
 
@@ -187,35 +192,3 @@ def _quantities_going(order, left: list[LineLeft], quantities) -> dict[int, int]
     if not going:
         raise DispatchRefused(_("Order %s has nothing left to dispatch.") % order.number)
     return going
-
-
-def send_dispatched_email(shipment, *, left: list[LineLeft], going: dict[int, int]) -> None:
-    """Queue "your order is on its way" (the mail backend stores it for the worker) in the
-    dispatch's own transaction: one e-mail for each shipment that exists, none for one rolled
-    back. A failure to queue is logged; the parcel has gone either way."""
-    order = shipment.order
-    context = message_context(order) | {
-        "shipment": shipment,
-        "dispatched": [(item.line, going[item.line.pk]) for item in left if item.line.pk in going],
-        "still_to_come": [
-            (item.line, item.left - going.get(item.line.pk, 0))
-            for item in left
-            if item.left > going.get(item.line.pk, 0)
-        ],
-    }
-    try:
-        with transaction.atomic():
-            # Oscar records the e-mail on the order only when its type exists (a data migration
-            # makes it; a database flushed since, or a row staff deleted, is given it back).
-            CommunicationEventType.objects.get_or_create(
-                code=DISPATCHED_EMAIL_CODE,
-                defaults={
-                    "name": "Order dispatched",
-                    "category": CommunicationEventType.ORDER_RELATED,
-                },
-            )
-            dispatcher = OrderDispatcher(logger=logger)
-            messages = dispatcher.dispatcher.get_messages(DISPATCHED_EMAIL_CODE, context)
-            dispatcher.dispatch_order_messages(order, messages, DISPATCHED_EMAIL_CODE)
-    except Exception as error:  # the parcel has gone: never undo the dispatch for its e-mail
-        logger.error("Order %s: dispatch e-mail could not be queued (%s)", order.number, error)
