@@ -154,6 +154,22 @@ def _sigterm_stops_the_run():
         signal.signal(signal.SIGTERM, previous)
 
 
+def collect_static_if_stale(env: dict[str, str], *, stdout) -> None:
+    """DEBUG off serves WhiteNoise's manifest: collect it when a static file is newer."""
+    if not collected_static_is_stale():
+        return
+    stdout.write("Collecting static files for WhiteNoise's manifest (collectstatic)…")
+    collected = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if collected.returncode:
+        raise BenchError(f"collectstatic failed:\n{collected.stderr[-2000:]}")
+
+
 # --- Shoppers over HTTP ------------------------------------------------------------------------
 
 
@@ -163,6 +179,7 @@ class HttpShopper:
     def __init__(self, port: int):
         self.port = port
         self.cookies: dict[str, str] = {}
+        self.last_body = b""
 
     def request(self, method: str, url: str, data: dict | None = None) -> int:
         headers = {"Cookie": self.cookie_header()} if self.cookies else {}
@@ -175,7 +192,7 @@ class HttpShopper:
         try:
             conn.request(method, url, body=body, headers=headers)
             response = conn.getresponse()
-            response.read()
+            self.last_body = response.read()
             for header in response.headers.get_all("Set-Cookie") or []:
                 jar = SimpleCookie()
                 jar.load(header)
@@ -225,13 +242,25 @@ def load_tool(choice: str, *, stdout) -> str:
 
 
 def drive(
-    tool: str, port: int, url: str, *, cookie: str, connections: int, duration: float
+    tool: str,
+    port: int,
+    url: str,
+    *,
+    cookie: str,
+    connections: int,
+    duration: float,
+    cookies: list[str] | None = None,
 ) -> dict:
-    """Load one URL for `duration` seconds; requests, elapsed seconds, percentiles and errors."""
+    """Load one URL for `duration` seconds; requests, elapsed seconds, percentiles and errors.
+    With `cookies`, connection n sends cookies[n] (distinct shoppers) instead of `cookie`."""
     if tool == "wrk":
-        return _wrk(port, url, cookie=cookie, connections=connections, duration=duration)
+        return _wrk(
+            port, url, cookie=cookie, connections=connections, duration=duration, cookies=cookies
+        )
     return asyncio.run(
-        _python(port, url, cookie=cookie, connections=connections, duration=duration)
+        _python(
+            port, url, cookie=cookie, connections=connections, duration=duration, cookies=cookies
+        )
     )
 
 
@@ -242,15 +271,23 @@ def _request_bytes(port: int, url: str, cookie: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
-async def _python(port: int, url: str, *, cookie: str, connections: int, duration: float) -> dict:
+async def _python(
+    port: int,
+    url: str,
+    *,
+    cookie: str,
+    connections: int,
+    duration: float,
+    cookies: list[str] | None = None,
+) -> dict:
     loop = asyncio.get_running_loop()
-    request = _request_bytes(port, url, cookie)
+    requests = [_request_bytes(port, url, c) for c in cookies or [cookie]]
     latencies: list[float] = []
     errors: Counter[str] = Counter()
     started = loop.time()
     deadline = started + duration
 
-    async def one_connection():
+    async def one_connection(request: bytes):
         reader = writer = None
         while loop.time() < deadline:
             sent = perf_counter()
@@ -272,7 +309,7 @@ async def _python(port: int, url: str, *, cookie: str, connections: int, duratio
                 writer = _close(writer)
         _close(writer)
 
-    await asyncio.gather(*(one_connection() for _ in range(connections)))
+    await asyncio.gather(*(one_connection(requests[n % len(requests)]) for n in range(connections)))
     elapsed = loop.time() - started
     ms = [s * 1000 for s in latencies]
     return {
@@ -329,11 +366,39 @@ end
 """
 
 
-def _wrk(port: int, url: str, *, cookie: str, connections: int, duration: float) -> dict:
-    threads = max(1, min(os.cpu_count() or 1, connections))
+# wrk runs one Lua state per thread: with one thread per connection, each thread's cookie is one
+# connection's. Appended to WRK_SCRIPT, it wraps that script's setup() and init().
+WRK_DISTINCT_COOKIES = """\
+local cookies = {%s}
+local started, plain_setup, plain_init = 0, setup, init
+function setup(thread)
+  started = started + 1
+  thread:set("cookie", cookies[(started - 1) %% #cookies + 1])
+  plain_setup(thread)
+end
+function init(args)
+  plain_init(args)
+  wrk.headers["Cookie"] = cookie
+end
+"""
+
+
+def _wrk(
+    port: int,
+    url: str,
+    *,
+    cookie: str,
+    connections: int,
+    duration: float,
+    cookies: list[str] | None = None,
+) -> dict:
+    threads = connections if cookies else max(1, min(os.cpu_count() or 1, connections))
     seconds = max(1, math.ceil(duration))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
+        if cookies:
+            # JSON strings of ASCII text are Lua strings too.
+            script.write(WRK_DISTINCT_COOKIES % ", ".join(json.dumps(c) for c in cookies))
     try:
         command = [
             "wrk",
@@ -344,7 +409,7 @@ def _wrk(port: int, url: str, *, cookie: str, connections: int, duration: float)
             "-s",
             script.name,
         ]
-        if cookie:
+        if cookie and not cookies:
             command += ["-H", f"Cookie: {cookie}"]
         command.append(f"http://{HOST}:{port}{url}")
         done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
@@ -394,17 +459,7 @@ def run(
     tool = load_tool(tool, stdout=stdout)
     secret_key = secrets.token_urlsafe(50)
     env = production_env(secret_key)
-    if collected_static_is_stale():
-        stdout.write("Collecting static files for WhiteNoise's manifest (collectstatic)…")
-        collected = subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if collected.returncode:
-            raise BenchError(f"collectstatic failed:\n{collected.stderr[-2000:]}")
+    collect_static_if_stale(env, stdout=stdout)
     pages = scenarios.pages(kinds, with_basket={"product"})
     out.mkdir(parents=True, exist_ok=True)
     stdout.write(

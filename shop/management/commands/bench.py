@@ -8,6 +8,10 @@ each next to a trivial 30 KB page through the same middleware (the floor). See s
     manage.py bench --load --duration 10             under gunicorn on 127.0.0.1, loaded by wrk
                                                      (apt-get install wrk) or, without it, by a
                                                      built-in Python generator
+    manage.py bench --load --compare-oscar --connections 8
+                                                     the basket and checkout preview against stock
+                                                     Oscar's basket page, one distinct guest
+                                                     shopper per connection, in one run
 
 Tables go to var/bench/ as text and JSON, with the machine they were measured on.
 """
@@ -17,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from shop.devtools.bench import inprocess, load, report, scenarios
+from shop.devtools.bench import compare_oscar, inprocess, load, report, scenarios
 from shop.devtools.bench.common import BenchError, ensure_size, size_label
 
 
@@ -50,6 +54,13 @@ class Command(BaseCommand):
         under_load.add_argument(
             "--load", action="store_true", help="serve with gunicorn on 127.0.0.1 and load it"
         )
+        under_load.add_argument(
+            "--compare-oscar",
+            action="store_true",
+            help="with --load: our basket and checkout preview against stock Oscar's basket page "
+            "(shop/devtools/bench/stock_oscar/), each connection a distinct guest shopper; "
+            "prints the ratios against the issue's 3x target next to our floor",
+        )
         under_load.add_argument("--duration", type=float, default=10, help="seconds per page")
         under_load.add_argument(
             "--load-warmup", type=float, default=1, help="untimed seconds of load per page first"
@@ -76,11 +87,24 @@ class Command(BaseCommand):
             raise CommandError("--requests, --connections and --workers must be at least 1.")
         if options["warmup"] < 0 or options["load_warmup"] < 0 or options["duration"] <= 0:
             raise CommandError("--duration must be positive, the warm-ups zero or more.")
+        if options["compare_oscar"] and not options["load"]:
+            raise CommandError("--compare-oscar runs under load: add --load.")
         results = []
         try:
             for synthetic in sizes:
                 ensure_size(synthetic, stdout=self.stdout)
-                if options["load"]:
+                if options["compare_oscar"]:
+                    result = compare_oscar.run(
+                        duration=options["duration"],
+                        warmup=options["load_warmup"],
+                        connections=options["connections"],
+                        workers=options["workers"],
+                        tool=options["tool"],
+                        out=out,
+                        stdout=self.stdout,
+                    )
+                    text = compare_oscar.compare_text(result)
+                elif options["load"]:
                     result = load.run(
                         kinds=kinds,
                         duration=options["duration"],
