@@ -29,6 +29,14 @@ Product = get_model("catalogue", "Product")
 TARGET_RATIO = 3.0  # issue 16: basket and preview each at least 3x stock Oscar's basket page
 STOCK_SETTINGS = "shop.devtools.bench.stock_oscar.settings"
 OURS, STOCK = "ours", "stock Oscar"
+# The preview as a paying shopper sees it, with the card form (DEBUG off and no keys shows a "payments
+# are off" notice instead, which skips the work of the form). A GET never calls Stripe; no order is
+# placed, so these keys are never sent anywhere.
+PAYMENT_KEYS = {
+    "STRIPE_SECRET_KEY": "sk_test_bench_never_sent",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_bench_never_sent",
+    "STRIPE_WEBHOOK_SECRET": "whsec_bench_never_sent",
+}
 FLOOR, BASKET, PREVIEW = "floor", "basket", "checkout preview"
 
 
@@ -89,7 +97,7 @@ def run(
     machine = report.machine()
     tool = load.load_tool(tool, stdout=stdout)
     secret_key = secrets.token_urlsafe(50)
-    env = load.production_env(secret_key)
+    env = {**load.production_env(secret_key), **PAYMENT_KEYS}
     load.collect_static_if_stale(env, stdout=stdout)
     ours = shoppers.ours()
     stdout.write("Preparing stock Oscar (migrate, seed the demo's products)…")
