@@ -97,6 +97,13 @@ class Applicator(applicator.Applicator):
         )
 
 
+def forget_offers(basket) -> None:
+    """Have the next `apply` read the basket's vouchers and the offers again (placing an order
+    re-reads them under its lock)."""
+    basket.loaded_offers = None
+    getattr(basket, "_prefetched_objects_cache", {}).pop("vouchers", None)
+
+
 def range_checks(offers) -> dict:
     """{range id: an expression saying whether a line's product is in it} for the offers' ranges."""
     checks = {}
