@@ -1,14 +1,25 @@
-"""Oscar's basket middleware, plus a basket badge that costs no queries on most pages.
+"""Oscar's basket middleware, plus a basket badge that costs no queries on most pages, and a basket
+that is read, never written, by a page that only shows it.
 
 Oscar loads the basket, its lines and the offers (seven queries) whenever a page touches
 `request.basket`, and the header's item count touched it on every page. The count is now kept in
 a signed cookie, refreshed by every request that did load the basket (adding, the basket page,
 checkout), so browsing pages never load it. The cookie names its user, so a login recounts.
+
+Oscar creates a basket row for a signed-in shopper the first time any page looks at the basket,
+and counts the lines before it loads them. Here a shopper without a basket gets an unsaved one
+(the first add saves it, as it does for guests), the open and saved baskets come in one query, and
+the offers load before the lines, so the lines query can say which offers' ranges hold them
+(shop/offer/applicator.py).
 """
 
 from django.core import signing
 from django.utils.functional import LazyObject, cached_property, empty
 from oscar.apps.basket import middleware
+from oscar.core.loading import get_class, get_model
+
+Applicator = get_class("offer.applicator", "Applicator")
+Basket = get_model("basket", "Basket")
 
 COOKIE_NAME = "basket_items"
 COOKIE_MAX_AGE = 10 * 60  # another device may change a signed-in shopper's basket: recount soon
@@ -61,3 +72,29 @@ class BasketMiddleware(middleware.BasketMiddleware):
                 samesite="Lax",
             )
         return response
+
+    def get_basket(self, request):
+        cookie_key = self.get_cookie_key(request)
+        if (
+            request._basket_cache is not None
+            or not request.user.is_authenticated
+            or cookie_key in request.COOKIES  # a basket from before signing in: Oscar merges it
+        ):
+            return super().get_basket(request)
+        baskets = list(
+            Basket._default_manager.filter(
+                owner=request.user, status__in=[Basket.OPEN, Basket.SAVED]
+            ).order_by("pk")
+        )
+        open_baskets = [basket for basket in baskets if basket.status == Basket.OPEN]
+        if len(open_baskets) > 1:
+            return super().get_basket(request)  # Oscar merges them
+        request.saved_basket = next((b for b in baskets if b.status == Basket.SAVED), None)
+        basket = open_baskets[0] if open_baskets else Basket(owner=request.user)
+        basket.owner = request.user
+        request._basket_cache = basket
+        return basket
+
+    def apply_offers_to_basket(self, request, basket):
+        if basket.id:  # offers first: the lines query then answers for their ranges
+            Applicator().apply(basket, request.user, request)

@@ -1,26 +1,40 @@
 """The basket's models are Oscar's; the fork exists for the 18+ rule in forms.py and views.py, for
-`Basket.all_lines`, which loads everything a line's price and stock need in a fixed number of
-queries (Oscar's runs three more per line: two for stock records, one for the product class), and
-for `Basket.lock_for_edit`, which keeps an edit from landing in a basket being ordered."""
+`Basket.all_lines`, which loads everything a line's price, stock, picture and offers need in one
+query (Oscar's runs three more per line: two for stock records, one for the product class; and one
+per line and offer to ask a range whether it holds the product), and for `Basket.lock_for_edit`,
+which keeps an edit from landing in a basket being ordered."""
 
-from django.db import transaction
-from oscar.apps.basket.abstract_models import AbstractBasket
+from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
+from oscar.core.loading import get_model
+
+
+class BasketLines(models.QuerySet):
+    """Lines loaded by `lines_with_everything` fill in, without a query, what Oscar reads from each
+    line's product: its stock records (the partner strategy prices a line from the product's first
+    stock record, not the line's), and the line's options. Only a line whose product has several
+    stock records, or that carries options (neither happens in this shop), has them read."""
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._result_cache and hasattr(self._result_cache[0], "has_options"):
+            _fill_in(self._result_cache)
 
 
 class Basket(AbstractBasket):
+    # {range id: expression}: set by the offer applicator before the lines load (offer.applicator)
+    range_checks: dict = {}
+
     def all_lines(self):
         if self.id is None:
             return self.lines.model.objects.none()
         if self._lines is None:
-            self._lines = (
-                self.lines.select_related(
-                    "product__product_class",
-                    "product__parent__product_class",
-                    "stockrecord__partner",
-                )
-                .prefetch_related("attributes", "product__images", "product__stockrecords")
-                .order_by(self._meta.pk.name)
-            )
+            self._lines = lines_with_everything(
+                self.lines.all(), range_checks=self.range_checks
+            ).order_by(self._meta.pk.name)
         return self._lines
 
     def lock_for_edit(self) -> bool:
@@ -37,6 +51,62 @@ class Basket(AbstractBasket):
                 .filter(pk=self.pk, status__in=self.editable_statuses)
                 .exists()
             )
+
+
+class Line(AbstractLine):
+    objects = BasketLines.as_manager()
+
+    @property
+    def picture(self) -> str | None:
+        """The stored name of the product's first image (or its parent's), None when it has none:
+        what `{% product_picture %}` draws, read with the line."""
+        return getattr(self, "picture_name", None)
+
+
+def _fill_in(lines) -> None:
+    several = []
+    for line in lines:
+        cache = line._prefetched_objects_cache = getattr(line, "_prefetched_objects_cache", {})
+        if not line.has_options:
+            cache["attributes"] = line.attributes.none()
+        product = line.product
+        if line.stockrecord_id is not None and line.stockrecord_count == 1:
+            records = product.stockrecords.all()
+            records._result_cache, records._prefetch_done = [line.stockrecord], True
+            product._prefetched_objects_cache = {"stockrecords": records}
+        else:
+            several.append(product)
+    models.prefetch_related_objects([line for line in lines if line.has_options], "attributes")
+    models.prefetch_related_objects(several, "stockrecords")
+
+
+def lines_with_everything(lines, *, range_checks=None):
+    """Lines with their product (and parent), product class, stock record and partner, the name
+    of their picture, whether they carry options, and whether each of `range_checks` holds them."""
+    ProductImage = get_model("catalogue", "ProductImage")
+    LineAttribute = get_model("basket", "LineAttribute")
+    StockRecord = get_model("partner", "StockRecord")
+
+    def first_image(product_ref):
+        images = ProductImage.objects.filter(product_id=OuterRef(product_ref))
+        return Subquery(images.order_by("display_order", "pk").values("original")[:1])
+
+    return lines.select_related(
+        "product__product_class",
+        "product__parent__product_class",
+        "stockrecord__partner",
+    ).annotate(
+        picture_name=Coalesce(first_image("product_id"), first_image("product__parent_id")),
+        has_options=Exists(LineAttribute.objects.filter(line_id=OuterRef("pk"))),
+        stockrecord_count=Subquery(
+            StockRecord.objects.filter(product_id=OuterRef("product_id"))
+            .order_by()
+            .values("product_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        ),
+        **{f"in_range_{pk}": check for pk, check in (range_checks or {}).items()},
+    )
 
 
 from oscar.apps.basket.models import *  # noqa: E402, F403 -- Oscar's documented fork pattern

@@ -5,16 +5,21 @@ allows an https page to send the shopper to http)."""
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from oscar.apps.basket import views as oscar_views
+from oscar.core.loading import get_model
 
 from catalogue.buying import remember_added
 from catalogue.consent import consent_for
 from catalogue.redirects import next_url
 
 from .forms import ADULT_UNCONFIRMED
+
+Basket = get_model("basket", "Basket")
 
 
 class SavedView(oscar_views.SavedView):
@@ -53,9 +58,25 @@ class BasketAddView(oscar_views.BasketAddView):
         return response
 
 
+# Showing the basket writes nothing, so it needs no transaction (SQLite's IMMEDIATE mode would
+# queue every view for the write lock); a change is one transaction, as ATOMIC_REQUESTS made it.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class BasketView(oscar_views.BasketView):
+    def post(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().post(request, *args, **kwargs)
+
     def get_success_url(self):
         return next_url(self.request, default="basket:summary")
+
+    @property
+    def basket_model(self):
+        # Oscar looks the saved basket up with `basket_model.saved.get(owner=...)`; the basket
+        # middleware read it with the open one (shop/basket/middleware.py).
+        return SavedBasketLoaded(self.request)
+
+    def get_default_shipping_address(self):
+        return None  # the shop's shipping methods and charges do not depend on the address
 
     def formset_valid(self, formset):
         if not self.request.basket.lock_for_edit():
@@ -80,3 +101,20 @@ def basket_just_ordered(request, message: str):
     """An edit that lost the race with "Place order": say so, and show the order's new basket."""
     messages.error(request, message + " " + _("Please check your order and basket."))
     return redirect("basket:summary")
+
+
+class SavedBasketLoaded:
+    """The signed-in shopper's saved basket as the middleware read it, behind Oscar's lookup."""
+
+    DoesNotExist = Basket.DoesNotExist
+
+    def __init__(self, request):
+        self.saved = self
+        self.request = request
+
+    def get(self, owner):
+        if not hasattr(self.request, "saved_basket"):  # the middleware left the basket to Oscar
+            return Basket.saved.get(owner=owner)
+        if self.request.saved_basket is None:
+            raise Basket.DoesNotExist
+        return self.request.saved_basket

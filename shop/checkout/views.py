@@ -30,7 +30,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from oscar.apps.checkout import views
-from oscar.core.loading import get_class, get_model
+from oscar.core.loading import get_class, get_classes, get_model
 
 from catalogue.parsing import parse_id
 from shop.checkout import fingerprint
@@ -43,7 +43,7 @@ from shop.payments.money import minor_units
 
 logger = logging.getLogger("shop.checkout")
 
-Applicator = get_class("offer.applicator", "Applicator")
+Applicator, forget_offers = get_classes("offer.applicator", ["Applicator", "forget_offers"])
 Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")
 Order = get_model("order", "Order")
@@ -151,6 +151,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 return self.land_on(Order._default_manager.get(basket_id=basket.pk))
             # Lines too: a quantity changed in another tab waits until this order is placed.
             list(Line._default_manager.select_for_update().filter(basket_id=basket.pk))
+            forget_offers(basket)  # vouchers and offers as they are now, not before the lock
             dropped = self.drop_unusable_vouchers(basket)
             submission = self.current_submission(basket)
             if submission["order_total"] is None:  # no shipping method for the basket as it is now

@@ -7,10 +7,13 @@ import re
 
 import pytest
 from django.urls import reverse
-from oscar.test.factories import UserFactory
+from oscar.core.loading import get_model
+from oscar.test.factories import UserFactory, create_product
 
-from tests.factories import merch
+from tests.factories import merch, product_image
 from tests.shopping import add_to_basket
+
+Product = get_model("catalogue", "Product")
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +89,25 @@ def test_the_voucher_form_is_folded_into_a_disclosure(client):
     details = page.split('<details class="basket-voucher"')[1].split("</details>")[0]
     assert "<summary>Have a voucher code?</summary>" in details
     assert f'action="{reverse("basket:vouchers-add")}"' in details
+
+
+def test_each_line_shows_its_picture_or_else_its_parents(client):
+    own = merch("Own Picture Pin", price="10.00", stock=9)
+    product_image(own)
+    hoodie = create_product(title="Hoodie", structure=Product.PARENT)
+    product_image(hoodie)
+    size_m = create_product(
+        title="Hoodie M", structure=Product.CHILD, parent=hoodie, price=30, num_in_stock=5
+    )
+    for product in (own, size_m, merch("Bare Pin", price="10.00", stock=9)):
+        add_to_basket(client, product)
+
+    page = client.get(reverse("basket:summary")).content.decode()
+
+    cards = {
+        re.search(r'class="basket-line__title"><a [^>]*>([^<]+)<', card).group(1): card
+        for card in page.split('<li class="basket-line')[1:]
+    }
+    assert "is-missing" not in cards["Own Picture Pin"]
+    assert "is-missing" not in cards["Hoodie M"]
+    assert "is-missing" in cards["Bare Pin"]
