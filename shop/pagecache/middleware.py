@@ -114,38 +114,37 @@ class PageCacheMiddleware:
         key = self.key_for(request)
         if key is None:
             return self.get_response(request)
-        stored = self.fresh_entry(key)
-        if stored is not None:
+        stored, is_fresh = self.lookup(key)
+        if is_fresh:
             return self.serve(request, stored)
-        previous = cache.get(key)
         return build_once(
             key,
             lambda: self.render(request, key),
             ready=lambda: self.ready(request, key),
-            previous=(lambda: self.serve(request, previous)) if previous is not None else None,
-            previous_built_at=previous[1] if previous is not None else 0.0,
+            previous=(lambda: self.serve(request, stored)) if stored is not None else None,
+            previous_built_at=stored[1] if stored is not None else 0.0,
         )
 
-    def fresh_entry(self, key: str):
-        """The entry for `key` if every tag it read still has the version it saw: from this
-        process's layer, else from the shared cache (kept here for next time)."""
+    def lookup(self, key: str) -> tuple[tuple | None, bool]:
+        """The entry for `key` and whether every tag it read still has the version it saw: from
+        this process's layer, else from the shared cache (then kept here for next time)."""
         stored = local.get(key)
         if stored is not None:
             now = current_versions(stored[0])
             if now is not None and generations.is_current(stored[0], now):
-                return stored
+                return stored, True
             local.drop(key)
         stored = cache.get(key)
         if stored is not None:
             now = current_versions(stored[0])
             if now is not None and generations.is_current(stored[0], now):
                 local.put(key, stored, len(stored[3]))
-                return stored
-        return None
+                return stored, True
+        return stored, False
 
     def ready(self, request, key: str):
-        stored = self.fresh_entry(key)
-        return self.serve(request, stored) if stored is not None else None
+        stored, is_fresh = self.lookup(key)
+        return self.serve(request, stored) if is_fresh else None
 
     def render(self, request, key: str):
         started = time.time_ns()
