@@ -304,8 +304,21 @@ def _on_product_part(sender, instance, raw=False, **kwargs):
 
 
 def _on_product_category(sender, instance, raw=False, **kwargs):
+    # Once the row is deleted, listing_tags() no longer finds its category: name it here.
     if not raw:
-        bump(product_tags(instance.product_id) | listing_tags([instance.product_id]))
+        bump(
+            product_tags(instance.product_id)
+            | listing_tags([instance.product_id])
+            | _category_and_ancestors(instance.category)
+        )
+
+
+def _category_and_ancestors(of) -> set[str]:
+    steplen = type(of).steplen
+    paths = [of.path[:end] for end in range(steplen, len(of.path) + 1, steplen)]
+    return {
+        category(pk) for pk in type(of).objects.filter(path__in=paths).values_list("pk", flat=True)
+    }
 
 
 def _on_recommendation(sender, instance, raw=False, **kwargs):

@@ -259,3 +259,15 @@ def test_bump_all_makes_every_entry_stale():
     generations.bump_all()
     after, _ = generations.versions(["product:1", generations.BLOG])
     assert not generations.is_current(before, after)
+
+
+def test_leaving_a_category_bumps_its_listing_and_its_ancestors():
+    from oscar.apps.catalogue.categories import create_from_breadcrumbs
+
+    enamel = create_from_breadcrumbs("Pins > Enamel")
+    pin = merch("Moving Pin")
+    link = get_model("catalogue", "ProductCategory").objects.create(product=pin, category=enamel)
+
+    tags = bumped_by(link.delete)
+
+    assert {generations.category(enamel.pk), generations.category(enamel.get_parent().pk)} <= tags
