@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from catalogue import generations
 from catalogue.images import make_thumbnails_after_commit
 from catalogue.staff_html import site_hosts
 
@@ -91,6 +92,10 @@ def save_post(post: Post, *, by=None) -> Resolved:
             post=post, product=product, is_embedded=product.pk in resolved.embedded_ids, position=n
         )
         for n, product in enumerate(resolved.products)
+    )
+    # bulk_create sends no signals: the pages of the products now featured show the post.
+    generations.bump(
+        {generations.BLOG} | generations.product_tags(*(p.pk for p in resolved.products))
     )
     PostRevision.objects.create(
         post=post,

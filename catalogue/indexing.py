@@ -2,9 +2,10 @@
 lowest price and availability.
 
 `listing_fields()` is the one rule that computes them. `refresh_listing_fields()` reads what it
-needs and stores the result; receivers.py calls it whenever a product's franchise, characters,
-warnings, type, attribute values or stock records change. Bulk inserts, which send no signals
-(the demo's synthetic products), call `listing_fields()` on the rows before inserting them.
+needs, stores the result and says which products changed; receivers.py calls it whenever a
+product's franchise, characters, warnings, type, attribute values or stock records change.
+Bulk inserts, which send no signals (the demo's synthetic products), call `listing_fields()` on
+the rows before inserting them.
 """
 
 from collections import defaultdict
@@ -34,11 +35,12 @@ def search_vector() -> SearchVector:
     )
 
 
-def refresh_listing_fields(product_ids: Iterable[int]) -> None:
-    """Recompute the listing columns of these products, their parents and their children."""
+def refresh_listing_fields(product_ids: Iterable[int]) -> set[int]:
+    """Recompute the listing columns of these products, their parents and their children; the ids
+    of those whose columns changed (their listings are then stale: catalogue.generations)."""
     ids = set(product_ids)
     if not ids:
-        return
+        return set()
     ids |= set(
         Product.objects.filter(pk__in=ids, parent__isnull=False).values_list("parent_id", flat=True)
     )
@@ -77,6 +79,7 @@ def refresh_listing_fields(product_ids: Iterable[int]) -> None:
                 setattr(product, name, value)
             changed.append(product)
     Product.objects.bulk_update(changed, LISTING_FIELDS)
+    return {product.pk for product in changed}
 
 
 def listing_fields(

@@ -177,9 +177,10 @@ class Product(AbstractProduct):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)  # Oscar saves attribute values here, after post_save
+        from .generations import bump_listings
         from .indexing import refresh_listing_fields
 
-        refresh_listing_fields([self.pk])
+        bump_listings(refresh_listing_fields([self.pk]))
 
     @property
     def is_adult(self) -> bool:

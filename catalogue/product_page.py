@@ -3,12 +3,14 @@
 Live on every request: the product row, its variants and related products (one query) and their
 stock records (one query), so price and stock are never stale. What changes only when staff edit
 the catalogue (images, attributes, breadcrumbs, characters, reviews, which products are related)
-is read in bulk once and cached per product version (`PageParts`).
+is read in bulk once and cached while the cache tags it shows stand (`PageParts`: the product's,
+its parent's, its related products', its franchise's and the taxonomy; catalogue.generations).
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -19,8 +21,8 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from oscar.core.loading import get_model
 
+from . import generations
 from .buying import StockState, stock_state
-from .generations import PRODUCT_PAGE_PARTS
 from .reviews.selectors import approved_reviews
 
 Product = get_model("catalogue", "Product")
@@ -35,9 +37,9 @@ ProductReview = get_model("reviews", "ProductReview")
 
 RELATED_LIMIT = 4
 REVIEWS_SHOWN = 3
-# Edits to the product row start a new version of its parts; edits elsewhere in the catalogue
-# (a renamed category, a new product in the franchise, a review, a picture) start a new
-# generation of all of them (catalogue.generations). The timeout only lets unused entries go.
+# Edits to the product row start a new version of its parts; edits elsewhere (a renamed category,
+# a new product in the franchise, a review, a picture) bump a tag the parts read
+# (catalogue.generations). The timeout only lets unused entries go.
 PARTS_TIMEOUT = 24 * 60 * 60
 # Text attributes may describe what the picture shows; specs (size, plating) never do.
 REVEALING_TYPES = {ProductAttribute.TEXT, ProductAttribute.RICHTEXT}
@@ -189,6 +191,7 @@ def load_page(product, *, strategy, user) -> ProductPage:
     variants = children[root_id]
 
     priced = [product, *variants, *related_by_id.values()]
+    generations.read_products([root, *priced])
     for siblings in children.values():
         priced.extend(c for c in siblings if c.parent_id != root_id)
     prefetch_related_objects(priced, "stockrecords")
@@ -249,9 +252,8 @@ def _cache_key(product_id: int) -> str:
 def _version(product) -> tuple:
     """Changes whenever the product, its parent, its warnings or what search reads of it changes."""
     rows = [product, product.parent] if product.parent else [product]
-    return (
-        PRODUCT_PAGE_PARTS.current(),
-        *(
+    return tuple(
+        (
             (
                 p.date_updated.isoformat(),
                 p.warning_level,
@@ -262,12 +264,35 @@ def _version(product) -> tuple:
     )
 
 
+def _tags(product) -> set[str]:
+    root = product.parent or product
+    tags = generations.product_tags(product.pk, root.pk) | {generations.TAXONOMY}
+    if root.franchise_id:  # related products are the franchise's newest
+        tags.add(generations.franchise(root.franchise_id))
+    return tags
+
+
 def page_parts(product) -> PageParts:
     version = _version(product)
-    parts = cache.get(_cache_key(product.pk))
-    if parts is None or parts.version != version:
-        parts = _read_parts(product, version)
-        cache.set(_cache_key(product.pk), parts, PARTS_TIMEOUT)
+    key = _cache_key(product.pk)
+    tags = _tags(product)
+    now, found = generations.versions(tags, also=[key])
+    stored = found.get(key)
+    if stored is not None:
+        stamp, parts = stored
+        related = generations.product_tags(*parts.related_ids) - set(now)
+        if parts.version == version and generations.is_current(
+            stamp, {**now, **(generations.versions(related)[0] if related else {})}
+        ):
+            generations.read(stamp)
+            return parts
+    started = time.time_ns()
+    parts = _read_parts(product, version)
+    tags |= generations.product_tags(*parts.related_ids)  # their pictures
+    stamp = generations.stamp_after(tags, started_ns=started)
+    if stamp is not None:
+        cache.set(key, (stamp, parts), PARTS_TIMEOUT)
+    generations.read(tags)
     return parts
 
 

@@ -1,6 +1,7 @@
 """Keep what the catalogue derives in step with its sources: the listing columns
 (catalogue.indexing), and the shopper's content choice at login (catalogue.consent). Cached pages
-follow their sources through catalogue.generations."""
+follow their sources through catalogue.generations: when a product's listing columns change, the
+listings it is in are stale (`_refresh`)."""
 
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -8,6 +9,7 @@ from django.dispatch import receiver
 from oscar.core.loading import get_model
 
 from .consent import restore_consent
+from .generations import bump_listings
 from .indexing import refresh_listing_fields
 
 Product = get_model("catalogue", "Product")
@@ -24,11 +26,11 @@ def product_tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if not reverse:
-        refresh_listing_fields([instance.pk])
+        _refresh([instance.pk])
     elif pk_set:  # warning.products.add(...) / character.products.add(...)
-        refresh_listing_fields(pk_set)
+        _refresh(pk_set)
     elif action == "post_clear":
-        refresh_listing_fields(instance.products.values_list("pk", flat=True))
+        _refresh(instance.products.values_list("pk", flat=True))
 
 
 @receiver(post_save, sender=StockRecord)
@@ -37,7 +39,7 @@ def product_tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
 @receiver(post_delete, sender=ProductAttributeValue)
 def attribute_value_or_stock_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        refresh_listing_fields([instance.product_id])
+        _refresh([instance.product_id])
 
 
 @receiver(post_save, sender=Franchise)
@@ -45,7 +47,7 @@ def attribute_value_or_stock_changed(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=ContentWarning)
 def name_or_level_changed(sender, instance, raw=False, created=False, **kwargs):
     if not (raw or created):
-        refresh_listing_fields(instance.products.values_list("pk", flat=True))
+        _refresh(instance.products.values_list("pk", flat=True))
 
 
 @receiver(pre_delete, sender=Character)
@@ -58,7 +60,7 @@ def remember_products_before_delete(sender, instance, **kwargs):
 @receiver(post_delete, sender=Character)
 @receiver(post_delete, sender=ContentWarning)
 def refresh_after_delete(sender, instance, **kwargs):
-    refresh_listing_fields(getattr(instance, "_product_ids", []))
+    _refresh(getattr(instance, "_product_ids", []))
 
 
 @receiver(user_logged_in)
@@ -66,3 +68,7 @@ def restore_content_consent(sender, request, user, **kwargs):
     # The choice saved on the account follows the shopper to a new browser (catalogue.consent).
     if request is not None:
         restore_consent(request, user)
+
+
+def _refresh(product_ids) -> None:
+    bump_listings(refresh_listing_fields(product_ids))

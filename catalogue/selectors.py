@@ -4,6 +4,8 @@ article cards): what is listed, and what a tile needs, in a fixed number of quer
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from oscar.core.loading import get_model
 
+from . import generations
+
 Product = get_model("catalogue", "Product")
 Option = get_model("catalogue", "Option")
 
@@ -40,7 +42,9 @@ def tiles_in_order(ids: list[int]) -> list:
 
 def load_tile_extras(products: list) -> None:
     """Warning badges, and variants for parents: the same queries whichever products are on the
-    page, so a listing runs as many queries for the demo catalogue as for 100,000 products."""
+    page, so a listing runs as many queries for the demo catalogue as for 100,000 products.
+    The page being built then shows these products: their cache tags are read."""
+    generations.read_products(products)
     prefetch_related_objects(products, "content_warnings")
     public_children = Product.objects.public().prefetch_related("stockrecords")
     prefetch_related_objects(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403 -- Oscar's documented way to start from its defaults
 
@@ -183,23 +184,34 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# Several shops (or a shop and its benchmark) may share one Redis: each keys its entries apart.
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", default="shop")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "shop",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {"IGNORE_EXCEPTIONS": True},
         }
     }
     # Oscar keeps checkout state in the session: cached_db survives losing the cache.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif not DEBUG:
+    # Cached pages are checked against tag versions (catalogue.generations) that every worker
+    # must share: with a cache per process, a price changed through one worker stays old on the
+    # others until their entries expire.
+    raise ImproperlyConfigured(
+        "With DEBUG off the cache must be shared by every worker: set REDIS_URL "
+        "(e.g. redis://127.0.0.1:6379/0)."
+    )
 else:
-    # Room for a few thousand pages and listing parts: at the default 300 entries, culling also
-    # drops the generation counters (catalogue.generations), and every cached part goes cold.
+    # One process (runserver, tests). Room for a few thousand pages and listing parts: at the
+    # default 300 entries, culling also drops cache tag versions, and entries go cold early.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {"MAX_ENTRIES": 3000},
         }
     }

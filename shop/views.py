@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from oscar.core.loading import get_model
 
+from catalogue import generations
 from catalogue import selectors as tiles
 from shop.pagecache import listings
 from shop.search import selectors
@@ -23,7 +24,7 @@ FRANCHISES_SHOWN = 12
 @transaction.non_atomic_requests  # read-only: no transaction
 @require_safe
 def home(request):
-    found = listings.remember("home", home_picks)
+    found = listings.remember("home", {generations.ALL_LISTINGS, generations.TAXONOMY}, home_picks)
     new_arrivals = tiles.tiles_in_order(found["new_arrivals"])
     tiles.load_tile_extras(new_arrivals)
     return render(

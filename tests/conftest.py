@@ -92,7 +92,10 @@ def _page_cache(request, settings):
     if settings.SHOP_PAGE_CACHE:
         from django.core.cache import cache
 
+        from shop.pagecache import forget_local
+
         cache.clear()
+        forget_local()
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,10 @@
-"""Cache generations (catalogue.generations): every table a cached thing reads is one of its
-generation's sources, so a change to anything shown starts a new generation; and a change does."""
+"""Cache tags (catalogue.generations): every table a cached thing reads is a source of a tag it
+read, so a change to anything shown bumps a tag the entry checks; and a change bumps only the tags
+of what it shows."""
 
 import re
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -16,19 +18,13 @@ from oscar.test.factories import ProductReviewFactory, create_product
 
 from blog.models import Post
 from catalogue import generations, product_page
-from catalogue.generations import (
-    CATEGORY_MENU,
-    GENERATIONS,
-    LISTING_PARTS,
-    PRODUCT_PAGE_PARTS,
-    WHOLE_PAGES,
-)
+from catalogue.generations import TAG_SOURCES
 from shop.search.facets import Filters
-from shop.search.views import CatalogueView, FacetedSearchView
+from shop.search.views import CatalogueView, FacetedSearchView, FranchiseView
 from shop.templatetags.shop_menu import category_menu
 from shop.views import home_picks
 from tests.blog.conftest import write_post
-from tests.factories import ContentWarningFactory, merch
+from tests.factories import ContentWarningFactory, FranchiseFactory, merch
 
 Product = get_model("catalogue", "Product")
 ProductRecommendation = get_model("catalogue", "ProductRecommendation")
@@ -63,15 +59,21 @@ def tables_read(queries) -> set[str]:
     }
 
 
-def source_tables(generation) -> set[str]:
-    return {model._meta.db_table for model in generation.source_models()}
+def source_tables(tags) -> set[str]:
+    families = {generations.family_of(tag) for tag in tags}
+    return {
+        model._meta.db_table
+        for family in TAG_SOURCES
+        if family.name in families
+        for model in family.source_models()
+    }
 
 
-def assert_sources_cover(generation, queries):
-    missing = tables_read(queries) - source_tables(generation) - NOT_SOURCES.keys()
+def assert_sources_cover(what, tags, queries):
+    missing = tables_read(queries) - source_tables(tags) - NOT_SOURCES.keys()
     assert not missing, (
-        f"{generation.name} reads {sorted(missing)}: add their models to its sources "
-        "in catalogue/generations.py"
+        f"{what} reads {sorted(missing)} but no tag it read ({sorted(tags)}) has them as sources: "
+        "read a tag whose family lists them (catalogue/generations.py)"
     )
 
 
@@ -96,13 +98,15 @@ def variant(rich_shop):
     return child
 
 
-def test_every_source_names_a_model():
-    for generation in GENERATIONS:
-        assert generation.source_models(), generation.name
-        assert len(set(generation.sources)) == len(generation.sources), generation.name
+def test_every_source_is_connected_to_a_receiver():
+    connected = generations.connected_labels()
+    for family in TAG_SOURCES:
+        assert family.source_models(), family.name
+        assert set(family.sources) <= connected, family.name
 
 
-def test_whole_pages_read_only_their_sources(rich_shop):
+@pytest.mark.page_cache
+def test_whole_pages_read_only_their_tags_sources(rich_shop):
     post = Post.objects.published().exclude(content_warnings=None).first()
     tag = post.tags.first()
     category = Category.objects.filter(depth=2).first()
@@ -121,19 +125,23 @@ def test_whole_pages_read_only_their_sources(rich_shop):
     client.post(reverse("catalogue:content-consent"), {"shows_mature": "1"})
     for url in urls:
         cache.clear()  # cold: every part read from the database
-        with CaptureQueriesContext(connection) as captured:
+        with (
+            CaptureQueriesContext(connection) as captured,
+            mock.patch.object(generations, "stamp_after", wraps=generations.stamp_after) as stamped,
+        ):
             assert client.get(url).status_code == 200, url
-        assert_sources_cover(WHOLE_PAGES, captured.captured_queries)
+        page_tags = stamped.call_args_list[-1].args[0]
+        assert_sources_cover(url, page_tags, captured.captured_queries)
 
 
-def test_product_page_parts_read_only_their_sources(rich_shop, variant):
+def test_product_page_parts_read_only_their_tags_sources(rich_shop, variant):
     for product in (rich_shop, variant, variant.parent):
         cache.clear()
         loaded = product_page.products_for_page(AnonymousUser())
-        with CaptureQueriesContext(connection) as captured:
+        with CaptureQueriesContext(connection) as captured, generations.collecting() as tags:
             product_page.page_parts(loaded.get(pk=product.pk))
         assert captured.captured_queries
-        assert_sources_cover(PRODUCT_PAGE_PARTS, captured.captured_queries)
+        assert_sources_cover(product, tags, captured.captured_queries)
 
 
 @pytest.mark.parametrize(
@@ -143,70 +151,123 @@ def test_product_page_parts_read_only_their_sources(rich_shop, variant):
         (FacetedSearchView, {"q": "pin", "sort_by": "price-asc", "hide_warnings": "1"}),
     ],
 )
-def test_listing_parts_read_only_their_sources(rich_shop, view_class, query):
+def test_listing_parts_read_only_their_tags_sources(rich_shop, view_class, query):
     """What a listing keeps: its facet counts and which products are on a page."""
     view = view_class()
     view.setup(RequestFactory().get("/", query))
     view.params = SearchForm(view.request.GET).cleaned_or_default()
     view.filters = Filters.from_query(view.request.GET)
     cache.clear()
-    with CaptureQueriesContext(connection) as captured:
+    with CaptureQueriesContext(connection) as captured, generations.collecting() as tags:
         assert view.facet_result.total
         assert list(view.get_queryset().values_list("pk", flat=True)[:24])
-    assert_sources_cover(LISTING_PARTS, captured.captured_queries)
+    assert generations.ALL_LISTINGS in tags
+    assert_sources_cover(view_class.__name__, tags, captured.captured_queries)
 
 
 def test_home_page_picks_read_only_listing_sources(rich_shop):
     with CaptureQueriesContext(connection) as captured:
         picks = home_picks()
     assert picks["new_arrivals"] and picks["franchises"]
-    assert_sources_cover(LISTING_PARTS, captured.captured_queries)
+    tags = {generations.ALL_LISTINGS, generations.TAXONOMY}
+    assert_sources_cover("home picks", tags, captured.captured_queries)
 
 
 def test_category_menu_reads_only_its_sources(demo_shop):
     cache.clear()
-    with CaptureQueriesContext(connection) as captured:
+    with CaptureQueriesContext(connection) as captured, generations.collecting() as tags:
         category_menu()
-    assert_sources_cover(CATEGORY_MENU, captured.captured_queries)
+    assert tags == {generations.MENU}
+    assert_sources_cover("the menu", tags, captured.captured_queries)
 
 
-def test_whole_pages_cover_every_other_generation():
-    """A page shows product-page parts, listing parts and the menu: their sources are its own."""
-    pages = set(WHOLE_PAGES.sources)
-    for generation in (PRODUCT_PAGE_PARTS, LISTING_PARTS, CATEGORY_MENU):
-        assert set(generation.sources) <= pages, generation.name
+def bumped_by(change) -> set[str]:
+    with mock.patch.object(generations, "bump", wraps=generations.bump) as bump:
+        change()
+    return {tag for call in bump.call_args_list for tag in call.args[0]}
 
 
-def test_a_change_to_a_source_starts_a_new_generation_of_what_it_shows():
-    pin = merch("Loud Pin", price="9.00")
-    warning = ContentWarningFactory(slug="spoilers")
-    before = {generation.name: generation.current() for generation in GENERATIONS}
-
+def test_a_sale_that_changes_nothing_shown_bumps_nothing():
+    pin = merch("Quiet Pin", price="9.00", stock=20)
     stock = StockRecord.objects.get(product=pin)
-    stock.price = "11.00"
-    stock.save()
 
-    after = {generation.name: generation.current() for generation in GENERATIONS}
-    changed = {name for name in before if before[name] != after[name]}
-    assert changed == {"listing-parts", "whole-pages"}
+    def sell_one():
+        stock.num_allocated = 1
+        stock.save()
 
-    before = after
-    pin.content_warnings.add(warning)  # an m2m change
-    after = {generation.name: generation.current() for generation in GENERATIONS}
-    assert {name for name in before if before[name] != after[name]} == {
-        "product-page-parts",
-        "listing-parts",
-        "whole-pages",
+    assert bumped_by(sell_one) == set()
+
+
+def test_a_price_change_bumps_the_product_and_its_listings_only():
+    series = FranchiseFactory(name="Loud Series")
+    pin = merch("Loud Pin", price="9.00", franchise=series)
+    other = merch("Other Pin", price="9.00")
+    stock = StockRecord.objects.get(product=pin)
+
+    def reprice():
+        stock.price = Decimal("11.00")
+        stock.save()
+
+    tags = bumped_by(reprice)
+    assert tags == {
+        generations.product(pin.pk),
+        generations.ALL_LISTINGS,
+        generations.franchise(series.pk),
+    }
+    assert generations.product(other.pk) not in tags
+
+
+def test_low_stock_words_bump_the_product_but_not_its_listings():
+    pin = merch("Nearly Gone Pin", stock=6)
+    stock = StockRecord.objects.get(product=pin)
+
+    def sell_one():  # "In stock" becomes "Only 5 left"
+        stock.num_allocated = 1
+        stock.save()
+
+    assert bumped_by(sell_one) == {generations.product(pin.pk)}
+
+
+def test_a_warning_bumps_the_product_and_its_listings():
+    pin = merch("Warned Pin")
+    warning = ContentWarningFactory(slug="spoilers")
+    tags = bumped_by(lambda: pin.content_warnings.add(warning))
+    assert {generations.product(pin.pk), generations.ALL_LISTINGS} <= tags
+    assert bumped_by(lambda: warning.products.clear()) >= {generations.product(pin.pk)}
+
+
+def test_a_draft_post_bumps_the_blog_only():
+    assert bumped_by(lambda: write_post("Scheduled", status=Post.Status.DRAFT)) == {
+        generations.BLOG
     }
 
-    before = after
-    write_post("Scheduled", status=Post.Status.DRAFT)
-    after = {generation.name: generation.current() for generation in GENERATIONS}
-    assert {name for name in before if before[name] != after[name]} == {"whole-pages"}
+
+def test_a_franchise_listing_reads_its_own_tag(demo_shop):
+    franchise = Product.objects.browsable().exclude(franchise=None).first().franchise
+    view = FranchiseView()
+    view.setup(RequestFactory().get("/"), slug=franchise.slug)
+    view.franchise = franchise
+    view.params = SearchForm(view.request.GET).cleaned_or_default()
+    view.filters = Filters.from_query(view.request.GET)
+    with generations.collecting() as tags:
+        assert view.facet_result.total
+    assert generations.franchise(franchise.pk) in tags and generations.ALL_LISTINGS not in tags
 
 
-def test_bump_all_ends_every_generation():
-    before = [generation.current() for generation in GENERATIONS]
+def test_bump_all_makes_every_entry_stale():
+    before, _ = generations.versions(["product:1", generations.BLOG])
     generations.bump_all()
-    after = [generation.current() for generation in GENERATIONS]
-    assert all(b != a for b, a in zip(before, after, strict=True))
+    after, _ = generations.versions(["product:1", generations.BLOG])
+    assert not generations.is_current(before, after)
+
+
+def test_leaving_a_category_bumps_its_listing_and_its_ancestors():
+    from oscar.apps.catalogue.categories import create_from_breadcrumbs
+
+    enamel = create_from_breadcrumbs("Pins > Enamel")
+    pin = merch("Moving Pin")
+    link = get_model("catalogue", "ProductCategory").objects.create(product=pin, category=enamel)
+
+    tags = bumped_by(link.delete)
+
+    assert {generations.category(enamel.pk), generations.category(enamel.get_parent().pk)} <= tags

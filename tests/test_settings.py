@@ -12,6 +12,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "shop.example",
+    "REDIS_URL": "redis://127.0.0.1:6379/3",
 }
 SHOW_SETTINGS = """
 import json, django
@@ -82,6 +83,21 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_with({"DEBUG": "0", "ALLOWED_HOSTS": "shop.example"}, "manage.py", "check")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_with_a_cache_per_process():
+    without_redis = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    result = run_with(without_redis, "manage.py", "check")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "set REDIS_URL" in result.stderr
+
+
+def test_the_cache_key_prefix_comes_from_the_environment():
+    show_prefix = "import django; django.setup(); from django.conf import settings as s; "
+    show_prefix += "print(s.CACHES['default']['KEY_PREFIX'])"
+    result = run_with({**PRODUCTION, "CACHE_KEY_PREFIX": "shop-eu"}, "-c", show_prefix)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "shop-eu"
 
 
 SHOW_MAIL = """

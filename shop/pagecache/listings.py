@@ -1,31 +1,52 @@
-"""The slow parts of listings and the home page, kept until the catalogue changes: facet counts,
-which products are on a listing page, the home page's picks. Keyed on the listing-parts generation
-(catalogue.generations.LISTING_PARTS), so a change to a product, its stock or its taxonomy drops
-them all; the tiles themselves are loaded live."""
+"""The slow parts of listings and the home page, and the category menu: facet counts, which
+products are on a listing page, the home page's picks. Each is kept with the versions of the
+cache tags it shows (catalogue.generations: `listing:all`, `franchise:<id>`, `category:<id>`,
+`taxonomy`, `menu`), so a sale that moves no listing column keeps them; the tiles themselves are
+loaded live. A missing or stale part is rebuilt by one request at a time (`builds.build_once`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.core.cache import cache
 
-from catalogue.generations import LISTING_PARTS
+from catalogue import generations
+
+from .builds import build_once
+
+T = TypeVar("T")
 
 TIMEOUT = 10 * 60
 
 
-def remember(name: str, compute):
-    """`compute()`, kept under `name` until the catalogue changes."""
-    value = recall(name)
-    if value is None:
+def remember(name: str, tags: Iterable[str], compute: Callable[[], T]) -> T:
+    """`compute()`, kept under `name` while none of `tags` changes; one cache round trip on a hit."""
+    key = f"shop:part:{name}"
+    tags = set(tags)
+    generations.read(tags)
+    now, found = generations.versions(tags, also=[key])
+    stored = found.get(key)
+    if stored is not None and generations.is_current(stored[0], now):
+        return stored[2]
+
+    def build():
         value = compute()
-        keep(name, value)
-    return value
+        # `now` was read before compute(): a bump since leaves this entry stale, as it should.
+        cache.set(key, (now, time.time(), value), TIMEOUT)
+        return value
 
+    def ready():
+        again = cache.get(key)
+        if again is not None and generations.is_current(again[0], generations.versions(tags)[0]):
+            return again[2]
+        return None
 
-def recall(name: str):
-    return cache.get(_key(name))
-
-
-def keep(name: str, value) -> None:
-    cache.set(_key(name), value, TIMEOUT)
-
-
-def _key(name: str) -> str:
-    return f"shop:listing:{LISTING_PARTS.current()}:{name}"
+    return build_once(
+        key,
+        build,
+        ready=ready,
+        previous=(lambda: stored[2]) if stored is not None else None,
+        previous_built_at=stored[1] if stored is not None else 0.0,
+    )

@@ -4,10 +4,15 @@ on them changes.
 Storefront and blog pages look the same for every anonymous shopper with the same basket count
 and the same content choice, apart from the CSRF token in their forms. So the finished HTML is
 kept per page, basket count and choice (catalogue.consent's `vary_key`), with the token cut out;
-a hit puts the visitor's own token back and costs no query beyond the session. Entries are keyed
-on the whole-page generation (catalogue.generations.WHOLE_PAGES): any change to the catalogue, a
-stock record or a post starts a new one, so a price change is visible on the next request. So
-does the moment a scheduled post goes live.
+a hit puts the visitor's own token back and costs no query beyond the session. Each entry keeps
+the versions of the cache tags its page read while it rendered (catalogue.generations: the
+products shown, the listing, the taxonomy, the blog), and is served only while they stand: a
+price change is visible on the next request, while a sale that changes nothing shown keeps it.
+A scheduled post going live bumps the blog and the products it features.
+
+Entries live in the shared cache, and the most used also in this process (`local`); either is
+checked against the shared tag versions first, in one round trip. A missing or stale page is
+rendered by one request at a time (`builds.build_once`).
 
 The pages: `CACHED_VIEWS`, by URL name, so the apps serving them need not know about this.
 A hit runs no view, so a product page's entry keeps the product's id and the hit counts the view
@@ -19,6 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -28,10 +35,13 @@ from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from blog.models import PostProduct
 from blog.selectors import next_scheduled_at
-from catalogue import view_counts
+from catalogue import generations, view_counts
 from catalogue.consent import consent_for
-from catalogue.generations import WHOLE_PAGES
+
+from . import local
+from .builds import build_once
 
 CACHED_VIEWS = frozenset(
     {
@@ -47,9 +57,13 @@ CACHED_VIEWS = frozenset(
         "blog:category",
     }
 )
-# (generation, timestamp): when the next scheduled post goes live, 0 if none; read with the
-# generation in one cache round trip, and worked out again for each new generation.
+# (blog tag version, timestamp): when the next scheduled post goes live, 0 if none; read with the
+# tag versions in one cache round trip, and worked out again for each version of the blog.
 SCHEDULE_KEY = "shop:pages:next-scheduled-post"
+# What every cached page shows besides what its views read: the taxonomy's names (the menu, the
+# facets, the breadcrumbs, the warning names); and the blog, on the blog's pages.
+PAGE_TAGS = frozenset({generations.TAXONOMY})
+BLOG_TAGS = frozenset({generations.TAXONOMY, generations.BLOG})
 TIMEOUT = 10 * 60
 # Query parameters no cached page is drawn from: `from` names the article a reader followed
 # (blog.markup.attributed), `utm_*` a campaign. They must not split one page into many entries.
@@ -59,20 +73,35 @@ CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"\x00csrf\x00"
 
 
-def page_generation() -> int:
-    """The whole-page generation, after starting a new one if a scheduled post has gone live."""
-    found = cache.get_many([WHOLE_PAGES.key, SCHEDULE_KEY])
-    generation = found.get(WHOLE_PAGES.key) or WHOLE_PAGES.current()
+def current_versions(tags) -> dict | None:
+    """The versions of these tags, or None when a scheduled post went live just now (its bump
+    makes what was read stale). One cache round trip, the schedule read with the tags."""
+    now, found = generations.versions({*tags, generations.BLOG}, also=[SCHEDULE_KEY])
     schedule = found.get(SCHEDULE_KEY)
-    if schedule is not None and schedule[0] == generation:
+    if schedule is not None and schedule[0] == now[generations.BLOG]:
         due = schedule[1]
         if not (due and timezone.now().timestamp() >= due):
-            return generation
-        WHOLE_PAGES.bump()  # a post scheduled for now is live: pages listing posts must show it
-        generation = WHOLE_PAGES.current()
+            return now
+        publish_due_posts(since=due)
+        now, _ = generations.versions([generations.BLOG])
+        remember_schedule(now[generations.BLOG])
+        return None
+    remember_schedule(now[generations.BLOG])
+    return now
+
+
+def publish_due_posts(*, since: float) -> None:
+    """Posts scheduled from `since` are live now: the blog and the products they feature change."""
+    went_live = PostProduct.objects.filter(
+        post__published_at__gte=datetime.fromtimestamp(since, UTC),
+        post__published_at__lte=timezone.now(),
+    ).values_list("product_id", flat=True)
+    generations.bump({generations.BLOG} | generations.product_tags(*went_live))
+
+
+def remember_schedule(blog_version) -> None:
     due = next_scheduled_at()
-    cache.set(SCHEDULE_KEY, (generation, due.timestamp() if due else 0), None)
-    return generation
+    cache.set(SCHEDULE_KEY, (blog_version, due.timestamp() if due else 0), None)
 
 
 class PageCacheMiddleware:
@@ -85,17 +114,62 @@ class PageCacheMiddleware:
         key = self.key_for(request)
         if key is None:
             return self.get_response(request)
+        stored, is_fresh = self.lookup(key)
+        if is_fresh:
+            return self.serve(request, stored)
+        return build_once(
+            key,
+            lambda: self.render(request, key),
+            ready=lambda: self.ready(request, key),
+            previous=(lambda: self.serve(request, stored)) if stored is not None else None,
+            previous_built_at=stored[1] if stored is not None else 0.0,
+        )
+
+    def lookup(self, key: str) -> tuple[tuple | None, bool]:
+        """The entry for `key` and whether every tag it read still has the version it saw: from
+        this process's layer, else from the shared cache (then kept here for next time)."""
+        stored = local.get(key)
+        if stored is not None:
+            now = current_versions(stored[0])
+            if now is not None and generations.is_current(stored[0], now):
+                return stored, True
+            local.drop(key)
         stored = cache.get(key)
         if stored is not None:
-            content_type, body, product_id = stored
-            if product_id is not None:
-                view_counts.count_view(product_id)
-            return self.replay(request, content_type, body)
-        response = self.get_response(request)
+            now = current_versions(stored[0])
+            if now is not None and generations.is_current(stored[0], now):
+                local.put(key, stored, len(stored[3]))
+                return stored, True
+        return stored, False
+
+    def ready(self, request, key: str):
+        stored, is_fresh = self.lookup(key)
+        return self.serve(request, stored) if is_fresh else None
+
+    def render(self, request, key: str):
+        started = time.time_ns()
+        with generations.collecting() as tags:
+            response = self.get_response(request)
         if self.storable(response) and not _used_a_nonce(request):
-            body = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-            cache.set(key, (response["Content-Type"], body, _product_shown(request)), TIMEOUT)
+            stamp = generations.stamp_after(tags | _page_tags(request), started_ns=started)
+            if stamp is not None:
+                body = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+                entry = (
+                    stamp,
+                    time.time(),
+                    response["Content-Type"],
+                    body,
+                    _product_shown(request),
+                )
+                cache.set(key, entry, TIMEOUT)
+                local.put(key, entry, len(body))
         return response
+
+    def serve(self, request, stored):
+        _stamp, _built_at, content_type, body, product_id = stored
+        if product_id is not None:
+            view_counts.count_view(product_id)
+        return self.replay(request, content_type, body)
 
     def key_for(self, request) -> str | None:
         if not settings.SHOP_PAGE_CACHE:
@@ -112,8 +186,8 @@ class PageCacheMiddleware:
             consent_for(request).vary_key,
         ]
         digest = hashlib.sha256("\n".join(state).encode()).hexdigest()
-        # "v2": entries carry the product id; a deploy must not read the old pairs (or they the new).
-        return f"shop:page:v2:{page_generation()}:{digest}"
+        # "v3": entries carry their tag versions; a deploy must not read older ones (or they these).
+        return f"shop:page:v3:{digest}"
 
     @staticmethod
     def storable(response) -> bool:
@@ -141,6 +215,13 @@ def _used_a_nonce(request) -> bool:
     is sent with a fresh policy, which would not allow the stored one (shop.browser_policy).
     django-csp's lazy `csp_nonce` is true once something read it."""
     return bool(getattr(request, "csp_nonce", None))
+
+
+def _page_tags(request) -> frozenset[str]:
+    match = request.resolver_match
+    if match is not None and match.view_name.startswith("blog:"):
+        return BLOG_TAGS
+    return PAGE_TAGS
 
 
 def _product_shown(request) -> int | None:

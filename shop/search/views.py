@@ -17,7 +17,7 @@ from django.views.generic import ListView
 from oscar.core.loading import get_class, get_model
 
 from blog.selectors import matching_articles
-from catalogue import parsing
+from catalogue import generations, parsing
 from catalogue import selectors as tiles
 from shop.pagecache import listings
 
@@ -92,19 +92,25 @@ class ProductListView(ListView):
             page = paginator.page(parsing.parse_page(self.request.GET.get("page")))
         except InvalidPage as error:
             raise Http404 from error  # get() shows the first page instead
-        # Which products are on the page is kept per listing state and generation (the sorting
-        # and ranking are what is slow on a big catalogue); a hit loads them by primary key.
-        key = self.cache_key(f"page:{self.sort_by}:{page.number}")
-        ids = listings.recall(key)
-        if ids is None:
-            page.object_list = list(page.object_list)
-            listings.keep(key, [product.pk for product in page.object_list])
-        else:
-            page.object_list = tiles.tiles_in_order(ids)
+        # Which products are on the page is kept per listing state while the listing's tags
+        # stand (the sorting and ranking are what is slow on a big catalogue); a hit loads them
+        # by primary key.
+        loaded = []
+
+        def page_ids():
+            loaded.extend(page.object_list)
+            return [product.pk for product in loaded]
+
+        ids = self.cached(f"page:{self.sort_by}:{page.number}", page_ids)
+        page.object_list = loaded or tiles.tiles_in_order(ids)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def cached(self, part: str, compute):
-        return listings.remember(self.cache_key(part), compute)
+        return listings.remember(self.cache_key(part), self.listing_tags(), compute)
+
+    def listing_tags(self) -> set[str]:
+        """The cache tags of the products this listing holds (catalogue.generations)."""
+        return {generations.ALL_LISTINGS, generations.TAXONOMY}
 
     def cache_key(self, part: str) -> str:
         """The listing's state: which listing, the query, the filters, and the part."""
@@ -191,6 +197,9 @@ class ProductCategoryView(ProductListView):
         )
         return products.filter(pk__in=in_category.values("product_id"))
 
+    def listing_tags(self) -> set[str]:
+        return {generations.category(self.category.pk), generations.TAXONOMY}
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["category"] = self.category
@@ -208,6 +217,9 @@ class FranchiseView(ProductListView):
 
     def narrow(self, products):
         return products.filter(franchise=self.franchise)
+
+    def listing_tags(self) -> set[str]:
+        return {generations.franchise(self.franchise.pk), generations.TAXONOMY}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -227,5 +239,6 @@ class FacetedSearchView(ProductListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         query = self.params["q"]
+        generations.read([generations.BLOG])
         ctx["articles"] = matching_articles(query, self.articles_shown) if query else []
         return ctx

@@ -1,16 +1,16 @@
 """The category menu beside listings, built once and kept in the cache until a category changes.
 
 Oscar's `category_tree` tag runs two queries on every page; the menu changes only when staff
-edit categories, which starts a new catalogue.generations.CATEGORY_MENU.
+edit categories, which bumps the `menu` cache tag (catalogue.generations).
 """
 
 from dataclasses import dataclass
 
 from django import template
-from django.core.cache import cache
 from oscar.core.loading import get_model
 
-from catalogue.generations import CATEGORY_MENU
+from catalogue import generations
+from shop.pagecache import listings
 
 Category = get_model("catalogue", "Category")
 
@@ -27,15 +27,14 @@ class MenuEntry:
 
 @register.simple_tag
 def category_menu() -> list[MenuEntry]:
-    key = f"shop:category-menu:{CATEGORY_MENU.current()}"
-    menu = cache.get(key)
-    if menu is None:
-        categories = list(Category.objects.browsable().order_by("path"))
-        hidden = [c.path for c in categories if c.exclude_from_menu]
-        menu = [
-            MenuEntry(c.pk, c.name, c.get_absolute_url(), c.depth)
-            for c in categories
-            if not any(c.path.startswith(path) for path in hidden)
-        ]
-        cache.set(key, menu, timeout=24 * 60 * 60)  # old generations expire unread
-    return menu
+    return listings.remember("category-menu", {generations.MENU}, _build_menu)
+
+
+def _build_menu() -> list[MenuEntry]:
+    categories = list(Category.objects.browsable().order_by("path"))
+    hidden = [c.path for c in categories if c.exclude_from_menu]
+    return [
+        MenuEntry(c.pk, c.name, c.get_absolute_url(), c.depth)
+        for c in categories
+        if not any(c.path.startswith(path) for path in hidden)
+    ]

@@ -43,12 +43,17 @@ WARMUP_CONNECTIONS = 4
 # --- The server --------------------------------------------------------------------------------
 
 
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
 def production_env(secret_key: str) -> dict[str, str]:
     """Production settings over plain HTTP on loopback, routed through the benchmark's URLconf (the
     floor view on); the same DATABASE_URL and REDIS_URL as this process (inherited from the
-    environment)."""
+    environment). DEBUG off needs a shared cache: without a REDIS_URL, the benchmark's own Redis
+    database (`BENCH_REDIS_URL`, which the benchmark may flush)."""
     return {
         **os.environ,
+        "REDIS_URL": os.environ.get("REDIS_URL") or BENCH_REDIS_URL,
         "DJANGO_SETTINGS_MODULE": "shop.devtools.bench.settings",
         "DEBUG": "0",
         "SECRET_KEY": secret_key,

@@ -1,0 +1,57 @@
+"""One build at a time per cache key, across every worker and server: `build_once()`.
+
+When an entry is missing or stale, the first request takes a short lock in the shared cache
+(`cache.add`, which only one caller wins) and builds it. Others meanwhile get the previous version
+if there is one that is recent enough (`STALE_FOR`), else wait for the build, polling for its
+result, for at most `WAIT`. If the builder finishes without storing anything (a page that may not
+be kept) or dies, a waiter takes the lock and builds; after `WAIT` a waiter builds for itself
+rather than keep its shopper waiting (a build that slow is the only case of two at once).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+
+T = TypeVar("T")
+
+LOCK_TIMEOUT = 10  # seconds: a crashed builder's lock lets go
+WAIT = 1.5  # seconds a request waits for another's build
+POLL = 0.05
+# A previous version is served during a rebuild only if it was built this recently (seconds).
+STALE_FOR = 5.0
+
+
+def build_once(
+    key: str,
+    compute: Callable[[], T],
+    *,
+    ready: Callable[[], T | None] = lambda: None,
+    previous: Callable[[], T] | None = None,
+    previous_built_at: float = 0.0,
+) -> T:
+    """`compute()` (which stores its result), unless another process is already computing `key`:
+    then `previous()` if it was built within `STALE_FOR`, or what `ready()` finds once that build
+    is done."""
+    lock = f"build:{key}"
+    deadline = time.monotonic() + WAIT
+    while True:
+        if cache.add(lock, 1, LOCK_TIMEOUT):
+            try:
+                return compute()
+            finally:
+                cache.delete(lock)
+        if previous is not None and time.time() - previous_built_at <= STALE_FOR:
+            return previous()
+        while time.monotonic() < deadline:
+            time.sleep(POLL)
+            found = ready()
+            if found is not None:
+                return found
+            if cache.get(lock) is None:
+                break  # the build ended without a result for us: try to take it over
+        else:
+            return compute()
