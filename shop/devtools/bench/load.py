@@ -154,6 +154,21 @@ def _sigterm_stops_the_run():
         signal.signal(signal.SIGTERM, previous)
 
 
+def collect_static_if_stale(env: dict[str, str], *, stdout) -> None:
+    """WhiteNoise's manifest, which the server needs with DEBUG off, made afresh when stale."""
+    if collected_static_is_stale():
+        stdout.write("Collecting static files for WhiteNoise's manifest (collectstatic)…")
+        collected = subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if collected.returncode:
+            raise BenchError(f"collectstatic failed:\n{collected.stderr[-2000:]}")
+
+
 # --- Shoppers over HTTP ------------------------------------------------------------------------
 
 
@@ -163,6 +178,9 @@ class HttpShopper:
     def __init__(self, port: int):
         self.port = port
         self.cookies: dict[str, str] = {}
+        # The last answer's body and redirect, for a shopper that reads what it was shown.
+        self.body = b""
+        self.location = ""
 
     def request(self, method: str, url: str, data: dict | None = None) -> int:
         headers = {"Cookie": self.cookie_header()} if self.cookies else {}
@@ -175,7 +193,8 @@ class HttpShopper:
         try:
             conn.request(method, url, body=body, headers=headers)
             response = conn.getresponse()
-            response.read()
+            self.body = response.read()
+            self.location = response.getheader("Location", "")
             for header in response.headers.get_all("Set-Cookie") or []:
                 jar = SimpleCookie()
                 jar.load(header)
@@ -394,17 +413,7 @@ def run(
     tool = load_tool(tool, stdout=stdout)
     secret_key = secrets.token_urlsafe(50)
     env = production_env(secret_key)
-    if collected_static_is_stale():
-        stdout.write("Collecting static files for WhiteNoise's manifest (collectstatic)…")
-        collected = subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if collected.returncode:
-            raise BenchError(f"collectstatic failed:\n{collected.stderr[-2000:]}")
+    collect_static_if_stale(env, stdout=stdout)
     pages = scenarios.pages(kinds, with_basket={"product"})
     out.mkdir(parents=True, exist_ok=True)
     stdout.write(

@@ -8,6 +8,10 @@ each next to a trivial 30 KB page through the same middleware (the floor). See s
     manage.py bench --load --duration 10             under gunicorn on 127.0.0.1, loaded by wrk
                                                      (apt-get install wrk) or, without it, by a
                                                      built-in Python generator
+    REDIS_URL=redis://… DATABASE_URL=postgres://… manage.py bench --drop --duration 10
+                                                     listing, search, product and article pages
+                                                     under load, quiet and while real orders are
+                                                     placed at 1 and 10 per second (--rates)
 
 Tables go to var/bench/ as text and JSON, with the machine they were measured on.
 """
@@ -17,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from shop.devtools.bench import inprocess, load, report, scenarios
+from shop.devtools.bench import drop, inprocess, load, report, scenarios
 from shop.devtools.bench.common import BenchError, ensure_size, size_label
 
 
@@ -62,6 +66,16 @@ class Command(BaseCommand):
             help="gunicorn sync workers (default 2, one per core on the 2-core target machine)",
         )
         under_load.add_argument(
+            "--drop",
+            action="store_true",
+            help="listing, search, product and article pages under load, quiet and while guest "
+            "orders go through the checkout (Stripe simulator) at each of --rates; needs "
+            "PostgreSQL and REDIS_URL (its database is emptied first)",
+        )
+        under_load.add_argument(
+            "--rates", default="1,10", help="with --drop: orders per second, comma-separated"
+        )
+        under_load.add_argument(
             "--tool",
             choices=["auto", "wrk", "python"],
             default="auto",
@@ -76,11 +90,26 @@ class Command(BaseCommand):
             raise CommandError("--requests, --connections and --workers must be at least 1.")
         if options["warmup"] < 0 or options["load_warmup"] < 0 or options["duration"] <= 0:
             raise CommandError("--duration must be positive, the warm-ups zero or more.")
+        rates = self.parse_rates(options["rates"]) if options["drop"] else []
         results = []
         try:
+            if options["drop"]:
+                drop.check_requirements()  # before any seeding
             for synthetic in sizes:
                 ensure_size(synthetic, stdout=self.stdout)
-                if options["load"]:
+                if options["drop"]:
+                    result = drop.run(
+                        rates=rates,
+                        duration=options["duration"],
+                        warmup=options["load_warmup"],
+                        connections=options["connections"],
+                        workers=options["workers"],
+                        tool=options["tool"],
+                        out=out,
+                        stdout=self.stdout,
+                    )
+                    text = drop.drop_text(result)
+                elif options["load"]:
                     result = load.run(
                         kinds=kinds,
                         duration=options["duration"],
@@ -110,7 +139,7 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             self.stderr.write("Interrupted: the benchmark stopped (and so did its server).")
             raise SystemExit(130) from None
-        if len(results) > 1 and not options["load"]:
+        if len(results) > 1 and not (options["load"] or options["drop"]):
             self.stdout.write(self.compare_queries(results))
 
     @staticmethod
@@ -125,6 +154,16 @@ class Command(BaseCommand):
                 raise CommandError(f"--sizes: {size!r} is neither 'demo' nor a number.")
         # Synthetic products are only ever added: measure the smaller catalogue first.
         return sorted(set(sizes)) or [0]
+
+    @staticmethod
+    def parse_rates(value: str) -> list[float]:
+        try:
+            rates = [float(r) for r in value.split(",") if r.strip()]
+        except ValueError:
+            raise CommandError(f"--rates: {value!r} is not a list of numbers.") from None
+        if not rates or min(rates) <= 0:
+            raise CommandError("--rates: give one or more orders-per-second figures above 0.")
+        return rates
 
     @staticmethod
     def compare_queries(results: list[dict]) -> str:
