@@ -101,6 +101,15 @@ class Buyable:
     scarce: bool
 
 
+def buyable(product, *, scarce: bool = False) -> Buyable:
+    return Buyable(
+        title=product.get_title(),
+        page_url=product.get_absolute_url(),
+        add_url=reverse("basket:add", kwargs={"pk": product.pk}),
+        scarce=scarce,
+    )
+
+
 def prepare_stock(*, stdout) -> tuple[list[Buyable], dict[int, tuple[int, int]]]:
     """Give the plentiful products PLENTY units free and each scarce one SCARCE_UNITS; return what
     the crowd buys, and each stock record's (on hand, allocated) from then on."""
@@ -118,14 +127,7 @@ def prepare_stock(*, stdout) -> tuple[list[Buyable], dict[int, tuple[int, int]]]
         record.refresh_from_db()
         record.num_in_stock = (record.num_allocated or 0) + (SCARCE_UNITS if scarce else PLENTY)
         save_stock_edit(record, changed={"num_in_stock"})
-        buyables.append(
-            Buyable(
-                title=product.get_title(),
-                page_url=product.get_absolute_url(),
-                add_url=reverse("basket:add", kwargs={"pk": product.pk}),
-                scarce=scarce,
-            )
-        )
+        buyables.append(buyable(product, scarce=scarce))
     scarce_titles = ", ".join(b.title for b in buyables if b.scarce)
     stdout.write(f"Scarce for the drop ({SCARCE_UNITS} units each): {scarce_titles}.")
     return buyables, stock_snapshot()
