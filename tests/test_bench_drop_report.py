@@ -1,10 +1,20 @@
 """`bench --drop`'s table and verdicts, from given figures; and what the command needs to run."""
 
+import threading
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from shop.devtools.bench.drop import drop_text, judge
+from shop.devtools.bench.drop import (
+    PLACED,
+    SOLD_OUT,
+    Buyable,
+    OrderFailed,
+    OrderStream,
+    drop_text,
+    judge,
+)
 
 MACHINE = {
     "date": "2026-01-01T00:00:00+00:00",
@@ -53,7 +63,7 @@ def orders(phase, rate, *, placed, sold_out=0, failed=0, failures=None):
     }
 
 
-def text(rows, order_rows, problems=()):
+def text(rows, order_rows, problems=(), *, refused=0):
     return drop_text(
         {
             "workers": 2,
@@ -65,6 +75,7 @@ def text(rows, order_rows, problems=()):
             "machine": MACHINE,
             "rows": judge(rows),
             "orders": order_rows,
+            "webhooks": {"accepted": 400, "refused": refused},
             "stock_problems": list(problems),
         }
     )
@@ -126,6 +137,37 @@ def test_a_failed_order_or_oversold_stock_fails_the_run_even_with_fast_pages():
     assert "Pages: met" in report
     assert "Orders: NOT MET" in report and f"! orders, 10 orders/s: {failure} (1x)" in report
     assert "Stock: NOT MET" in report and f"! stock: {problem}" in report
+
+
+def test_a_refused_webhook_fails_the_orders():
+    rows = [row("search", "quiet", 1000.0), row("search", "10 orders/s", 990.0)]
+
+    report = text(rows, [orders("10 orders/s", 10, placed=90)], refused=1)
+
+    assert "Orders: NOT MET" in report and "400 accepted, 1 refused" in report
+
+
+def test_order_stream_counts_each_outcome_and_why_orders_failed():
+    seen, enough = [], threading.Event()
+
+    class Placer:
+        def place(self, item):
+            seen.append(item)
+            if len(seen) >= 6:
+                enough.set()
+            if len(seen) % 3 == 0:
+                raise OrderFailed("Place order answered 500")
+            return SOLD_OUT if item.scarce else PLACED
+
+    items = [Buyable("Pin", "/p/", "/add/", scarce=False)]
+    with OrderStream(Placer(), items, rate=1000) as stream:
+        assert enough.wait(timeout=30)
+
+    summary = stream.summary("1000 orders/s")
+    assert summary["orders"] == len(seen) >= 6
+    assert summary["failed"] == len(seen) // 3
+    assert summary["placed"] == len(seen) - len(seen) // 3
+    assert summary["failures"] == {"Place order answered 500": len(seen) // 3}
 
 
 @pytest.mark.django_db

@@ -208,9 +208,13 @@ class OrderPlacer:
         browser = load.HttpShopper(self.port)
         self._expect(browser, "GET", item.page_url, None, 200)
         # The basket sends a refused product back to the basket, an added one on to `next`.
-        browser.request("POST", item.add_url, {"quantity": 1, "next": self.urls["checkout"]})
+        status = browser.request(
+            "POST", item.add_url, {"quantity": 1, "next": self.urls["checkout"]}
+        )
         if self._redirected_to(browser, "basket"):
             return SOLD_OUT
+        if not self._redirected_to(browser, "checkout"):
+            raise OrderFailed(f"Add to basket answered {status} {browser.location}".rstrip())
         for step in scenarios.guest_checkout_steps():
             if self._expect(browser, "POST", step.url, step.data, 302) == SOLD_OUT:
                 return SOLD_OUT
@@ -413,6 +417,8 @@ def run(
                     stdout.write(f"  orders, {phase_name(rate)}: {_orders_line(orders[-1])}")
             stripe.simulator.wait_for_deliveries(timeout=30)
         stripe.simulator.close()
+    accepted = {d.event_id for d in stripe.simulator.deliveries if 200 <= (d.status or 0) < 300}
+    refused = {d.event_id for d in stripe.simulator.deliveries} - accepted
     problems = check_stock(before=before, since=since)
     result = {
         "kind": "drop",
@@ -427,6 +433,7 @@ def run(
         "machine": machine,
         "rows": judge(rows),
         "orders": orders,
+        "webhooks": {"accepted": len(accepted), "refused": len(refused)},
         "stock_problems": problems,
     }
     name = f"drop-{result['size']}-{connection.vendor}"
@@ -492,8 +499,11 @@ def drop_text(result: dict) -> str:
     ]
     order_header = ["orders", "done", "per s", "placed", "sold out", "failed"]
     pages_met = all(row["target_met"] for row in result["rows"])
-    orders_met = bool(result["orders"]) and all(
-        o["failed"] == 0 and o["placed"] > 0 for o in result["orders"]
+    webhooks = result["webhooks"]
+    orders_met = (
+        bool(result["orders"])
+        and all(o["failed"] == 0 and o["placed"] > 0 for o in result["orders"])
+        and webhooks["refused"] == 0
     )
     stock_met = not result["stock_problems"]
     lines = [
@@ -512,7 +522,8 @@ def drop_text(result: dict) -> str:
         f"{MIN_QUIET_SHARE:.0%} of their quiet req/s with p99 under {MAX_P99_MS:.0f} ms while "
         "orders come in; 0 errors on every page).",
         f"Orders: {report.verdict(orders_met)} (some placed in every phase, none failed; "
-        "sold out is the scarce products doing what they should).",
+        "sold out is the scarce products doing what they should; Stripe's webhooks: "
+        f"{webhooks['accepted']:,} accepted, {webhooks['refused']:,} refused).",
         f"Stock: {report.verdict(stock_met)} (nothing oversold; allocations reconcile with the "
         "order lines placed during the run).",
     ]
