@@ -49,15 +49,18 @@ def row(kind, phase, rps, *, p99=12.0, errors=0):
     }
 
 
-def orders(phase, rate, *, placed, sold_out=0, failed=0, failures=None):
+def orders(
+    phase, rate, *, placed, sold_out=0, failed=0, failures=None, asked=None, done_per_s=None
+):
     return {
         "phase": phase,
         "rate": rate,
+        "asked": asked if asked is not None else placed + sold_out + failed,
         "orders": placed + sold_out + failed,
         "placed": placed,
         "sold_out": sold_out,
         "failed": failed,
-        "per_second": rate * 0.98,
+        "per_second": rate * 0.98 if done_per_s is None else done_per_s,
         "p50_ms": 300.0,
         "failures": failures or {},
     }
@@ -123,7 +126,17 @@ def test_table_shows_each_page_per_phase_with_its_share_of_quiet_and_verdicts():
     assert "Pages: NOT MET" in report
     assert "Orders: met" in report and "Stock: met" in report
     assert "! article, 10 orders/s: HTTP 500: 2" in report
-    assert "10 orders/s   392   9.80     380        12       0" in report
+    assert "10 orders/s    392   392   9.80     380        12       0" in report
+    assert "the server, not the order rate" not in report
+
+
+def test_a_phase_the_server_could_not_keep_up_with_says_so():
+    rows = [row("product", "quiet", 1000.0), row("product", "10 orders/s", 950.0)]
+    slow = orders("10 orders/s", 10, placed=80, asked=400, done_per_s=2.0)
+
+    report = text(rows, [slow])
+
+    assert "! orders, 10 orders/s: 2.00 orders/s done of the 10 asked (320 not started" in report
 
 
 def test_a_failed_order_or_oversold_stock_fails_the_run_even_with_fast_pages():
@@ -165,6 +178,7 @@ def test_order_stream_counts_each_outcome_and_why_orders_failed():
 
     summary = stream.summary("1000 orders/s")
     assert summary["orders"] == len(seen) >= 6
+    assert summary["asked"] >= summary["orders"]
     assert summary["failed"] == len(seen) // 3
     assert summary["placed"] == len(seen) - len(seen) // 3
     assert summary["failures"] == {"Place order answered 500": len(seen) // 3}
