@@ -24,7 +24,7 @@ class ClientBrowser:
 
     def __init__(self):
         self.client = Client()
-        self.last_body = b""
+        self.body = b""
 
     @property
     def cookies(self) -> dict[str, str]:
@@ -32,7 +32,7 @@ class ClientBrowser:
 
     def request(self, method, url, data=None):
         response = self.client.post(url, data) if method == "POST" else self.client.get(url)
-        self.last_body = response.content
+        self.body = response.content
         return response.status_code
 
 

@@ -9,13 +9,10 @@ database is emptied after each one.
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
-from django.core.servers.basehttp import ThreadedWSGIServer
 from oscar.core.loading import get_model
 from playwright.sync_api import sync_playwright
-from pytest_django.live_server_helper import LiveServer
 
 from blog.models import Post
 from blog.services import HERO_SIZES
@@ -25,45 +22,18 @@ from tests.browser.checks import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DESKTOP,
-    LOOPBACK,
     Journey,
 )
+from tests.live import start_live_server
 
 ProductImage = get_model("catalogue", "ProductImage")
 
 ALLOW_ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
-class OneRequestAtATimeServer(ThreadedWSGIServer):
-    """The live server for an in-memory SQLite test database.
-
-    Every thread then shares the test's one connection, so two requests at once (a page and a
-    Stripe webhook from the simulator) would interleave their transactions on it. Connections
-    stay concurrent (Chromium keeps several open); only the application runs one at a time.
-    """
-
-    def set_app(self, application):
-        lock = threading.Lock()
-
-        def one_at_a_time(environ, start_response):
-            with lock:
-                return application(environ, start_response)
-
-        super().set_app(one_at_a_time)
-
-
 @pytest.fixture(scope="session")
 def live_server(django_db_setup):
-    """pytest-django's live server, on 127.0.0.1 rather than "localhost".
-
-    It is made after the test database (pytest sets up session fixtures before the function-scoped
-    `transactional_db`), so that with in-memory SQLite it shares the test's connection: a thread
-    opening its own would find tables locked by the others, not wait for them.
-    """
-    server = LiveServer(LOOPBACK, start=False)
-    if server.thread.connections_override:  # in-memory SQLite
-        server.thread.server_class = OneRequestAtATimeServer
-    server.start()
+    server = start_live_server()
     yield server
     server.stop()
 

@@ -1,5 +1,6 @@
 """What the in-process and the load runs share: the error that stops a run, the catalogue size
-they measure (made once with seed_demo), and WhiteNoise's collected files that DEBUG off serves."""
+they measure (made once with seed_demo), every cache level emptied for a cold request, and
+WhiteNoise's collected files that DEBUG off serves."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from oscar.core.loading import get_model
 
+import shop.pagecache
 from shop.devtools.demo.seed import SYNTHETIC_UPC_PREFIX
 
 Product = get_model("catalogue", "Product")
@@ -54,6 +57,18 @@ def ensure_size(synthetic: int, *, stdout) -> None:
         )
     elif synthetic:
         stdout.write(f"{have:,} synthetic products already there: not seeding.")
+
+
+def empty_every_cache() -> None:
+    """Every cache level a page may be served from, emptied: each configured cache (whole pages,
+    listing parts, facets, product page parts, generations) and the page cache's in-process layer
+    in front of the shared one, where there is one. A new query string alone misses only the
+    whole-page entry."""
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    forget_local = getattr(shop.pagecache, "forget_local", None)
+    if forget_local is not None:
+        forget_local()
 
 
 def collected_static_is_stale() -> bool:

@@ -1,11 +1,9 @@
 """The in-process benchmark: every page kind through Django's test Client with DEBUG off, its SQL
-queries counted and its server time measured over warm requests (and again with a page cache
-missing), next to the floor's."""
+queries counted and its server time measured over warm requests (and again with every cache level
+emptied before each request), next to the floor's."""
 
 from __future__ import annotations
 
-import itertools
-import secrets
 import warnings
 from pathlib import Path
 from time import perf_counter
@@ -18,7 +16,13 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from oscar.core.loading import get_model
 
 from . import report, scenarios
-from .common import BenchError, collected_static_is_stale, size_label, synthetic_count
+from .common import (
+    BenchError,
+    collected_static_is_stale,
+    empty_every_cache,
+    size_label,
+    synthetic_count,
+)
 
 Product = get_model("catalogue", "Product")
 
@@ -89,8 +93,9 @@ def shopper_client(shopper: str) -> Client:
 
 def measure(client: Client, page: scenarios.Page, *, requests: int, warmup: int) -> dict:
     """Two series: "warm" asks for the same URL again (what most visitors get, from any page
-    cache); "uncached" adds a new query string each time, so a page cache misses as it does after
-    any catalogue change, while the other caches stay warm."""
+    cache); "uncached" asks for it with every cache level emptied first (common.empty_every_cache):
+    the whole page, its listing parts and facets are all built from the database, as the first
+    request after a change to them is. Emptying the caches is not timed."""
     row = {
         "label": page.label,
         "kind": page.kind,
@@ -104,10 +109,11 @@ def measure(client: Client, page: scenarios.Page, *, requests: int, warmup: int)
         "p95_met": None,
         "error": None,
     }
-    fresh = f"{page.url}{'&' if '?' in page.url else '?'}bench-uncached={secrets.token_hex(4)}-"
     try:
-        row["warm"], response = _series(client, lambda n: page.url, requests, warmup)
-        row["uncached"], _ = _series(client, lambda n: f"{fresh}{n}", requests, warmup)
+        row["warm"], response = _series(client, page.url, requests, warmup)
+        row["uncached"], _ = _series(
+            client, page.url, requests, warmup, before_each=empty_every_cache
+        )
     except Exception as exc:  # one broken page must not hide the others' figures
         row["error"] = f"{type(exc).__name__}: {exc}"
         return row
@@ -117,21 +123,23 @@ def measure(client: Client, page: scenarios.Page, *, requests: int, warmup: int)
     return row
 
 
-def _series(client: Client, url_for, requests: int, warmup: int):
-    """Warm-up, then queries counted on their own requests, then the timed requests."""
-    urls = (url_for(n) for n in itertools.count())
+def _series(client: Client, url: str, requests: int, warmup: int, *, before_each=lambda: None):
+    """Warm-up, then queries counted on their own requests, then the timed requests; each request
+    after `before_each()`."""
     for _ in range(warmup):
-        _get(client, next(urls))
+        before_each()
+        _get(client, url)
     counts = []
     for _ in range(QUERY_PASSES):
+        before_each()
         with CaptureQueriesContext(connection) as captured:
-            _get(client, next(urls))
+            _get(client, url)
         counts.append(len(captured))
     # Read now: the next request's request_started signal empties the connection's query log.
     sql = [q["sql"][:SQL_SHOWN] for q in captured.captured_queries]
     timings = []
     for _ in range(requests):
-        url = next(urls)
+        before_each()
         started = perf_counter()
         response = client.get(url)
         timings.append((perf_counter() - started) * 1000)

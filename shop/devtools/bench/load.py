@@ -160,19 +160,18 @@ def _sigterm_stops_the_run():
 
 
 def collect_static_if_stale(env: dict[str, str], *, stdout) -> None:
-    """DEBUG off serves WhiteNoise's manifest: collect it when a static file is newer."""
-    if not collected_static_is_stale():
-        return
-    stdout.write("Collecting static files for WhiteNoise's manifest (collectstatic)…")
-    collected = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if collected.returncode:
-        raise BenchError(f"collectstatic failed:\n{collected.stderr[-2000:]}")
+    """WhiteNoise's manifest, which the server needs with DEBUG off, made afresh when stale."""
+    if collected_static_is_stale():
+        stdout.write("Collecting static files for WhiteNoise's manifest (collectstatic)…")
+        collected = subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if collected.returncode:
+            raise BenchError(f"collectstatic failed:\n{collected.stderr[-2000:]}")
 
 
 # --- Shoppers over HTTP ------------------------------------------------------------------------
@@ -184,7 +183,9 @@ class HttpShopper:
     def __init__(self, port: int):
         self.port = port
         self.cookies: dict[str, str] = {}
-        self.last_body = b""
+        # The last answer's body and redirect, for a shopper that reads what it was shown.
+        self.body = b""
+        self.location = ""
 
     def request(self, method: str, url: str, data: dict | None = None) -> int:
         headers = {"Cookie": self.cookie_header()} if self.cookies else {}
@@ -197,7 +198,8 @@ class HttpShopper:
         try:
             conn.request(method, url, body=body, headers=headers)
             response = conn.getresponse()
-            self.last_body = response.read()
+            self.body = response.read()
+            self.location = response.getheader("Location", "")
             for header in response.headers.get_all("Set-Cookie") or []:
                 jar = SimpleCookie()
                 jar.load(header)

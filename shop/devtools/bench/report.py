@@ -148,8 +148,8 @@ def inprocess_text(result: dict) -> str:
         "warm-up, DEBUG off.",
         machine_line(result["machine"]),
         "Each cell: warm / uncached. Warm = the same URL again (what most visitors get, page "
-        "cache included); uncached = a new query string each time (the page cache misses, as "
-        "after any catalogue change; other caches stay warm).",
+        "cache included); uncached = every cache level emptied before each request (whole "
+        "page, listing parts, facets, product page parts: all built from the database).",
         "",
         table(header, rows),
         "",

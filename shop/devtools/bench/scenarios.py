@@ -152,12 +152,17 @@ def shopper_steps(shopper: str) -> list[Step]:
         Step(reverse("basket:add", kwargs={"pk": p.pk}), {"quantity": 1}) for p in basket_products()
     ]
     if shopper == CHECKOUT:
-        steps += [
-            Step(reverse("checkout:index"), {"username": GUEST_EMAIL, "options": "anonymous"}),
-            Step(reverse("checkout:shipping-address"), ADDRESS),
-            Step(reverse("checkout:shipping-method"), {"method_code": "standard"}),
-        ]
+        steps += guest_checkout_steps()
     return steps
+
+
+def guest_checkout_steps() -> list[Step]:
+    """From a basket to the review page: a guest's e-mail, address and shipping method."""
+    return [
+        Step(reverse("checkout:index"), {"username": GUEST_EMAIL, "options": "anonymous"}),
+        Step(reverse("checkout:shipping-address"), ADDRESS),
+        Step(reverse("checkout:shipping-method"), {"method_code": "standard"}),
+    ]
 
 
 def bench_post():

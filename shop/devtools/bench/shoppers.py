@@ -29,7 +29,7 @@ class Browser(Protocol):
     """A cookie jar that posts forms: load.HttpShopper over HTTP, or a test's stand-in."""
 
     cookies: dict[str, str]
-    last_body: bytes
+    body: bytes
 
     def request(self, method: str, url: str, data: dict | None = None) -> int: ...
 
@@ -111,7 +111,7 @@ def make_shoppers(
             if status != 302:
                 raise BenchError(f"{front.name}: shopper {n}'s POST {step.url} answered {status}.")
         status = browser.request("GET", target)
-        if status != 200 or marker.encode() not in browser.last_body:
+        if status != 200 or marker.encode() not in browser.body:
             raise BenchError(
                 f"{front.name}: shopper {n}'s GET {target} answered {status} without {marker!r} "
                 "(not the page itself: a step of the checkout was not accepted)."

@@ -12,6 +12,10 @@ each next to a trivial 30 KB page through the same middleware (the floor). See s
                                                      the basket and checkout preview against stock
                                                      Oscar's basket page, one distinct guest
                                                      shopper per connection, in one run
+    REDIS_URL=redis://… DATABASE_URL=postgres://… manage.py bench --drop --duration 10
+                                                     listing, search, product and article pages
+                                                     under load, quiet and while real orders are
+                                                     placed at 1 and 10 per second (--rates)
 
 Tables go to var/bench/ as text and JSON, with the machine they were measured on.
 """
@@ -21,7 +25,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from shop.devtools.bench import compare_oscar, inprocess, load, report, scenarios
+from shop.devtools.bench import compare_oscar, drop, inprocess, load, report, scenarios
 from shop.devtools.bench.common import BenchError, ensure_size, size_label
 
 
@@ -73,6 +77,16 @@ class Command(BaseCommand):
             help="gunicorn sync workers (default 2, one per core on the 2-core target machine)",
         )
         under_load.add_argument(
+            "--drop",
+            action="store_true",
+            help="listing, search, product and article pages under load, quiet and while guest "
+            "orders go through the checkout (Stripe simulator) at each of --rates; needs "
+            "PostgreSQL and REDIS_URL (its database is emptied first)",
+        )
+        under_load.add_argument(
+            "--rates", default="1,10", help="with --drop: orders per second, comma-separated"
+        )
+        under_load.add_argument(
             "--tool",
             choices=["auto", "wrk", "python"],
             default="auto",
@@ -89,8 +103,13 @@ class Command(BaseCommand):
             raise CommandError("--duration must be positive, the warm-ups zero or more.")
         if options["compare_oscar"] and not options["load"]:
             raise CommandError("--compare-oscar runs under load: add --load.")
+        if options["compare_oscar"] and options["drop"]:
+            raise CommandError("--compare-oscar and --drop are separate runs: choose one.")
+        rates = self.parse_rates(options["rates"]) if options["drop"] else []
         results = []
         try:
+            if options["drop"]:
+                drop.check_requirements()  # before any seeding
             for synthetic in sizes:
                 ensure_size(synthetic, stdout=self.stdout)
                 if options["compare_oscar"]:
@@ -104,6 +123,18 @@ class Command(BaseCommand):
                         stdout=self.stdout,
                     )
                     text = compare_oscar.compare_text(result)
+                elif options["drop"]:
+                    result = drop.run(
+                        rates=rates,
+                        duration=options["duration"],
+                        warmup=options["load_warmup"],
+                        connections=options["connections"],
+                        workers=options["workers"],
+                        tool=options["tool"],
+                        out=out,
+                        stdout=self.stdout,
+                    )
+                    text = drop.drop_text(result)
                 elif options["load"]:
                     result = load.run(
                         kinds=kinds,
@@ -134,7 +165,7 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             self.stderr.write("Interrupted: the benchmark stopped (and so did its server).")
             raise SystemExit(130) from None
-        if len(results) > 1 and not options["load"]:
+        if len(results) > 1 and not (options["load"] or options["drop"]):
             self.stdout.write(self.compare_queries(results))
 
     @staticmethod
@@ -149,6 +180,16 @@ class Command(BaseCommand):
                 raise CommandError(f"--sizes: {size!r} is neither 'demo' nor a number.")
         # Synthetic products are only ever added: measure the smaller catalogue first.
         return sorted(set(sizes)) or [0]
+
+    @staticmethod
+    def parse_rates(value: str) -> list[float]:
+        try:
+            rates = [float(r) for r in value.split(",") if r.strip()]
+        except ValueError:
+            raise CommandError(f"--rates: {value!r} is not a list of numbers.") from None
+        if not rates or min(rates) <= 0:
+            raise CommandError("--rates: give one or more orders-per-second figures above 0.")
+        return rates
 
     @staticmethod
     def compare_queries(results: list[dict]) -> str:

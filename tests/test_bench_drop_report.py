@@ -1,0 +1,206 @@
+"""`bench --drop`'s table and verdicts, from given figures; and what the command needs to run."""
+
+import threading
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from shop.devtools.bench.drop import (
+    PLACED,
+    SOLD_OUT,
+    Buyable,
+    OrderFailed,
+    OrderStream,
+    drop_text,
+    judge,
+)
+
+MACHINE = {
+    "date": "2026-01-01T00:00:00+00:00",
+    "cpu_count": 2,
+    "cpu": "test",
+    "python": "3.11",
+    "django": "5.2",
+    "oscar": "4.2",
+    "db_vendor": "postgresql",
+    "db_version": "15",
+}
+
+
+def row(kind, phase, rps, *, p99=12.0, errors=0):
+    return {
+        "label": kind,
+        "kind": kind,
+        "shopper": "anonymous",
+        "url": f"/{kind}/",
+        "phase": phase,
+        "requests": int(rps * 10),
+        "elapsed_s": 10.0,
+        "rps": rps,
+        "p50_ms": p99 / 2,
+        "p95_ms": p99 * 0.9,
+        "p99_ms": p99,
+        "errors": errors,
+        "error_kinds": {"HTTP 500": errors} if errors else {},
+        "floor_share": None,
+        "target": "0 errors",
+        "target_met": None,
+    }
+
+
+def orders(
+    phase, rate, *, placed, sold_out=0, failed=0, failures=None, asked=None, done_per_s=None
+):
+    return {
+        "phase": phase,
+        "rate": rate,
+        "asked": asked if asked is not None else placed + sold_out + failed,
+        "orders": placed + sold_out + failed,
+        "placed": placed,
+        "sold_out": sold_out,
+        "failed": failed,
+        "per_second": rate * 0.98 if done_per_s is None else done_per_s,
+        "p50_ms": 300.0,
+        "failures": failures or {},
+    }
+
+
+def text(rows, order_rows, problems=(), *, refused=0):
+    return drop_text(
+        {
+            "workers": 2,
+            "connections": 8,
+            "duration": 10,
+            "warmup": 1,
+            "tool": "wrk",
+            "products": 100_046,
+            "machine": MACHINE,
+            "rows": judge(rows),
+            "orders": order_rows,
+            "webhooks": {"accepted": 400, "refused": refused},
+            "stock_problems": list(problems),
+        }
+    )
+
+
+def lines_of(table_text: str) -> dict[tuple[str, str], str]:
+    found = {}
+    for line in table_text.splitlines():
+        cells = line.split()
+        if len(cells) > 2 and cells[0] in {"catalogue", "search", "product", "article"}:
+            phase = "quiet" if cells[1] == "quiet" else f"{cells[1]} {cells[2]}"
+            found[(cells[0], phase)] = line
+    return found
+
+
+def test_table_shows_each_page_per_phase_with_its_share_of_quiet_and_verdicts():
+    rows = [
+        row("catalogue", "quiet", 1000.0, p99=9.0),
+        row("product", "quiet", 1200.0, p99=10.0),
+        row("article", "quiet", 900.0),
+        row("catalogue", "1 orders/s", 950.0, p99=20.0),
+        row("product", "1 orders/s", 1150.0, p99=30.0),
+        row("article", "1 orders/s", 880.0),
+        row("catalogue", "10 orders/s", 700.0, p99=20.0),  # 70% of quiet
+        row("product", "10 orders/s", 1100.0, p99=65.0),  # p99 over 50 ms
+        row("article", "10 orders/s", 400.0, errors=2),  # no share target, but errors
+    ]
+    order_rows = [
+        orders("1 orders/s", 1, placed=38, sold_out=2),
+        orders("10 orders/s", 10, placed=380, sold_out=12),
+    ]
+
+    report = text(rows, order_rows)
+
+    lines = lines_of(report)
+    assert "95%" in lines[("catalogue", "1 orders/s")]
+    assert lines[("catalogue", "1 orders/s")].endswith("met")
+    assert lines[("product", "1 orders/s")].endswith("met")
+    assert "70%" in lines[("catalogue", "10 orders/s")]
+    assert lines[("catalogue", "10 orders/s")].endswith("NOT MET")
+    assert lines[("product", "10 orders/s")].endswith("NOT MET")
+    assert "44%" in lines[("article", "10 orders/s")]
+    assert lines[("article", "10 orders/s")].endswith("NOT MET")
+    assert lines[("catalogue", "quiet")].endswith("met")
+    assert "Pages: NOT MET" in report
+    assert "Orders: met" in report and "Stock: met" in report
+    assert "! article, 10 orders/s: HTTP 500: 2" in report
+    assert "10 orders/s    392   392   9.80     380        12       0" in report
+    assert "the server, not the order rate" not in report
+
+
+def test_a_phase_the_server_could_not_keep_up_with_says_so():
+    rows = [row("product", "quiet", 1000.0), row("product", "10 orders/s", 950.0)]
+    slow = orders("10 orders/s", 10, placed=80, asked=400, done_per_s=2.0)
+
+    report = text(rows, [slow])
+
+    assert "! orders, 10 orders/s: 2.00 orders/s done of the 10 asked (320 not started" in report
+
+
+def test_a_failed_order_or_oversold_stock_fails_the_run_even_with_fast_pages():
+    rows = [row("search", "quiet", 1000.0), row("search", "10 orders/s", 990.0)]
+    failure = "Place order answered 500"
+    order_rows = [orders("10 orders/s", 10, placed=90, failed=1, failures={failure: 1})]
+    problem = "Drop Pin (stock record 7): oversold, 4 allocated but 3 on hand"
+
+    report = text(rows, order_rows, [problem])
+
+    assert "Pages: met" in report
+    assert "Orders: NOT MET" in report and f"! orders, 10 orders/s: {failure} (1x)" in report
+    assert "Stock: NOT MET" in report and f"! stock: {problem}" in report
+
+
+def test_a_refused_webhook_fails_the_orders():
+    rows = [row("search", "quiet", 1000.0), row("search", "10 orders/s", 990.0)]
+
+    report = text(rows, [orders("10 orders/s", 10, placed=90)], refused=1)
+
+    assert "Orders: NOT MET" in report and "400 accepted, 1 refused" in report
+
+
+def test_order_stream_counts_each_outcome_and_why_orders_failed():
+    seen, enough = [], threading.Event()
+
+    class Placer:
+        def place(self, item):
+            seen.append(item)
+            if len(seen) >= 6:
+                enough.set()
+            if len(seen) % 3 == 0:
+                raise OrderFailed("Place order answered 500")
+            return SOLD_OUT if item.scarce else PLACED
+
+    items = [Buyable("Pin", "/p/", "/add/", scarce=False)]
+    with OrderStream(Placer(), items, rate=1000) as stream:
+        assert enough.wait(timeout=30)
+
+    summary = stream.summary("1000 orders/s")
+    assert summary["orders"] == len(seen) >= 6
+    assert summary["asked"] >= summary["orders"]
+    assert summary["failed"] == len(seen) // 3
+    assert summary["placed"] == len(seen) - len(seen) // 3
+    assert summary["failures"] == {"Place order answered 500": len(seen) // 3}
+
+
+@pytest.mark.django_db
+def test_drop_refuses_to_run_without_redis(settings):
+    settings.REDIS_URL = ""
+    with pytest.raises(CommandError, match="REDIS_URL"):
+        call_command("bench", drop=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite's refusal")
+def test_drop_refuses_to_run_on_sqlite(settings):
+    settings.REDIS_URL = "redis://127.0.0.1:6379/2"
+    with pytest.raises(CommandError, match="PostgreSQL"):
+        call_command("bench", drop=True)
+
+
+def test_drop_rates_must_be_positive_numbers():
+    with pytest.raises(CommandError, match="--rates"):
+        call_command("bench", drop=True, rates="1,fast")
+    with pytest.raises(CommandError, match="--rates"):
+        call_command("bench", drop=True, rates="0")
