@@ -62,13 +62,11 @@ def ensure_size(synthetic: int, *, stdout) -> None:
 def empty_every_cache() -> None:
     """Every cache level a page may be served from, emptied: each configured cache (whole pages,
     listing parts, facets, product page parts, generations) and the page cache's in-process layer
-    in front of the shared one, where there is one. A new query string alone misses only the
+    in front of the shared one. A new query string alone misses only the
     whole-page entry."""
     for alias in settings.CACHES:
         caches[alias].clear()
-    forget_local = getattr(shop.pagecache, "forget_local", None)
-    if forget_local is not None:
-        forget_local()
+    shop.pagecache.forget_local()
 
 
 def collected_static_is_stale() -> bool:
