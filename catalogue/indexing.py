@@ -10,10 +10,11 @@ warnings, type, attribute values or stock records change. Bulk inserts, which se
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchVector
 from django.db.models import Q
 from django.utils.html import strip_tags
 from oscar.core.loading import get_model
+
+from . import facet_counts
 
 Product = get_model("catalogue", "Product")
 ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
@@ -21,17 +22,9 @@ StockRecord = get_model("partner", "StockRecord")
 
 LISTING_FIELDS = ["search_text", "warning_level", "listing_price", "is_available"]
 
-# PostgreSQL's full-text vector. Migration 0034 builds a GIN index on exactly this expression:
-# change one, change the other (tests/catalogue/test_search.py checks the index is used).
+# PostgreSQL's full-text configuration: the trigger that writes Product.search_document (migration
+# 0039: title weighted A, search_text B, description C) and the queries that read it must agree.
 SEARCH_CONFIG = "english"
-
-
-def search_vector() -> SearchVector:
-    return (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("search_text", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="C", config=SEARCH_CONFIG)
-    )
 
 
 def refresh_listing_fields(product_ids: Iterable[int]) -> None:
@@ -77,6 +70,8 @@ def refresh_listing_fields(product_ids: Iterable[int]) -> None:
                 setattr(product, name, value)
             changed.append(product)
     Product.objects.bulk_update(changed, LISTING_FIELDS)
+    # A new price band, availability or warning level moves the product between facet cells.
+    facet_counts.recount(product.pk for product in changed)
 
 
 def listing_fields(

@@ -4,6 +4,7 @@ Franchise → Character is the fan's way into the catalogue; ContentWarning is s
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -139,6 +140,42 @@ class ContentConsent(models.Model):
         return str(self.user)
 
 
+class FacetCount(models.Model):
+    """How many listed products one listing has in one facet cell: a row of catalogue.facet_counts.
+
+    A cell is (listing, character or none, type, franchise, price band, available, warning level);
+    its count is the sum of its rows. Changes add signed rows rather than update shared ones, so
+    concurrent orders never wait on (or deadlock over) the same cell; `compact()` folds them.
+    Ids are plain integers: a count outlives nothing it names, and its names are read apart.
+    """
+
+    listing = models.CharField(max_length=32)  # "all", "category:<pk>", "franchise:<pk>"
+    character_id = models.IntegerField(null=True)  # none: the product row itself
+    product_class_id = models.IntegerField(null=True)
+    franchise_id = models.IntegerField(null=True)
+    band = models.CharField(max_length=16)  # a price band's key, "" without a price
+    is_available = models.BooleanField()
+    warning_level = models.PositiveSmallIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["listing"], name="catalogue_facetcount_listing")]
+
+    def __str__(self) -> str:
+        return f"{self.listing}: {self.n:+d}"
+
+
+class FacetMembership(models.Model):
+    """The cells one product is counted in (catalogue.facet_counts), to take it out of them when it
+    changes or goes. Keyed on the product's id, not a foreign key: it must outlive the product."""
+
+    product_id = models.IntegerField(primary_key=True)
+    cells = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"product {self.product_id}: {len(self.cells)} cells"
+
+
 class Product(AbstractProduct):
     franchise = models.ForeignKey(
         Franchise,
@@ -174,12 +211,19 @@ class Product(AbstractProduct):
         help_text="UPC, franchise, characters, type and attribute values: what search matches "
         "besides the title and description.",
     )
+    # PostgreSQL's weighted full-text vector of title, search_text and description, written by a
+    # trigger on every insert and update (migration 0039, catalogue.indexing.SEARCH_DOCUMENT_SQL)
+    # and indexed with GIN; search filters and ranks it instead of recomputing it per match.
+    # Always empty on SQLite, which searches the text columns.
+    search_document = SearchVectorField(null=True, editable=False)
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)  # Oscar saves attribute values here, after post_save
+        from . import facet_counts
         from .indexing import refresh_listing_fields
 
         refresh_listing_fields([self.pk])
+        facet_counts.recount([self.pk])  # its type, franchise or visibility may have changed
 
     @property
     def is_adult(self) -> bool:

@@ -9,7 +9,7 @@ from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, Ln
 from oscar.core.loading import get_class
 
-from catalogue.indexing import SEARCH_CONFIG, search_vector
+from catalogue.indexing import SEARCH_CONFIG
 
 SearchForm = get_class("search.forms", "SearchForm")
 
@@ -42,9 +42,9 @@ def matching(products: QuerySet, query: str) -> QuerySet:
     if connection.vendor == "postgresql":
         # The UPC is in search_text, so a code typed in the box is found through the index too.
         search = SearchQuery(" ".join(words), search_type="websearch", config=SEARCH_CONFIG)
-        vector = search_vector()
-        products = products.annotate(document=vector).filter(document=search)
-        text_score = SearchRank(vector, search)
+        # The stored vector (Product.search_document): ranking reads it, never re-parses text.
+        products = products.filter(search_document=search)
+        text_score = SearchRank(F("search_document"), search)
     else:
         text_score = Value(0.0, output_field=FloatField())
         for word in words:

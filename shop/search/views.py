@@ -17,7 +17,7 @@ from django.views.generic import ListView
 from oscar.core.loading import get_class, get_model
 
 from blog.selectors import matching_articles
-from catalogue import parsing
+from catalogue import facet_counts, parsing
 from catalogue import selectors as tiles
 from shop.pagecache import listings
 
@@ -76,8 +76,10 @@ class ProductListView(ListView):
 
     @cached_property
     def facet_result(self) -> facets.FacetResult:
+        listing = "" if self.params["q"] else self.facet_listing()
         return self.cached(
-            "facets", lambda: facets.count_facets(self.searched_products, self.filters)
+            "facets",
+            lambda: facets.count_facets(self.searched_products, self.filters, listing=listing),
         )
 
     def paginate_queryset(self, queryset, page_size):
@@ -131,6 +133,10 @@ class ProductListView(ListView):
 
     def narrow(self, products):
         return products
+
+    def facet_listing(self) -> str:
+        """The catalogue.facet_counts listing `narrow()` gives, before any text query."""
+        return facet_counts.CATALOGUE
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -191,6 +197,9 @@ class ProductCategoryView(ProductListView):
         )
         return products.filter(pk__in=in_category.values("product_id"))
 
+    def facet_listing(self) -> str:
+        return facet_counts.category_listing(self.category.pk)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["category"] = self.category
@@ -208,6 +217,9 @@ class FranchiseView(ProductListView):
 
     def narrow(self, products):
         return products.filter(franchise=self.franchise)
+
+    def facet_listing(self) -> str:
+        return facet_counts.franchise_listing(self.franchise.pk)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
