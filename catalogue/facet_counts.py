@@ -9,7 +9,7 @@ available, warning level): what shop.search.facets needs to apply every filter b
 `recount(ids)` moves changed products between cells in the transaction that changed them
 (catalogue.indexing and catalogue.receivers call it); `rebuild()` counts everything afresh after
 bulk inserts (the demo's synthetic products, the migration); `compact()` folds the signed rows
-that changes add (see FacetCount) into one row per cell.
+that changes add (see FacetCount) into one row per cell: the task worker runs it after a change.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from django.apps import apps as installed_apps
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 from oscar.templatetags.currency_filters import currency
 
 CATALOGUE = "all"
@@ -122,6 +124,7 @@ def recount(product_ids: Iterable[int]) -> None:
         Membership.objects.bulk_create(
             Membership(product_id=pk, cells=now[pk]) for pk in moved if now.get(pk)
         )
+        transaction.on_commit(_compact_soon)
 
 
 def rebuild(apps=installed_apps) -> None:
@@ -169,6 +172,21 @@ def compact() -> None:
             sums[row[:-1]] += row[-1]
         FacetCount.objects.all().delete()
         _add(sums, installed_apps)
+
+
+@task()
+def compact_task() -> None:
+    compact()
+
+
+def _compact_soon() -> None:
+    """Queue a compaction on the task worker unless one is waiting already: the signed rows of a
+    busy sale fold into their cells in one run."""
+    waiting = DBTaskResult.objects.filter(
+        task_path=compact_task.module_path, status=TaskResultStatus.READY
+    )
+    if not waiting.exists():
+        compact_task.enqueue()
 
 
 def _add(change: Counter, apps) -> None:

@@ -1,5 +1,5 @@
 """The product columns listings read instead of joins and subqueries: search text, warning level,
-lowest price and availability.
+lowest price, availability and character ids.
 
 `listing_fields()` is the one rule that computes them. `refresh_listing_fields()` reads what it
 needs and stores the result; receivers.py calls it whenever a product's franchise, characters,
@@ -20,7 +20,7 @@ Product = get_model("catalogue", "Product")
 ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 StockRecord = get_model("partner", "StockRecord")
 
-LISTING_FIELDS = ["search_text", "warning_level", "listing_price", "is_available"]
+LISTING_FIELDS = ["search_text", "warning_level", "listing_price", "is_available", "character_ids"]
 
 # PostgreSQL's full-text configuration: the trigger that writes Product.search_document (migration
 # 0039: title weighted A, search_text B, description C) and the queries that read it must agree.
@@ -86,6 +86,7 @@ def listing_fields(
     (or its parent's), its characters and attribute values (as text), the warning levels on it
     and its parent, and its offers (its stock records, or its children's). No query of its own
     when the franchise, type and parent are loaded or unset."""
+    characters = list(characters)
     parent = product.parent
     family = [product, parent] if parent else [product]
     words = [
@@ -99,6 +100,7 @@ def listing_fields(
     product_class = product.get_product_class()
     return {
         "search_text": " ".join(w for w in dict.fromkeys(words) if w),
+        "character_ids": " ".join(str(pk) for pk in sorted({c.pk for c in characters})),
         "warning_level": max(warning_levels, default=0),
         "listing_price": min(prices, default=None),
         "is_available": bool(offers)

@@ -99,10 +99,12 @@ class ProductListView(ListView):
         key = self.cache_key(f"page:{self.sort_by}:{page.number}")
         ids = listings.recall(key)
         if ids is None:
-            page.object_list = list(page.object_list)
-            listings.keep(key, [product.pk for product in page.object_list])
-        else:
-            page.object_list = tiles.tiles_in_order(ids)
+            # Ids first, tiles after: sorting narrow rows, then joining what tiles need for 24,
+            # beats joining it for every match before the sort (31k rows for "pin" at 100k).
+            bottom = page.start_index() - 1 if paginator.count else 0
+            ids = list(queryset.values_list("pk", flat=True)[bottom : page.end_index()])
+            listings.keep(key, ids)
+        page.object_list = tiles.tiles_in_order(ids)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def cached(self, part: str, compute):
@@ -116,8 +118,7 @@ class ProductListView(ListView):
 
     def get_queryset(self):
         products = self.searched_products.filter(self.filters.q())
-        products = selectors.sorted_by(products, self.sort_by)
-        return tiles.for_tiles(products)
+        return selectors.sorted_by(products, self.sort_by)  # tiles load by id: paginate_queryset
 
     @property
     def sort_by(self) -> str:

@@ -6,7 +6,9 @@ from them as counted live."""
 from collections import Counter
 
 import pytest
+from django.db.models import Count
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
@@ -37,7 +39,8 @@ def kept(listing: str) -> tuple[Counter, Counter]:
 def counted(products) -> tuple[Counter, Counter]:
     """The same, from a fresh GROUP BY of the products (the live path of shop.search.facets)."""
     rows = Counter()
-    for row in facets._rows_counted(products, facets.Filters()):
+    grouped, _ = facets._rows_counted(products, facets.Filters())
+    for row in grouped:
         key = (
             row["product_class_id"],
             row["franchise_id"],
@@ -50,7 +53,7 @@ def counted(products) -> tuple[Counter, Counter]:
         dict(
             ProductCharacter.objects.filter(product__in=products)
             .values_list("character_id")
-            .annotate(n=facets.Count("product_id"))
+            .annotate(n=Count("product_id"))
             .order_by()
         )
     )
@@ -202,3 +205,14 @@ def test_listing_pages_show_the_counts_a_live_count_gives(client, shop, query):
             if f.param in {s.param for s in shown}
         ], url
         assert response.context["paginator"].count == live.total
+
+
+@pytest.mark.django_db
+def test_a_move_queues_one_compaction_for_the_worker(shop, django_capture_on_commit_callbacks):
+    for price in ("25.00", "5.00"):
+        with django_capture_on_commit_callbacks(execute=True):
+            record = shop["cheap"].stockrecords.get()
+            record.price = price
+            record.save()
+    waiting = DBTaskResult.objects.filter(task_path=facet_counts.compact_task.module_path)
+    assert waiting.count() == 1
