@@ -2,6 +2,23 @@
 
 from django.db import migrations, models
 
+PRICE_DESC = "product_listed_price_desc"
+
+
+def add_price_desc_index(apps, schema_editor):
+    # ORDER BY listing_price DESC NULLS LAST: SQLite cannot index NULLS LAST, and sorts small
+    # catalogues well enough without.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE INDEX {PRICE_DESC} ON catalogue_product (listing_price DESC NULLS LAST, id)"
+            " WHERE is_public AND parent_id IS NULL"
+        )
+
+
+def drop_price_desc_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {PRICE_DESC}")
+
 
 class Migration(migrations.Migration):
 
@@ -16,14 +33,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='product',
-            index=models.Index(models.OrderBy(models.F('listing_price'), nulls_last=True), models.F('id'), condition=models.Q(('is_public', True), ('parent__isnull', True)), name='product_listed_price_asc'),
-        ),
-        migrations.AddIndex(
-            model_name='product',
-            index=models.Index(models.OrderBy(models.F('listing_price'), descending=True, nulls_last=True), models.F('id'), condition=models.Q(('is_public', True), ('parent__isnull', True)), name='product_listed_price_desc'),
+            index=models.Index(models.F('listing_price'), models.F('id'), condition=models.Q(('is_public', True), ('parent__isnull', True)), name='product_listed_price_asc'),
         ),
         migrations.AddIndex(
             model_name='product',
             index=models.Index(models.F('title'), models.F('id'), condition=models.Q(('is_public', True), ('parent__isnull', True)), name='product_listed_title'),
         ),
+        migrations.RunPython(add_price_desc_index, drop_price_desc_index),
     ]

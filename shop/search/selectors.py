@@ -29,8 +29,9 @@ SORT_ORDERS = {
 }
 
 
-def matching(products: QuerySet, query: str) -> QuerySet:
-    """Products matching every word of the query, annotated with `relevance` (higher first).
+def matching(products: QuerySet, query: str, *, ranked: bool = True) -> QuerySet:
+    """Products matching every word of the query, annotated with `relevance` (higher first)
+    unless not `ranked` (facet counts need no ranking, nor its join for popularity).
 
     PostgreSQL ranks a weighted full-text vector (title, then franchise/characters/type/attributes,
     then description) through its GIN index; SQLite needs every word in one of the same fields and
@@ -62,6 +63,8 @@ def matching(products: QuerySet, query: str) -> QuerySet:
                 default=Value(1.0),
                 output_field=FloatField(),
             )
+    if not ranked:
+        return products
     return products.annotate(relevance=text_score * popularity_boost())
 
 

@@ -71,7 +71,7 @@ class ProductListView(ListView):
         """The listing before facet filters: narrowed by the page, matched by the query."""
         products = self.narrow(tiles.listed_products())
         if self.params["q"]:
-            products = selectors.matching(products, self.params["q"])
+            products = selectors.matching(products, self.params["q"], ranked=False)
         return products
 
     @cached_property
@@ -117,7 +117,10 @@ class ProductListView(ListView):
         return f"listing:{digest}"
 
     def get_queryset(self):
-        products = self.searched_products.filter(self.filters.q())
+        products = self.searched_products
+        if self.sort_by == SearchForm.RELEVANCE:  # ranked, as the facet counts need not be
+            products = selectors.matching(self.narrow(tiles.listed_products()), self.params["q"])
+        products = products.filter(self.filters.q())
         return selectors.sorted_by(products, self.sort_by)  # tiles load by id: paginate_queryset
 
     @property
