@@ -80,7 +80,7 @@ LISTING_PARTS = Generation(
     # shop.pagecache.listings: facet counts, which products are on each listing page, and the
     # home page's picks; each names products, whose tiles are then read live.
     "listing-parts",
-    sources=(*_PRODUCT, "partner.StockRecord"),
+    sources=(*_PRODUCT, "partner.StockRecord", "catalogue.FacetCount"),
 )
 
 CATEGORY_MENU = Generation(
@@ -96,6 +96,7 @@ WHOLE_PAGES = Generation(
     sources=(
         *PRODUCT_PAGE_PARTS.sources,
         "partner.StockRecord",
+        "catalogue.FacetCount",
         "blog.Post",
         "blog.Post_tags",
         "blog.Post_content_warnings",
