@@ -1,5 +1,5 @@
 """The product columns listings read instead of joins and subqueries: search text, warning level,
-lowest price and availability.
+lowest price, availability and character ids.
 
 `listing_fields()` is the one rule that computes them. `refresh_listing_fields()` reads what it
 needs, stores the result and says which products changed; receivers.py calls it whenever a
@@ -11,28 +11,21 @@ the rows before inserting them.
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchVector
 from django.db.models import Q
 from django.utils.html import strip_tags
 from oscar.core.loading import get_model
+
+from . import facet_counts
 
 Product = get_model("catalogue", "Product")
 ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 StockRecord = get_model("partner", "StockRecord")
 
-LISTING_FIELDS = ["search_text", "warning_level", "listing_price", "is_available"]
+LISTING_FIELDS = ["search_text", "warning_level", "listing_price", "is_available", "character_ids"]
 
-# PostgreSQL's full-text vector. Migration 0034 builds a GIN index on exactly this expression:
-# change one, change the other (tests/catalogue/test_search.py checks the index is used).
+# PostgreSQL's full-text configuration: the trigger that writes Product.search_document (migration
+# 0039: title weighted A, search_text B, description C) and the queries that read it must agree.
 SEARCH_CONFIG = "english"
-
-
-def search_vector() -> SearchVector:
-    return (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("search_text", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="C", config=SEARCH_CONFIG)
-    )
 
 
 def refresh_listing_fields(product_ids: Iterable[int]) -> set[int]:
@@ -79,6 +72,8 @@ def refresh_listing_fields(product_ids: Iterable[int]) -> set[int]:
                 setattr(product, name, value)
             changed.append(product)
     Product.objects.bulk_update(changed, LISTING_FIELDS)
+    # A new price band, availability or warning level moves the product between facet cells.
+    facet_counts.recount(product.pk for product in changed)
     return {product.pk for product in changed}
 
 
@@ -94,6 +89,7 @@ def listing_fields(
     (or its parent's), its characters and attribute values (as text), the warning levels on it
     and its parent, and its offers (its stock records, or its children's). No query of its own
     when the franchise, type and parent are loaded or unset."""
+    characters = list(characters)
     parent = product.parent
     family = [product, parent] if parent else [product]
     words = [
@@ -107,6 +103,7 @@ def listing_fields(
     product_class = product.get_product_class()
     return {
         "search_text": " ".join(w for w in dict.fromkeys(words) if w),
+        "character_ids": " ".join(str(pk) for pk in sorted({c.pk for c in characters})),
         "warning_level": max(warning_levels, default=0),
         "listing_price": min(prices, default=None),
         "is_available": bool(offers)

@@ -4,7 +4,9 @@ Franchise → Character is the fan's way into the catalogue; ContentWarning is s
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import (
@@ -139,6 +141,42 @@ class ContentConsent(models.Model):
         return str(self.user)
 
 
+class FacetCount(models.Model):
+    """How many listed products one listing has in one facet cell: a row of catalogue.facet_counts.
+
+    A cell is (listing, character or none, type, franchise, price band, available, warning level);
+    its count is the sum of its rows. Changes add signed rows rather than update shared ones, so
+    concurrent orders never wait on (or deadlock over) the same cell; `compact()` folds them.
+    Ids are plain integers: a count outlives nothing it names, and its names are read apart.
+    """
+
+    listing = models.CharField(max_length=32)  # "all", "category:<pk>", "franchise:<pk>"
+    character_id = models.IntegerField(null=True)  # none: the product row itself
+    product_class_id = models.IntegerField(null=True)
+    franchise_id = models.IntegerField(null=True)
+    band = models.CharField(max_length=16)  # a price band's key, "" without a price
+    is_available = models.BooleanField()
+    warning_level = models.PositiveSmallIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["listing"], name="catalogue_facetcount_listing")]
+
+    def __str__(self) -> str:
+        return f"{self.listing}: {self.n:+d}"
+
+
+class FacetMembership(models.Model):
+    """The cells one product is counted in (catalogue.facet_counts), to take it out of them when it
+    changes or goes. Keyed on the product's id, not a foreign key: it must outlive the product."""
+
+    product_id = models.IntegerField(primary_key=True)
+    cells = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"product {self.product_id}: {len(self.cells)} cells"
+
+
 class Product(AbstractProduct):
     franchise = models.ForeignKey(
         Franchise,
@@ -174,13 +212,43 @@ class Product(AbstractProduct):
         help_text="UPC, franchise, characters, type and attribute values: what search matches "
         "besides the title and description.",
     )
+    character_ids = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The product's characters' ids, space-separated in id order: search results "
+        "count every facet, characters included, in one grouped query over the product rows.",
+    )
+    # PostgreSQL's weighted full-text vector of title, search_text and description, written by a
+    # trigger on every insert and update (migration 0039, catalogue.indexing.SEARCH_DOCUMENT_SQL)
+    # and indexed with GIN; search filters and ranks it instead of recomputing it per match.
+    # Always empty on SQLite, which searches the text columns.
+    search_document = SearchVectorField(null=True, editable=False)
+
+    class Meta(AbstractProduct.Meta):
+        # One index per listing sort (shop.search.selectors.SORT_ORDERS), over listed products
+        # only: a page of 24 reads 24 entries in order, the in-stock filter checked on the way,
+        # instead of sorting 100k rows. Price high to low (DESC NULLS LAST, which SQLite cannot
+        # index) is PostgreSQL's only: migration 0042. Best-selling sorts on another table.
+        indexes = [
+            models.Index(
+                *fields, name=name, condition=models.Q(is_public=True, parent__isnull=True)
+            )
+            for name, fields in [
+                ("product_listed_newest", (F("date_created").desc(), F("id").desc())),
+                # Ascending is NULLS LAST on PostgreSQL: the sort's order exactly.
+                ("product_listed_price_asc", ("listing_price", "id")),
+                ("product_listed_title", ("title", "id")),
+            ]
+        ]
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)  # Oscar saves attribute values here, after post_save
+        from . import facet_counts
         from .generations import bump_listings
         from .indexing import refresh_listing_fields
 
         bump_listings(refresh_listing_fields([self.pk]))
+        facet_counts.recount([self.pk])  # its type, franchise or visibility may have changed
 
     @property
     def is_adult(self) -> bool:

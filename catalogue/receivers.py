@@ -8,6 +8,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 
+from . import facet_counts
 from .consent import restore_consent
 from .generations import bump_listings
 from .indexing import refresh_listing_fields
@@ -18,6 +19,7 @@ Franchise = get_model("catalogue", "Franchise")
 Character = get_model("catalogue", "Character")
 ContentWarning = get_model("catalogue", "ContentWarning")
 StockRecord = get_model("partner", "StockRecord")
+ProductCategory = get_model("catalogue", "ProductCategory")
 
 
 @receiver(m2m_changed, sender=Product.characters.through)
@@ -72,3 +74,43 @@ def restore_content_consent(sender, request, user, **kwargs):
 
 def _refresh(product_ids) -> None:
     bump_listings(refresh_listing_fields(product_ids))
+
+
+# Facet counts (catalogue.facet_counts) follow what listing columns do not show: a product's
+# categories and characters, and its deletion. Price, stock and warnings reach them through
+# refresh_listing_fields.
+@receiver(post_save, sender=ProductCategory)
+@receiver(post_delete, sender=ProductCategory)
+def product_category_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        facet_counts.recount([instance.product_id])
+
+
+@receiver(m2m_changed, sender=Product.characters.through)
+def product_characters_recounted(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        facet_counts.recount([instance.pk])
+    elif pk_set:
+        facet_counts.recount(pk_set)
+    elif action == "post_clear":
+        facet_counts.recount(instance.products.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Product)
+def product_deleted_from_facets(sender, instance, **kwargs):
+    facet_counts.recount([instance.pk])
+
+
+@receiver(pre_delete, sender=Franchise)
+def remember_franchise_products(sender, instance, **kwargs):
+    # Its products lose it by an UPDATE that sends no signal (SET_NULL): note them first.
+    instance._product_ids = list(instance.products.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Franchise)
+def franchise_deleted(sender, instance, **kwargs):
+    ids = getattr(instance, "_product_ids", [])
+    _refresh(ids)  # its name leaves their search text
+    facet_counts.recount(ids)

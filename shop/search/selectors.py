@@ -9,7 +9,7 @@ from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, Ln
 from oscar.core.loading import get_class
 
-from catalogue.indexing import SEARCH_CONFIG, search_vector
+from catalogue.indexing import SEARCH_CONFIG
 
 SearchForm = get_class("search.forms", "SearchForm")
 
@@ -29,8 +29,9 @@ SORT_ORDERS = {
 }
 
 
-def matching(products: QuerySet, query: str) -> QuerySet:
-    """Products matching every word of the query, annotated with `relevance` (higher first).
+def matching(products: QuerySet, query: str, *, ranked: bool = True) -> QuerySet:
+    """Products matching every word of the query, annotated with `relevance` (higher first)
+    unless not `ranked` (facet counts need no ranking, nor its join for popularity).
 
     PostgreSQL ranks a weighted full-text vector (title, then franchise/characters/type/attributes,
     then description) through its GIN index; SQLite needs every word in one of the same fields and
@@ -42,9 +43,9 @@ def matching(products: QuerySet, query: str) -> QuerySet:
     if connection.vendor == "postgresql":
         # The UPC is in search_text, so a code typed in the box is found through the index too.
         search = SearchQuery(" ".join(words), search_type="websearch", config=SEARCH_CONFIG)
-        vector = search_vector()
-        products = products.annotate(document=vector).filter(document=search)
-        text_score = SearchRank(vector, search)
+        # The stored vector (Product.search_document): ranking reads it, never re-parses text.
+        products = products.filter(search_document=search)
+        text_score = SearchRank(F("search_document"), search)
     else:
         text_score = Value(0.0, output_field=FloatField())
         for word in words:
@@ -62,6 +63,8 @@ def matching(products: QuerySet, query: str) -> QuerySet:
                 default=Value(1.0),
                 output_field=FloatField(),
             )
+    if not ranked:
+        return products
     return products.annotate(relevance=text_score * popularity_boost())
 
 

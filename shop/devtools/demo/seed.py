@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
+from catalogue import facet_counts
 from catalogue.generations import bump_all
 from catalogue.images import thumbnails_made_inline
 from catalogue.indexing import listing_fields
@@ -60,6 +61,8 @@ Franchise = get_model("catalogue", "Franchise")
 Character = get_model("catalogue", "Character")
 ContentWarning = get_model("catalogue", "ContentWarning")
 ProductRecord = get_model("analytics", "ProductRecord")
+FacetCount = get_model("catalogue", "FacetCount")
+FacetMembership = get_model("catalogue", "FacetMembership")
 OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
 Country = get_model("address", "Country")
 
@@ -459,8 +462,11 @@ def add_synthetic_products(
         done += len(products)
         if progress:
             progress(done, count)
+    facet_counts.rebuild()  # bulk inserts send no signals: count the new products in
     analyse(
         Product,
+        FacetCount,
+        FacetMembership,
         Product.characters.through,
         StockRecord,
         ProductCategory,
