@@ -94,6 +94,7 @@ class ProductListView(ListView):
             page = paginator.page(parsing.parse_page(self.request.GET.get("page")))
         except InvalidPage as error:
             raise Http404 from error  # get() shows the first page instead
+
         # Which products are on the page is kept per listing state while the listing's tags
         # stand (the sorting and ranking are what is slow on a big catalogue); a hit loads them
         # by primary key.
