@@ -106,6 +106,15 @@ class Command(BaseCommand):
         if options["compare_oscar"] and options["drop"]:
             raise CommandError("--compare-oscar and --drop are separate runs: choose one.")
         rates = self.parse_rates(options["rates"]) if options["drop"] else []
+        under_load = {
+            "duration": options["duration"],
+            "warmup": options["load_warmup"],
+            "connections": options["connections"],
+            "workers": options["workers"],
+            "tool": options["tool"],
+            "out": out,
+            "stdout": self.stdout,
+        }
         results = []
         try:
             if options["drop"]:
@@ -113,39 +122,13 @@ class Command(BaseCommand):
             for synthetic in sizes:
                 ensure_size(synthetic, stdout=self.stdout)
                 if options["compare_oscar"]:
-                    result = compare_oscar.run(
-                        duration=options["duration"],
-                        warmup=options["load_warmup"],
-                        connections=options["connections"],
-                        workers=options["workers"],
-                        tool=options["tool"],
-                        out=out,
-                        stdout=self.stdout,
-                    )
+                    result = compare_oscar.run(**under_load)
                     text = compare_oscar.compare_text(result)
                 elif options["drop"]:
-                    result = drop.run(
-                        rates=rates,
-                        duration=options["duration"],
-                        warmup=options["load_warmup"],
-                        connections=options["connections"],
-                        workers=options["workers"],
-                        tool=options["tool"],
-                        out=out,
-                        stdout=self.stdout,
-                    )
+                    result = drop.run(rates=rates, **under_load)
                     text = drop.drop_text(result)
                 elif options["load"]:
-                    result = load.run(
-                        kinds=kinds,
-                        duration=options["duration"],
-                        warmup=options["load_warmup"],
-                        connections=options["connections"],
-                        workers=options["workers"],
-                        tool=options["tool"],
-                        out=out,
-                        stdout=self.stdout,
-                    )
+                    result = load.run(kinds=kinds, **under_load)
                     text = report.load_text(result)
                 else:
                     self.stdout.write(f"Measuring size {size_label(synthetic)} in-process…")
