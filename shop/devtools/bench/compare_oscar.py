@@ -223,8 +223,9 @@ def measure(tool, port, *, server, page, url, cookies, connections, duration, wa
             connections=connections,
             duration=warmup,
         )
-    try:
-        sample = load.drive(
+    return load.measured(
+        row,
+        lambda: load.drive(
             tool,
             port,
             url,
@@ -232,15 +233,8 @@ def measure(tool, port, *, server, page, url, cookies, connections, duration, wa
             cookies=cookies,
             connections=connections,
             duration=duration,
-        )
-    except (BenchError, OSError, subprocess.TimeoutExpired) as exc:
-        row["error_kinds"] = {str(exc): 1}
-        row["errors"] = 1
-        return row
-    row.update(sample)
-    row["errors"] = sum(sample["error_kinds"].values())
-    row["rps"] = sample["requests"] / sample["elapsed_s"] if sample["elapsed_s"] else 0.0
-    return row
+        ),
+    )
 
 
 # --- The verdict and the table -----------------------------------------------------------------

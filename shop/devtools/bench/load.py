@@ -554,10 +554,18 @@ def _load_page(tool, port, page, shopper, connections, duration, warmup) -> dict
             connections=min(connections, WARMUP_CONNECTIONS),
             duration=warmup,
         )
-    try:
-        sample = drive(
+    return measured(
+        row,
+        lambda: drive(
             tool, port, page.url, cookie=cookie, connections=connections, duration=duration
-        )
+        ),
+    )
+
+
+def measured(row: dict, load_it) -> dict:
+    """`row` with what `load_it()` (a `drive` call) measured, or with the error that stopped it."""
+    try:
+        sample = load_it()
     except (BenchError, OSError, subprocess.TimeoutExpired) as exc:
         row["error_kinds"] = {str(exc): 1}
         row["errors"] = 1
