@@ -13,7 +13,8 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-IGNORED_TABLES = {"django_migrations"}
+# Search rows are written by a trigger on PostgreSQL when the products are inserted.
+IGNORED_TABLES = {"django_migrations", "catalogue_searchrow"}
 
 
 @dataclass(frozen=True)

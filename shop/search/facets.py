@@ -8,7 +8,9 @@ what ticking one more value would give. They are summed from grouped rows over (
 price band, in stock, warned, has a ticked character) and over characters. A listing without a
 text query reads those rows ready-made from catalogue.facet_counts unless two or more characters
 are ticked; search results group their matches on the same columns and the product's character
-ids. Either way one query, and one more reads the names of the types, franchises and characters.
+ids (a search of the whole catalogue groups catalogue.SearchRow, a narrow copy of those columns,
+on PostgreSQL). Either way one query, and one more reads the names of the types, franchises and
+characters.
 """
 
 from __future__ import annotations
@@ -118,7 +120,8 @@ class FacetResult:
 
 
 def count_facets(products: QuerySet, filters: Filters, *, listing: str = "") -> FacetResult:
-    """Facet values with their counts for `products` (already narrowed and searched).
+    """Facet values with their counts for `products` (already narrowed and searched: product
+    rows, or the catalogue.SearchRow rows of the same products, which have the same columns).
 
     Each count is how many products have that value once every other facet filter applies.
     `listing` names the catalogue.facet_counts listing `products` are, when they are one.

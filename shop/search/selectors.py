@@ -1,77 +1,128 @@
 """How a text query finds and ranks products, and how a listing sorts them. What is listed and what
-a tile needs loaded live in catalogue.selectors."""
+a tile needs loaded live in catalogue.selectors.
 
-import re
+Relevance is a rule an index can serve: a match's **tier** — 1 when every word is in its title, 2
+when every word is in its title or the names it is listed under (franchise, characters, type,
+attributes, UPC), 3 otherwise (the description) — then the most purchased, the newest, the highest
+id. A total order, so pages never overlap or skip. On PostgreSQL a page reads each tier it reaches
+in the order of the best-selling index (`product_listed_best_selling`) and stops when the page is
+full: "pin" (31k matches) reads the first few dozen entries instead of ranking every match.
+"""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Coalesce, Ln
-from oscar.core.loading import get_class
+from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, When
+from oscar.core.loading import get_class, get_model
 
 from catalogue.indexing import SEARCH_CONFIG
 
 SearchForm = get_class("search.forms", "SearchForm")
+SearchRow = get_model("catalogue", "SearchRow")
 
 MAX_WORDS = 10
+TIERS = (1, 2, 3)
+WITHIN_TIER = ("-num_purchases", "-date_created", "-id")
 
 SORT_ORDERS = {
-    SearchForm.RELEVANCE: ("-relevance", "-date_created", "-id"),
+    SearchForm.RELEVANCE: ("tier", *WITHIN_TIER),
     SearchForm.NEWEST: ("-date_created", "-id"),
-    SearchForm.BEST_SELLING: (
-        F("stats__num_purchases").desc(nulls_last=True),
-        "-date_created",
-        "-id",
-    ),
+    SearchForm.BEST_SELLING: WITHIN_TIER,
     SearchForm.PRICE_LOW_TO_HIGH: (F("listing_price").asc(nulls_last=True), "id"),
     SearchForm.PRICE_HIGH_TO_LOW: (F("listing_price").desc(nulls_last=True), "id"),
     SearchForm.TITLE_A_TO_Z: ("title", "id"),
 }
 
 
-def matching(products: QuerySet, query: str, *, ranked: bool = True) -> QuerySet:
-    """Products matching every word of the query, annotated with `relevance` (higher first)
-    unless not `ranked` (facet counts need no ranking, nor its join for popularity).
+class Weighted(Func):
+    """The part of a stored vector with these weights (PostgreSQL's ts_filter)."""
 
-    PostgreSQL ranks a weighted full-text vector (title, then franchise/characters/type/attributes,
-    then description) through its GIN index; SQLite needs every word in one of the same fields and
-    ranks whole-word title matches first. Both give popular products a small boost.
+    output_field = SearchVectorField()
+
+    def __init__(self, vector, weights: str):
+        assert weights.isalpha()  # a constant of this module, written into the SQL
+        super().__init__(vector)
+        self.template = f"ts_filter(%(expressions)s, '{{{','.join(weights)}}}'::\"char\"[])"
+
+
+def matching(products: QuerySet, query: str, *, ranked: bool = True) -> QuerySet:
+    """Products matching every word of the query, annotated with their `tier` (see above) unless
+    not `ranked` (facet counts need no ranking).
+
+    PostgreSQL matches the stored vector (title A, names B, description C) through its GIN index
+    and reads the tiers off its weights; SQLite needs every word in one of the same fields.
     """
     words = query.split()[:MAX_WORDS]
     if not words:
-        return products.annotate(relevance=Value(0.0, output_field=FloatField()))
+        return products.annotate(tier=Value(1, output_field=IntegerField()))
     if connection.vendor == "postgresql":
         # The UPC is in search_text, so a code typed in the box is found through the index too.
-        search = SearchQuery(" ".join(words), search_type="websearch", config=SEARCH_CONFIG)
-        # The stored vector (Product.search_document): ranking reads it, never re-parses text.
+        search = _search_query(words)
         products = products.filter(search_document=search)
-        text_score = SearchRank(F("search_document"), search)
+        if not ranked:
+            return products
+        products = products.alias(
+            title_words=Weighted(F("search_document"), "a"),
+            named_words=Weighted(F("search_document"), "ab"),
+        )
+        in_title, in_names = Q(title_words=search), Q(named_words=search)
     else:
-        text_score = Value(0.0, output_field=FloatField())
+        in_title, in_names = Q(), Q()
         for word in words:
             stem = word[:-1] if len(word) > 3 and word.lower().endswith("s") else word
-            whole_word = rf"\b{re.escape(stem)}(s|es)?\b"
             products = products.filter(
                 Q(title__icontains=stem)
                 | Q(search_text__icontains=stem)
                 | Q(description__icontains=stem)
             )
-            text_score += Case(
-                When(title__iregex=whole_word, then=Value(6.0)),
-                When(title__icontains=stem, then=Value(3.0)),
-                When(search_text__iregex=whole_word, then=Value(2.0)),
-                default=Value(1.0),
-                output_field=FloatField(),
-            )
-    if not ranked:
-        return products
-    return products.annotate(relevance=text_score * popularity_boost())
+            in_title &= Q(title__icontains=stem)
+            in_names &= Q(title__icontains=stem) | Q(search_text__icontains=stem)
+        if not ranked:
+            return products
+    return products.annotate(
+        tier=Case(
+            When(in_title, then=Value(1)),
+            When(in_names, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+    )
 
 
-def popularity_boost():
-    """x1 for a product nobody has bought yet, about x1.5 for a best-seller with 150 sales."""
-    purchases = Cast(Coalesce(F("stats__num_purchases"), 0), FloatField())
-    return Value(1.0) + Ln(Value(1.0) + purchases) / Value(10.0)
+def ranked_ids(products: QuerySet, bottom: int, top: int) -> list[int]:
+    """The ids at positions [bottom, top) of `products` (matched, filtered, sorted by relevance).
+
+    PostgreSQL reads one tier after the other, each in the best-selling index's order, only as far
+    as the page needs; a tier's matches are counted only when the page starts after its end.
+    """
+    if connection.vendor != "postgresql":
+        return list(products.values_list("pk", flat=True)[bottom:top])
+    ids, skip = [], bottom
+    for tier in TIERS:
+        wanted = top - bottom - len(ids)
+        if wanted <= 0:
+            break
+        in_tier = products.filter(tier=tier).order_by(*WITHIN_TIER).values_list("pk", flat=True)
+        found = list(in_tier[skip : skip + wanted])
+        ids += found
+        # Found some: this tier ended inside the page, the next starts at its top. Found none
+        # past the start: the page begins after this tier, by as many places as it holds.
+        skip = skip - in_tier.count() if skip and not found else 0
+    return ids
+
+
+def search_rows(query: str) -> QuerySet | None:
+    """catalogue.SearchRow's rows of the listed products matching every word of the query, for
+    counting facets without reading product rows; None where they cannot answer exactly: on
+    SQLite, and for words that may make a phrase (quotes, hyphens), which a vector stripped of
+    its positions cannot check."""
+    words = query.split()[:MAX_WORDS]
+    if connection.vendor != "postgresql" or not words or not all(w.isalnum() for w in words):
+        return None
+    return SearchRow.objects.filter(lexemes=_search_query(words))
+
+
+def _search_query(words: list[str]) -> SearchQuery:
+    return SearchQuery(" ".join(words), search_type="websearch", config=SEARCH_CONFIG)
 
 
 def sorted_by(products: QuerySet, sort_by: str) -> QuerySet:

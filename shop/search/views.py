@@ -76,11 +76,18 @@ class ProductListView(ListView):
 
     @cached_property
     def facet_result(self) -> facets.FacetResult:
-        listing = "" if self.params["q"] else self.facet_listing()
-        return self.cached(
-            "facets",
-            lambda: facets.count_facets(self.searched_products, self.filters, listing=listing),
-        )
+        query = self.params["q"]
+        listing = "" if query else self.facet_listing()
+
+        def count():
+            # The whole catalogue searched: the narrow search rows serve, where they can.
+            rows = None
+            if query and self.facet_listing() == facet_counts.CATALOGUE:
+                rows = selectors.search_rows(query)
+            products = self.searched_products if rows is None else rows
+            return facets.count_facets(products, self.filters, listing=listing)
+
+        return self.cached("facets", count)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(
@@ -102,6 +109,8 @@ class ProductListView(ListView):
             # Ids first, tiles after: sorting narrow rows, then joining what tiles need for 24,
             # beats joining it for every match before the sort (31k rows for "pin" at 100k).
             bottom = page.start_index() - 1 if paginator.count else 0
+            if self.sort_by == SearchForm.RELEVANCE:
+                return selectors.ranked_ids(queryset, bottom, page.end_index())
             return list(queryset.values_list("pk", flat=True)[bottom : page.end_index()])
 
         ids = self.cached(f"page:{self.sort_by}:{page.number}", page_ids)
