@@ -25,7 +25,7 @@ Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
 
 # Statements worth a plan: the ones that read products or their facet counts.
-EXPLAINED = ("catalogue_product", "catalogue_facetcount")
+EXPLAINED = ("catalogue_product", "catalogue_facetcount", "catalogue_searchrow")
 
 
 def pages() -> list[tuple[str, str]]:
@@ -39,6 +39,8 @@ def pages() -> list[tuple[str, str]]:
         ("category", pins.get_absolute_url()),
         ("franchise", reverse("catalogue:franchise", kwargs={"slug": pin.franchise.slug})),
         ("search 'pin'", f"{search}?q=pin"),
+        ("search 'pin', page 3", f"{search}?q=pin&page=3"),
+        ("search 'pin', in stock", f"{search}?q=pin&in_stock=1"),
         ("search, a rare word", f"{search}?q=narutomaki"),
         ("search, no match", f"{search}?q=xylophone"),
         ("catalogue, in stock, price low to high", f"{catalogue}?in_stock=1&sort_by=price-asc"),

@@ -22,6 +22,8 @@ SearchRow = get_model("catalogue", "SearchRow")
 MAX_WORDS = 10
 TIERS = (1, 2, 3)
 WITHIN_TIER = ("-num_purchases", "-date_created", "-id")
+# Matches sorted in one query by their tier; above this, a page reads the tiers in index order.
+SORTED_AT_ONCE = 2000
 
 SORT_ORDERS = {
     SearchForm.RELEVANCE: ("tier", *WITHIN_TIER),
@@ -88,13 +90,15 @@ def matching(products: QuerySet, query: str, *, ranked: bool = True) -> QuerySet
     )
 
 
-def ranked_ids(products: QuerySet, bottom: int, top: int) -> list[int]:
-    """The ids at positions [bottom, top) of `products` (matched, filtered, sorted by relevance).
+def ranked_ids(products: QuerySet, bottom: int, top: int, *, count: int) -> list[int]:
+    """The ids at positions [bottom, top) of `products` (matched, filtered, sorted by relevance),
+    `count` of them in all.
 
-    PostgreSQL reads one tier after the other, each in the best-selling index's order, only as far
-    as the page needs; a tier's matches are counted only when the page starts after its end.
+    Up to SORTED_AT_ONCE matches are sorted in one query. More, on PostgreSQL, are read one tier
+    after the other, each in the best-selling index's order, only as far as the page needs; a
+    tier's matches are counted only when the page starts after its end.
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or count <= SORTED_AT_ONCE:
         return list(products.values_list("pk", flat=True)[bottom:top])
     ids, skip = [], bottom
     for tier in TIERS:

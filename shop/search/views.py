@@ -110,7 +110,9 @@ class ProductListView(ListView):
             # beats joining it for every match before the sort (31k rows for "pin" at 100k).
             bottom = page.start_index() - 1 if paginator.count else 0
             if self.sort_by == SearchForm.RELEVANCE:
-                return selectors.ranked_ids(queryset, bottom, page.end_index())
+                return selectors.ranked_ids(
+                    queryset, bottom, page.end_index(), count=paginator.count
+                )
             return list(queryset.values_list("pk", flat=True)[bottom : page.end_index()])
 
         ids = self.cached(f"page:{self.sort_by}:{page.number}", page_ids)

@@ -36,6 +36,7 @@ def page_plan(sort_by: str, *, in_stock: bool) -> str:
         ("price-asc", "product_listed_price_asc"),
         ("price-desc", "product_listed_price_desc"),
         ("title-asc", "product_listed_title"),
+        ("best-selling", "product_listed_best_selling"),
     ],
 )
 def test_each_listing_sort_reads_its_page_from_an_index_without_sorting(sort_by, index, in_stock):

@@ -1,0 +1,114 @@
+"""Search's relevance rule (shop.search.selectors): every word in the title first, then every word
+in the title or the names a product is listed under, then the rest; within each, the most
+purchased, then the newest. Pages follow that one order, whole and without overlaps, whether a
+page sorts all matches at once or reads the tiers one after the other (PostgreSQL, many matches),
+and the count shown is the number of matches."""
+
+import pytest
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from shop.search import selectors
+from tests.factories import FranchiseFactory, merch
+
+Product = get_model("catalogue", "Product")
+ProductRecord = get_model("analytics", "ProductRecord")
+
+
+def sold(product, n: int) -> None:
+    ProductRecord.objects.update_or_create(product=product, defaults={"num_purchases": n})
+
+
+@pytest.fixture(params=["sorted at once", "tier by tier"])
+def many_matches(request, monkeypatch):
+    """Both ways of reading a page: with SORTED_AT_ONCE at 0 even a handful of matches is read
+    tier by tier (on PostgreSQL; SQLite always sorts at once)."""
+    if request.param == "tier by tier":
+        monkeypatch.setattr(selectors, "SORTED_AT_ONCE", 0)
+
+
+@pytest.fixture
+def lanterns():
+    """Lantern matches in every tier, some bought, some tied on purchases."""
+    festival = FranchiseFactory(name="Lantern Festival")
+    by_title = [merch(f"Lantern Pin {n}") for n in range(7)]
+    by_name = [merch(f"Festival Keychain {n}", franchise=festival) for n in range(6)]
+    by_text = [
+        merch(f"Night Sticker {n}", description="<p>Glows like a lantern.</p>") for n in range(8)
+    ]
+    merch("Unrelated Print", description="<p>Nothing to see.</p>")
+    sold(by_title[2], 3)
+    sold(by_name[4], 500)  # far more popular than any title match: still below them
+    sold(by_text[1], 900)
+    sold(by_text[5], 2)
+    return by_title, by_name, by_text
+
+
+def expected_order(tiers) -> list[str]:
+    ordered = []
+    for products in tiers:
+        fresh = Product.objects.filter(pk__in=[p.pk for p in products])
+        ordered += [
+            p.title
+            for p in sorted(
+                fresh, key=lambda p: (-p.num_purchases, -p.date_created.timestamp(), -p.pk)
+            )
+        ]
+    return ordered
+
+
+def every_page(client, query: str, **filters) -> tuple[list[str], int]:
+    titles, page = [], 1
+    while True:
+        response = client.get(reverse("search:search"), {"q": query, "page": page, **filters})
+        assert response.status_code == 200
+        count = response.context["paginator"].count
+        titles += [p.title for p in response.context["products"]]
+        if not response.context["page_obj"].has_next():
+            return titles, count
+        page += 1
+
+
+@pytest.mark.django_db
+def test_pages_follow_the_tiers_whole_and_without_overlap(client, settings, lanterns, many_matches):
+    settings.OSCAR_PRODUCTS_PER_PAGE = 4
+    titles, count = every_page(client, "lantern")
+    assert titles == expected_order(lanterns)
+    assert count == len(titles) == 21
+
+
+@pytest.mark.django_db
+def test_best_title_match_is_first_on_page_one(client, settings, lanterns, many_matches):
+    settings.OSCAR_PRODUCTS_PER_PAGE = 4
+    response = client.get(reverse("search:search"), {"q": "lantern"})
+    assert response.context["products"][0].title == "Lantern Pin 2"  # the title match bought most
+    assert [p.title for p in response.context["products"]][1:] == [
+        "Lantern Pin 6",
+        "Lantern Pin 5",
+        "Lantern Pin 4",
+    ]
+
+
+@pytest.mark.django_db
+def test_every_word_must_be_in_the_title_for_the_first_tier(client, lanterns, many_matches):
+    merch("Lantern Festival Mask")
+    titles, count = every_page(client, "lantern festival")
+    # The mask has both words in its title; the keychains have one in the title, one in the name.
+    assert titles[0] == "Lantern Festival Mask"
+    assert titles[1] == "Festival Keychain 4"
+    assert count == 7
+
+
+@pytest.mark.django_db
+def test_a_filter_leaves_the_order_and_counts_what_remains(
+    client, settings, lanterns, many_matches
+):
+    settings.OSCAR_PRODUCTS_PER_PAGE = 4
+    sold_out = merch("Lantern Pin Sold Out", stock=0)
+    sold(sold_out, 10_000)
+    titles, count = every_page(client, "lantern", in_stock="1")
+    assert titles == expected_order(lanterns)
+    assert count == 21
+    titles, count = every_page(client, "lantern")
+    assert titles[0] == "Lantern Pin Sold Out"
+    assert count == 22
