@@ -68,9 +68,17 @@ CREATE TRIGGER analytics_productrecord_to_product
 
 UPDATE catalogue_product SET num_purchases = 0
     WHERE id IN (SELECT product_id FROM analytics_productrecord WHERE num_purchases > 0);
+
+-- How many products have a word in their title (or names): the planner's estimate for a tier of
+-- search results (shop.search.selectors), which decides between reading the best-selling index
+-- in order and sorting the matches.
+CREATE STATISTICS IF NOT EXISTS catalogue_product_search_tiers
+    ON (ts_filter(search_document, '{a}'::"char"[])), (ts_filter(search_document, '{a,b}'::"char"[]))
+    FROM catalogue_product;
 """
 
 POSTGRESQL_BACKWARD = """
+DROP STATISTICS IF EXISTS catalogue_product_search_tiers;
 DROP TRIGGER IF EXISTS analytics_productrecord_to_product ON analytics_productrecord;
 DROP FUNCTION IF EXISTS analytics_productrecord_to_product();
 DROP TRIGGER IF EXISTS catalogue_product_num_purchases ON catalogue_product;

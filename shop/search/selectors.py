@@ -11,7 +11,18 @@ full: "pin" (31k matches) reads the first few dozen entries instead of ranking e
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from oscar.core.loading import get_class, get_model
 
 from catalogue.indexing import SEARCH_CONFIG
@@ -21,6 +32,11 @@ SearchRow = get_model("catalogue", "SearchRow")
 
 MAX_WORDS = 10
 TIERS = (1, 2, 3)
+IN_TIER = {  # on PostgreSQL's ranked matches (see matching())
+    1: Q(in_title=True),
+    2: Q(in_title=False, in_names=True),
+    3: Q(in_names=False),
+}
 WITHIN_TIER = ("-num_purchases", "-date_created", "-id")
 # Matches sorted in one query by their tier; above this, a page reads the tiers in index order.
 SORTED_AT_ONCE = 2000
@@ -67,6 +83,12 @@ def matching(products: QuerySet, query: str, *, ranked: bool = True) -> QuerySet
             named_words=Weighted(F("search_document"), "ab"),
         )
         in_title, in_names = Q(title_words=search), Q(named_words=search)
+        # ranked_ids() filters a tier on these (the planner has statistics on them: migration
+        # 0043), not on the tier's number, which it could only guess at.
+        products = products.alias(
+            in_title=ExpressionWrapper(in_title, output_field=BooleanField()),
+            in_names=ExpressionWrapper(in_names, output_field=BooleanField()),
+        )
     else:
         in_title, in_names = Q(), Q()
         for word in words:
@@ -105,7 +127,7 @@ def ranked_ids(products: QuerySet, bottom: int, top: int, *, count: int) -> list
         wanted = top - bottom - len(ids)
         if wanted <= 0:
             break
-        in_tier = products.filter(tier=tier).order_by(*WITHIN_TIER).values_list("pk", flat=True)
+        in_tier = products.filter(IN_TIER[tier]).order_by(*WITHIN_TIER).values_list("pk", flat=True)
         found = list(in_tier[skip : skip + wanted])
         ids += found
         # Found some: this tier ended inside the page, the next starts at its top. Found none
