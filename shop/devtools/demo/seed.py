@@ -63,6 +63,7 @@ ContentWarning = get_model("catalogue", "ContentWarning")
 ProductRecord = get_model("analytics", "ProductRecord")
 FacetCount = get_model("catalogue", "FacetCount")
 FacetMembership = get_model("catalogue", "FacetMembership")
+SearchRow = get_model("catalogue", "SearchRow")
 OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
 Country = get_model("address", "Country")
 
@@ -471,6 +472,7 @@ def add_synthetic_products(
         StockRecord,
         ProductCategory,
         ProductImage,
+        SearchRow,  # written by a trigger as the products went in (PostgreSQL)
     )
     bump_all()  # bulk inserts send no signals: cached pages would miss the new products
     return done
