@@ -73,7 +73,7 @@ UPDATE catalogue_product SET num_purchases = 0
 -- search results (shop.search.selectors), which decides between reading the best-selling index
 -- in order and sorting the matches.
 CREATE STATISTICS IF NOT EXISTS catalogue_product_search_tiers
-    ON (ts_filter(search_document, '{a}'::"char"[])), (ts_filter(search_document, '{a,b}'::"char"[]))
+    ON (ts_filter(search_document, '{{a}}'::"char"[])), (ts_filter(search_document, '{{a,b}}'::"char"[]))
     FROM catalogue_product;
 """
 
