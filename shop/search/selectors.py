@@ -31,7 +31,6 @@ SearchForm = get_class("search.forms", "SearchForm")
 SearchRow = get_model("catalogue", "SearchRow")
 
 MAX_WORDS = 10
-TIERS = (1, 2, 3)
 IN_TIER = {  # on PostgreSQL's ranked matches (see matching())
     1: Q(in_title=True),
     2: Q(in_title=False, in_names=True),
@@ -123,11 +122,11 @@ def ranked_ids(products: QuerySet, bottom: int, top: int, *, count: int) -> list
     if connection.vendor != "postgresql" or count <= SORTED_AT_ONCE:
         return list(products.values_list("pk", flat=True)[bottom:top])
     ids, skip = [], bottom
-    for tier in TIERS:
+    for in_this_tier in IN_TIER.values():
         wanted = top - bottom - len(ids)
         if wanted <= 0:
             break
-        in_tier = products.filter(IN_TIER[tier]).order_by(*WITHIN_TIER).values_list("pk", flat=True)
+        in_tier = products.filter(in_this_tier).order_by(*WITHIN_TIER).values_list("pk", flat=True)
         found = list(in_tier[skip : skip + wanted])
         ids += found
         # Found some: this tier ended inside the page, the next starts at its top. Found none
