@@ -34,6 +34,7 @@ from oscar.core.loading import get_model
 
 from . import generations
 from .buying import StockState, stock_state
+from .categories import category_urls
 from .reviews.selectors import approved_reviews
 
 Product = get_model("catalogue", "Product")
@@ -415,15 +416,8 @@ def _breadcrumbs(root) -> list[Crumb]:
         return []
     deepest = max(categories, key=lambda c: (c.depth, c.path))
     chain = [c for c in categories if deepest.path.startswith(c.path)]
-    crumbs, slugs = [], []
-    for category in chain:
-        slugs.append(category.slug)
-        # Built from the chain, so Oscar's get_absolute_url() need not look up ancestors.
-        url = reverse(
-            "catalogue:category", kwargs={"category_slug": "/".join(slugs), "pk": category.pk}
-        )
-        crumbs.append(Crumb(category.name, url))
-    return crumbs
+    urls = category_urls(chain)
+    return [Crumb(category.name, urls[category.pk]) for category in chain]
 
 
 def _reviews(product) -> list[Review]:
