@@ -102,11 +102,16 @@ def _options_with_sorl_defaults(options: tuple) -> dict:
 
 
 @cache
-def _naming(size: Size, width: int, fmt: str) -> tuple[str, str, str]:
+def _naming(size: Size, width: int, fmt: str) -> tuple[str, str, str, str]:
     """What sorl hashes into a thumbnail's name besides its source, as sorl writes it: the
-    geometry and the serialised options; and the file's extension."""
+    geometry and the serialised options; and the name's prefix and extension."""
     options = _options_with_sorl_defaults(tuple(sorted(size.options(fmt).items())))
-    return size.geometry(width), serialize(options), EXTENSIONS[options["format"]]
+    return (
+        size.geometry(width),
+        serialize(options),
+        sorl_settings.THUMBNAIL_PREFIX,
+        EXTENSIONS[options["format"]],
+    )
 
 
 @cache
@@ -123,21 +128,33 @@ def _storage_in_key() -> str:
 def thumbnail_name(source_name: str, size: Size, width: int, fmt: str) -> str:
     """sorl's name for this thumbnail (`ThumbnailBackend._get_thumbnail_filename`): two hashes of
     short strings, so pages work names out afresh rather than keep them."""
-    geometry, options, extension = _naming(size, width, fmt)
+    geometry, options, prefix, extension = _naming(size, width, fmt)
     key = tokey(tokey(source_name, _storage_in_key()), geometry, options)
-    return f"{sorl_settings.THUMBNAIL_PREFIX}{key[:2]}/{key[2:4]}/{key}.{extension}"
+    return f"{prefix}{key[:2]}/{key[2:4]}/{key}.{extension}"
 
 
 def thumbnail_url(source_name: str, size: Size | str, width: int | None = None, fmt: str = JPEG):
     size = SIZES[size] if isinstance(size, str) else size
-    return default.storage.url(thumbnail_name(source_name, size, width or size.widths[0], fmt))
+    return _thumbnail_storage_url()(thumbnail_name(source_name, size, width or size.widths[0], fmt))
+
+
+@cache
+def _thumbnail_storage_url():
+    """`url` of sorl's thumbnail storage itself: through its lazy wrapper, each call costs an
+    AttributeError raised and caught (a listing links 120 thumbnails)."""
+    return default.storage.url
 
 
 @receiver(setting_changed)
 def _forget_naming(setting, **kwargs):
     if setting in ("MEDIA_URL", "STORAGES") or setting.startswith("THUMBNAIL_"):
-        for remembered in (_options_with_sorl_defaults, _naming, _storage_in_key):
-            remembered.cache_clear()
+        for worked_out in (
+            _options_with_sorl_defaults,
+            _naming,
+            _storage_in_key,
+            _thumbnail_storage_url,
+        ):
+            worked_out.cache_clear()
 
 
 def make_thumbnails(source_name: str, sizes: tuple[str, ...] = PRODUCT_SIZES) -> int:
