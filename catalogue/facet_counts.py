@@ -21,7 +21,8 @@ from decimal import Decimal
 
 from django.apps import apps as installed_apps
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import IntegerField, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
@@ -95,6 +96,21 @@ def cells(listing: str) -> list[dict]:
         .order_by()
     )
     return [dict(zip((*CELL, "n"), row, strict=True)) for row in summed]
+
+
+def listed_in_franchise(franchise_id) -> Coalesce:
+    """How many listed products a franchise has, summed from the catalogue's cells: an expression
+    for `Franchise.objects.annotate(n=listed_in_franchise(OuterRef("pk")))`, a few rows per
+    franchise where counting its products joins every one of them."""
+    FacetCount = installed_apps.get_model("catalogue", "FacetCount")
+    summed = (
+        FacetCount.objects.filter(listing=CATALOGUE, character_id=None, franchise_id=franchise_id)
+        .order_by()
+        .values("franchise_id")
+        .annotate(total=Sum("n"))
+        .values("total")
+    )
+    return Coalesce(Subquery(summed, output_field=IntegerField()), 0)
 
 
 def recount(product_ids: Iterable[int]) -> None:

@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache, lru_cache, partial
+from functools import cache, partial
 
-from django.conf import settings
+from django.conf import DEFAULT_STORAGE_ALIAS, settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
@@ -28,8 +28,10 @@ from django.templatetags.static import static
 from django_tasks import task
 from oscar.core.thumbnails import SorlThumbnail
 from sorl.thumbnail import default, get_thumbnail
+from sorl.thumbnail.base import EXTENSIONS
 from sorl.thumbnail.conf import defaults as sorl_defaults
 from sorl.thumbnail.conf import settings as sorl_settings
+from sorl.thumbnail.helpers import serialize, tokey
 from sorl.thumbnail.images import ImageFile
 
 from .image_policy import open_within_limits
@@ -99,28 +101,60 @@ def _options_with_sorl_defaults(options: tuple) -> dict:
     return completed
 
 
-def thumbnail_name(source_name: str, size: Size, width: int, fmt: str) -> str:
+@cache
+def _naming(size: Size, width: int, fmt: str) -> tuple[str, str, str, str]:
+    """What sorl hashes into a thumbnail's name besides its source, as sorl writes it: the
+    geometry and the serialised options; and the name's prefix and extension."""
     options = _options_with_sorl_defaults(tuple(sorted(size.options(fmt).items())))
-    source = ImageFile(source_name, default_storage)
-    return default.backend._get_thumbnail_filename(source, size.geometry(width), options)
+    return (
+        size.geometry(width),
+        serialize(options),
+        sorl_settings.THUMBNAIL_PREFIX,
+        EXTENSIONS[options["format"]],
+    )
+
+
+@cache
+def _storage_in_key() -> str:
+    """How sorl names the source images' storage in their keys (`ImageFile.key`): the same for
+    every source, and slow to work out (it walks the configured storages)."""
+    source = ImageFile("any", default_storage)
+    storage = source.serialize_storage()
+    if storage in (DEFAULT_STORAGE_ALIAS, sorl_settings.THUMBNAIL_STORAGE):
+        storage = source.serialize_storage(use_backend_name=True)
+    return storage
+
+
+def thumbnail_name(source_name: str, size: Size, width: int, fmt: str) -> str:
+    """sorl's name for this thumbnail (`ThumbnailBackend._get_thumbnail_filename`): two hashes of
+    short strings, so pages work names out afresh rather than keep them."""
+    geometry, options, prefix, extension = _naming(size, width, fmt)
+    key = tokey(tokey(source_name, _storage_in_key()), geometry, options)
+    return f"{prefix}{key[:2]}/{key[2:4]}/{key}.{extension}"
 
 
 def thumbnail_url(source_name: str, size: Size | str, width: int | None = None, fmt: str = JPEG):
     size = SIZES[size] if isinstance(size, str) else size
-    return _thumbnail_url(source_name, size, width or size.widths[0], fmt)
+    return _thumbnail_storage_url()(thumbnail_name(source_name, size, width or size.widths[0], fmt))
 
 
-# Working a name out costs sorl's hashing (about 0.5 ms); a listing shows 24 images under four
-# names each. The same image keeps the same names, so the popular ones are remembered.
-@lru_cache(maxsize=20_000)
-def _thumbnail_url(source_name: str, size: Size, width: int, fmt: str) -> str:
-    return default.storage.url(thumbnail_name(source_name, size, width, fmt))
+@cache
+def _thumbnail_storage_url():
+    """`url` of sorl's thumbnail storage itself: through its lazy wrapper, each call costs an
+    AttributeError raised and caught (a listing links 120 thumbnails)."""
+    return default.storage.url
 
 
 @receiver(setting_changed)
-def _forget_thumbnail_urls(setting, **kwargs):
+def _forget_naming(setting, **kwargs):
     if setting in ("MEDIA_URL", "STORAGES") or setting.startswith("THUMBNAIL_"):
-        _thumbnail_url.cache_clear()
+        for worked_out in (
+            _options_with_sorl_defaults,
+            _naming,
+            _storage_in_key,
+            _thumbnail_storage_url,
+        ):
+            worked_out.cache_clear()
 
 
 def make_thumbnails(source_name: str, sizes: tuple[str, ...] = PRODUCT_SIZES) -> int:

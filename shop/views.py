@@ -1,7 +1,7 @@
 """Shop-wide pages: the home page, the health check and robots.txt."""
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import OuterRef
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from oscar.core.loading import get_model
 
-from catalogue import generations
+from catalogue import facet_counts, generations
 from catalogue import selectors as tiles
 from shop.pagecache import listings
 from shop.search import selectors
@@ -45,9 +45,7 @@ def home_picks() -> dict:
         "new_arrivals": list(newest.values_list("pk", flat=True)[:NEW_ARRIVALS]),
         # Only series with something to sell, most stocked first.
         "franchises": list(
-            Franchise.objects.annotate(
-                n=Count("products", filter=Q(products__is_public=True, products__parent=None))
-            )
+            Franchise.objects.annotate(n=facet_counts.listed_in_franchise(OuterRef("pk")))
             .filter(n__gt=0)
             .order_by("-n", "name")[:FRANCHISES_SHOWN]
         ),

@@ -10,6 +10,7 @@ from oscar.core.loading import get_model
 from shop.devtools.demo.catalogue import CHEEKY_PINK_PIN, ITEMS
 from shop.devtools.demo.seed import DEMO_STAFF
 from shop.sitemaps import ProductSitemap
+from tests.factories import FranchiseFactory, merch
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -71,6 +72,23 @@ def test_home_page_shows_new_arrivals_and_categories(client, demo_shop):
     for name in ["Enamel pins", "Stickers", "Keychains", "Acrylic stands", "Art prints"]:
         assert f">{name}</a>" in page
     assert '<a href="/catalogue/franchise/cafe-kitsune/">Café Kitsune</a>' in page
+
+
+def test_home_page_lists_series_with_products_to_sell_most_stocked_first(client):
+    big, small, hidden_only, _no_products = (
+        FranchiseFactory(name=n) for n in ("Big", "Small", "Hid", "Nil")
+    )
+    for n in range(3):
+        merch(f"Big Pin {n}", franchise=big)
+    merch("Small Pin", franchise=small)
+    merch("Small Draft Pin", franchise=small, is_public=False)
+    merch("Hidden Pin", franchise=hidden_only, is_public=False)
+    merch("Hidden Sticker", franchise=hidden_only, is_public=False)
+
+    page = client.get("/").content.decode()
+
+    shown = re.findall(r'<a href="/catalogue/franchise/[^"]+/">([^<]+)</a>', page)
+    assert shown == ["Big", "Small"]
 
 
 def test_catalogue_lists_every_public_product_across_pages(client, demo_shop, settings):

@@ -32,8 +32,12 @@ def _source_name(image) -> str | None:
     return getattr(original, "name", original) or None
 
 
-def _srcset(name, size, fmt) -> str:
-    return ", ".join(f"{thumbnail_url(name, size, width, fmt)} {width}w" for width in size.widths)
+def _urls(name, size, fmt) -> list[tuple[str, int]]:
+    return [(thumbnail_url(name, size, width, fmt), width) for width in size.widths]
+
+
+def _srcset(urls) -> str:
+    return ", ".join(f"{url} {width}w" for url, width in urls)
 
 
 @register.simple_tag
@@ -64,18 +68,21 @@ def product_picture(image, size="card", alt="", loading="lazy", sizes=None, css_
     sizes = sizes or size.sizes
     webp = (
         format_html(
-            '<source type="image/webp" srcset="{}" sizes="{}">', _srcset(name, size, WEBP), sizes
+            '<source type="image/webp" srcset="{}" sizes="{}">',
+            _srcset(_urls(name, size, WEBP)),
+            sizes,
         )
         if WEBP in size.formats
         else ""
     )
+    jpeg = _urls(name, size, JPEG)  # the first is the <img>'s own src
     return format_html(
         '<picture>{}<img{} src="{}" srcset="{}" sizes="{}" alt="{}" width="{}" '
         'height="{}"{}></picture>',
         webp,
         css,
-        thumbnail_url(name, size, width, JPEG),
-        _srcset(name, size, JPEG),
+        jpeg[0][0],
+        _srcset(jpeg),
         sizes,
         alt,
         width,

@@ -19,6 +19,8 @@ from oscar.core.loading import get_class, get_model
 from blog.selectors import matching_articles
 from catalogue import facet_counts, generations, parsing
 from catalogue import selectors as tiles
+from catalogue.categories import category_urls
+from catalogue.product_page import Crumb
 from shop.pagecache import listings
 
 from . import facets, selectors
@@ -205,8 +207,12 @@ class ProductCategoryView(ProductListView):
         self.category = get_object_or_404(Category, pk=kwargs["pk"])
         if not (self.category.is_public or request.user.is_staff):
             raise Http404()
+        # The breadcrumb's categories, whose slugs make this one's URL (one query, none at the top).
+        ancestors = list(Category.objects.get_ancestors(self.category))
+        urls = category_urls([*ancestors, self.category])
+        self.breadcrumbs = [Crumb(a.name, urls[a.pk]) for a in ancestors]
         # Categories are looked up by pk so a renamed slug redirects to the current URL.
-        expected_path = self.category.get_absolute_url()
+        expected_path = urls[self.category.pk]
         if unquote(expected_path) != unquote(request.path):
             return HttpResponsePermanentRedirect(expected_path)
         return super().get(request, *args, **kwargs)
@@ -226,7 +232,7 @@ class ProductCategoryView(ProductListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["category"] = self.category
-        ctx["ancestors"] = Category.objects.get_ancestors(self.category)
+        ctx["ancestors"] = self.breadcrumbs
         ctx["summary"] = self.category.name
         return ctx
 

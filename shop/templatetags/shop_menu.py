@@ -10,6 +10,7 @@ from django import template
 from oscar.core.loading import get_model
 
 from catalogue import generations
+from catalogue.categories import category_urls
 from shop.pagecache import listings
 
 Category = get_model("catalogue", "Category")
@@ -33,8 +34,9 @@ def category_menu() -> list[MenuEntry]:
 def _build_menu() -> list[MenuEntry]:
     categories = list(Category.objects.browsable().order_by("path"))
     hidden = [c.path for c in categories if c.exclude_from_menu]
+    urls = category_urls(categories)  # a browsable category's ancestors are all browsable
     return [
-        MenuEntry(c.pk, c.name, c.get_absolute_url(), c.depth)
+        MenuEntry(c.pk, c.name, urls[c.pk], c.depth)
         for c in categories
         if not any(c.path.startswith(path) for path in hidden)
     ]

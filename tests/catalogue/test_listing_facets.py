@@ -9,6 +9,8 @@ import pytest
 from oscar.core.loading import get_model
 from oscar.test.factories import create_product
 
+from tests.factories import FranchiseFactory, merch
+
 Product = get_model("catalogue", "Product")
 Character = get_model("catalogue", "Character")
 Category = get_model("catalogue", "Category")
@@ -238,3 +240,16 @@ def test_cached_facet_counts_hold_plain_strings_not_lazy_translations(demo_shop)
 
     result = facets.count_facets(Product.objects.browsable(), facets.Filters())
     assert b"_lazy_proxy_unpickle" not in pickle.dumps(result)
+
+
+@pytest.mark.django_db
+def test_screen_readers_hear_each_facet_count_as_products(client):
+    franchise = FranchiseFactory(name="Solo Series")
+    merch("Solo Pin", franchise=franchise)
+    for n in range(2):
+        merch(f"Duo Sticker {n}", product_class="Sticker")
+
+    html = client.get("/catalogue/").content.decode()
+
+    assert '<span class="facet__count" aria-label="1 product">1</span>' in html
+    assert '<span class="facet__count" aria-label="2 products">2</span>' in html

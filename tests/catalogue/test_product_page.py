@@ -184,6 +184,33 @@ def test_related_products_are_the_recommended_ones_else_the_same_franchise(clien
     assert "Vinyl Sticker" not in related
 
 
+def related_titles(client, item) -> list[str]:
+    related = page(client, item).split('id="related-title"')[1]
+    return re.findall(r'<h3 class="product-card__title"><a href="[^"]*">([^<]*)</a>', related)
+
+
+def test_related_products_are_the_four_newest_of_the_franchise_without_recommendations(client):
+    series = FranchiseFactory()
+    pin = merch("Series Pin", franchise=series)
+    for n in range(6):
+        merch(f"Series Sticker {n}", franchise=series)
+    merch("Hidden Sticker", franchise=series, is_public=False)
+    merch("Other Series Sticker", franchise=FranchiseFactory())
+
+    assert related_titles(client, pin) == [f"Series Sticker {n}" for n in (5, 4, 3, 2)]
+
+
+def test_recommendations_show_by_ranking_in_place_of_the_franchise(client):
+    series = FranchiseFactory()
+    pin = merch("Series Pin", franchise=series)
+    merch("Series Sticker", franchise=series)
+    low, high, unranked = (merch(f"{name} Keychain") for name in ("Low", "High", "Unranked"))
+    for item, ranking in ((low, 1), (high, 9), (unranked, 0)):
+        ProductRecommendation.objects.create(primary=pin, recommendation=item, ranking=ranking)
+
+    assert related_titles(client, pin) == ["High Keychain", "Low Keychain", "Unranked Keychain"]
+
+
 # --- What search engines and link previews see ---------------------------------------------
 
 
