@@ -148,9 +148,11 @@ def _stamp(pk: int, now: dict) -> tuple:
     )
 
 
-def states_for(slots: tuple[Slot, ...], now: dict, found: dict, *, strategy) -> dict[int, State]:
+def states_for(
+    slots: tuple[Slot, ...], now: dict, found: dict, *, strategy, on_read=lambda: None
+) -> dict[int, State]:
     """Each slot's product state: as kept, or (for products whose stock changed since) read
-    again in one query and kept under the versions read before it."""
+    again in one query (`on_read()` is told) and kept under the versions read before it."""
     states, stale = {}, {}
     for slot in slots:
         if slot.product_id in states or slot.product_id in stale:
@@ -161,6 +163,7 @@ def states_for(slots: tuple[Slot, ...], now: dict, found: dict, *, strategy) -> 
         else:
             stale[slot.product_id] = slot.is_parent
     if stale:
+        on_read()
         read = current_states(stale, strategy=strategy)
         states.update(read)
         cache.set_many(

@@ -77,6 +77,25 @@ CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"\x00csrf\x00"
 
 
+COUNTED = ("hit", "built", "waited", "stale", "stock-read")
+
+
+def count_key(outcome: str) -> str:
+    return f"shop:pages:count:{outcome}"
+
+
+def count(outcome: str) -> None:
+    """With `SHOP_PAGE_CACHE_COUNTS` (the benchmark's settings), count how pages were served
+    (`COUNTED`: a fresh hit, a render, a wait for another's render, a previous version during a
+    rebuild, a hit that read stock again) in the shared cache, across workers."""
+    if not settings.SHOP_PAGE_CACHE_COUNTS:
+        return
+    try:
+        cache.incr(count_key(outcome))
+    except ValueError:
+        cache.add(count_key(outcome), 1, None)
+
+
 def current_versions(tags, *, also=()) -> tuple[dict, dict] | None:
     """The versions of these tags and the values of the keys `also` names, or None when a
     scheduled post went live just now (its bump makes what was read stale). One cache round
@@ -121,6 +140,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         stored, checked = self.lookup(key)
         if checked is not None:
+            count("hit")
             return self.serve(request, stored, checked)
         return build_once(
             key,
@@ -161,9 +181,13 @@ class PageCacheMiddleware:
 
     def ready(self, request, key: str):
         stored, checked = self.lookup(key)
-        return self.serve(request, stored, checked) if checked is not None else None
+        if checked is None:
+            return None
+        count("waited")
+        return self.serve(request, stored, checked)
 
     def render(self, request, key: str):
+        count("built")
         started = time.time_ns()
         with generations.collecting() as tags, stock_slots.punching() as punch:
             response = self.get_response(request)
@@ -198,11 +222,14 @@ class PageCacheMiddleware:
         if punched:
             token, slots = punched
             if checked is None:  # a previous version, served while it is rebuilt
+                count("stale")
                 tags, keys = stock_slots.tags_and_keys(slots)
                 checked = generations.versions(tags, also=keys)
             now, found = checked
             strategy = getattr(request, "strategy", None) or Selector().strategy(request)
-            states = stock_slots.states_for(slots, now, found, strategy=strategy)
+            states = stock_slots.states_for(
+                slots, now, found, strategy=strategy, on_read=lambda: count("stock-read")
+            )
             body = _filled(body, token, slots, states)
         return self.replay(request, content_type, body)
 
