@@ -1,7 +1,8 @@
 """Cache tags: what each cached thing shows, and which changes make it stale.
 
 Everything the shop caches is stored with the versions of the tags it read: `product:<id>` (one
-product's page, its tile, its price and stock words), `listing:all`, `franchise:<id>` and
+product's page, its tile, its price), `stock:<id>` (its stock words: catalogue.stock_slots),
+`listing:all`, `franchise:<id>` and
 `category:<id>` (which products a listing holds and its facet counts), `taxonomy` (categories,
 franchises, characters, product types, options and attributes: names every page shows), `menu`
 (the category menu), `blog` (posts) and `everything` (read by all; `bump_all()`). An entry is

@@ -8,6 +8,8 @@ a hit puts the visitor's own token back and costs no query beyond the session. E
 the versions of the cache tags its page read while it rendered (catalogue.generations: the
 products shown, the listing, the taxonomy, the blog), and is served only while they stand: a
 price change is visible on the next request, while a sale that changes nothing shown keeps it.
+Stock words and the purchase controls that follow them are cut out of the stored page and filled
+on every response, hit or miss (catalogue.stock_slots): a sale that only changes them keeps it.
 A scheduled post going live bumps the blog and the products it features.
 
 Entries live in the shared cache, and the most used also in this process (`local`); either is
