@@ -25,6 +25,7 @@ from functools import lru_cache
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils.html import escape
+from django.utils.translation import get_language
 from oscar.core.loading import get_model
 
 from . import generations
@@ -109,16 +110,24 @@ def _marker(token: str) -> re.Pattern:
     return re.compile(rf"@@stock-{token}-(\d+)@@")
 
 
+@lru_cache(maxsize=256)
+def _shown(state: State, language: str) -> tuple[str, str]:
+    # A page has dozens of slots in a few states: translate and escape each state once.
+    words = words_of(state)
+    return words.code, escape(words.label)
+
+
 def fill(body: str, token: str, slots: tuple[Slot, ...], states: dict[int, State]) -> str:
     code, label = f"@@stock-{token}-code@@", f"@@stock-{token}-label@@"
+    language = get_language()
 
     def filled(match) -> str:
         slot = slots[int(match.group(1))]
         state = states[slot.product_id]
         if not state[0]:
             return slot.sold_out
-        words = words_of(state)
-        return slot.available.replace(code, words.code).replace(label, escape(words.label))
+        shown_code, shown_label = _shown(state, language)
+        return slot.available.replace(code, shown_code).replace(label, shown_label)
 
     return _marker(token).sub(filled, body)
 
