@@ -80,6 +80,11 @@ class StockSlotNode(template.Node):
         info = self.info.resolve(context)
         action = self.action.resolve(context)
         punch = stock_slots.active()
+        if not hasattr(info, "availability"):
+            # A page rendered without purchase info (Oscar's stock alert form, when invalid,
+            # renders the product page with its own context): no stock words, as before.
+            with context.push(stock=None, action=action):
+                return self.nodelist.render(context)
         if punch is None:
             with context.push(stock=buying.stock_state(info), action=action):
                 return self.nodelist.render(context)
