@@ -43,10 +43,18 @@ class StockState:
 def stock_state(info) -> StockState:
     """The stock words for Oscar's purchase `info`, in place of its availability messages
     ("Unavailable", "In stock (3 available)"), so that every page says "Sold out" alike."""
-    if not info.availability.is_available_to_buy:
+    return stock_words(
+        is_available=info.availability.is_available_to_buy,
+        # Only a stock-tracking availability knows a number; others are simply in stock.
+        left=getattr(info.availability, "num_available", None),
+    )
+
+
+def stock_words(*, is_available: bool, left: int | None) -> StockState:
+    """The stock words for an availability: sold out, or available with `left` units (None when
+    the product keeps no count)."""
+    if not is_available:
         return StockState("sold-out", _("Sold out"), False)
-    # Only a stock-tracking availability knows a number; others are simply in stock.
-    left = getattr(info.availability, "num_available", None)
     if left is not None and left <= LOW_STOCK:
         return StockState("low-stock", _("Only %(count)d left") % {"count": left}, True)
     return StockState("in-stock", _("In stock"), True)

@@ -1,7 +1,8 @@
 """Cache tags: what each cached thing shows, and which changes make it stale.
 
 Everything the shop caches is stored with the versions of the tags it read: `product:<id>` (one
-product's page, its tile, its price and stock words), `listing:all`, `franchise:<id>` and
+product's page, its tile, its price), `stock:<id>` (its stock words: catalogue.stock_slots),
+`listing:all`, `franchise:<id>` and
 `category:<id>` (which products a listing holds and its facet counts), `taxonomy` (categories,
 franchises, characters, product types, options and attributes: names every page shows), `menu`
 (the category menu), `blog` (posts) and `everything` (read by all; `bump_all()`). An entry is
@@ -10,8 +11,10 @@ fresh while every tag it read still has the version it saw: one `get_many` of th
 A change bumps only the tags of what it touches (`TAG_SOURCES` declares, for each tag family,
 the models whose rows it shows: tests/test_cache_generations.py checks that every table a cached
 page reads is a source of a tag the page read). A product's edit bumps its own tag and the
-listings it is, or was, in; a sale bumps the product only when its price or stock words change
-(`stock_words`), and listings only when its listing columns change (catalogue.indexing). A tag
+listings it is, or was, in; a stock change bumps the product only when its price changes, its
+`stock:<id>` when its stock words change (`stock_words`; cached pages fill those words per
+request, catalogue.stock_slots), and listings only when its listing columns change
+(catalogue.indexing). A tag
 is bumped at once and again when the transaction commits, so a request that read the old rows
 in between cannot keep them under the new version.
 
@@ -57,6 +60,10 @@ def category(pk) -> str:
     return f"category:{pk}"
 
 
+def stock(pk) -> str:
+    return f"stock:{pk}"
+
+
 @dataclass(frozen=True)
 class TagFamily:
     name: str
@@ -99,6 +106,12 @@ TAG_SOURCES = (
             "blog.Post",
             "blog.PostProduct",
         ),
+    ),
+    TagFamily(
+        # stock:<id>: the product's stock words where a page shows them without cutting them out
+        # (catalogue.stock_slots): a parent page's variants, related products' cards.
+        "stock",
+        ("partner.StockRecord", "catalogue.Product"),
     ),
     TagFamily(
         # listing:all, franchise:<id>, category:<id>: which products, in which order, with which
@@ -262,18 +275,22 @@ def product_tags(*pks) -> set[str]:
     return {product(pk) for pk in pks if pk}
 
 
+def stock_tags(*pks) -> set[str]:
+    return {stock(pk) for pk in pks if pk}
+
+
 def bump_listings(product_ids: Iterable[int]) -> None:
     """Called with the products whose listing columns changed (catalogue.receivers)."""
     bump(listing_tags(product_ids))
 
 
 def stock_words(record) -> tuple:
-    """What a page shows of a stock record: its price and its stock words ("Sold out", "Only 3
+    """What a page shows of a stock record: its price, and its stock words ("Sold out", "Only 3
     left", "In stock": catalogue.buying.stock_state), not the exact count above the low mark."""
     from .buying import LOW_STOCK
 
     left = (record.num_in_stock or 0) - (record.num_allocated or 0)
-    return (record.price, record.price_currency, min(max(left, 0), LOW_STOCK + 1))
+    return ((record.price, record.price_currency), min(max(left, 0), LOW_STOCK + 1))
 
 
 def _on_product_save(sender, instance, raw=False, **kwargs):
@@ -284,6 +301,7 @@ def _on_product_save(sender, instance, raw=False, **kwargs):
     children = type(instance).objects.filter(parent_id=instance.pk).values_list("pk", flat=True)
     bump(
         product_tags(instance.pk, instance.parent_id, *children)
+        | stock_tags(instance.pk, instance.parent_id)
         | before
         | listing_tags([instance.pk])
     )
@@ -295,7 +313,11 @@ def _before_product_save(sender, instance, raw=False, **kwargs):
 
 
 def _before_product_delete(sender, instance, **kwargs):
-    bump(product_tags(instance.pk, instance.parent_id) | listing_tags([instance.pk]))
+    bump(
+        product_tags(instance.pk, instance.parent_id)
+        | stock_tags(instance.pk, instance.parent_id)
+        | listing_tags([instance.pk])
+    )
 
 
 def _on_product_part(sender, instance, raw=False, **kwargs):
@@ -334,16 +356,26 @@ def _before_stock_save(sender, instance, raw=False, **kwargs):
 
 
 def _on_stock_save(sender, instance, raw=False, created=False, **kwargs):
-    # Listing tags follow the listing columns (catalogue.receivers); here, the product's own page.
+    # Listing tags follow the listing columns (catalogue.receivers). A price shows wherever the
+    # product does; stock words are cut out of cached pages (catalogue.stock_slots) and read
+    # from `stock:<id>` where they are not.
     if raw:
         return
-    if created or getattr(instance, "_words_before", None) != stock_words(instance):
-        bump(product_tags(instance.product_id, _parent_id(instance.product_id)))
-    instance._words_before = stock_words(instance)
+    before, now = getattr(instance, "_words_before", None), stock_words(instance)
+    is_new = created or before is None
+    if is_new or before != now:
+        ids = (instance.product_id, _parent_id(instance.product_id))
+        price_changed, words_changed = is_new or before[0] != now[0], is_new or before[1] != now[1]
+        bump(
+            (product_tags(*ids) if price_changed else set())
+            | (stock_tags(*ids) if words_changed else set())
+        )
+    instance._words_before = now
 
 
 def _on_stock_delete(sender, instance, **kwargs):
-    bump(product_tags(instance.product_id, _parent_id(instance.product_id)))
+    ids = (instance.product_id, _parent_id(instance.product_id))
+    bump(product_tags(*ids) | stock_tags(*ids))
 
 
 def _parent_id(product_id):

@@ -204,6 +204,9 @@ def load_page(product, *, strategy, user) -> ProductPage:
 
     priced = [product, *variants, *related_by_id.values()]
     generations.read_products([root, *priced])
+    # The product's own stock words are cut out of a cached page (catalogue.stock_slots); its
+    # variants' and related products' are rendered in it.
+    generations.read(generations.stock_tags(*(p.pk for p in priced if p.pk != product.pk)))
     for siblings in children.values():
         priced.extend(c for c in siblings if c.parent_id != root_id)
     prefetch_related_objects(priced, "stockrecords")

@@ -16,6 +16,7 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from . import stock_slots
 from .buying import shown_price
 
 SCHEMA = "https://schema.org"
@@ -111,7 +112,10 @@ def _offer(product, info, absolute_url) -> dict | None:
         "url": absolute_url(product.get_absolute_url()),
         "price": str(amount),
         "priceCurrency": price.currency,
-        "availability": IN_STOCK if info.availability.is_available_to_buy else OUT_OF_STOCK,
+        # Cut out of a cached page and filled per request, as the stock words are.
+        "availability": stock_slots.cut_words(
+            product, info.availability, available=IN_STOCK, sold_out=OUT_OF_STOCK
+        ),
     }
     if product.upc:
         offer["sku"] = product.upc

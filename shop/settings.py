@@ -412,6 +412,8 @@ PAYMENTS_ORPHAN_GRACE = env.int("PAYMENTS_ORPHAN_GRACE", default=15)
 
 # Whole storefront and blog pages cached for shoppers who are not signed in (shop.pagecache).
 SHOP_PAGE_CACHE = env.bool("SHOP_PAGE_CACHE", default=True)
+# Count how pages are served (hit, built, ...) in the cache: the benchmark's settings turn it on.
+SHOP_PAGE_CACHE_COUNTS = False
 
 # Product page views are counted in memory and added to Oscar's ProductRecord.num_views at most
 # this often, after a response (catalogue.view_counts): no write in the request path.

@@ -14,6 +14,7 @@ from shop.devtools.bench.drop import (
     OrderStream,
     drop_text,
     judge,
+    orders_cpu,
 )
 
 MACHINE = {
@@ -28,8 +29,11 @@ MACHINE = {
 }
 
 
-def row(kind, phase, rps, *, p99=12.0, errors=0):
+def row(kind, phase, rps, *, p99=12.0, errors=0, cpu_s=5.0, orders_done=0, hits=None):
     return {
+        "cpu_s": cpu_s,
+        "orders_done": orders_done,
+        "page_cache": {"hit": int(rps * 10) if hits is None else hits, "built": 0},
         "label": kind,
         "kind": kind,
         "shopper": "anonymous",
@@ -78,6 +82,7 @@ def text(rows, order_rows, problems=(), *, refused=0):
             "machine": MACHINE,
             "rows": judge(rows),
             "orders": order_rows,
+            "orders_cpu": orders_cpu(rows),
             "webhooks": {"accepted": 400, "refused": refused},
             "stock_problems": list(problems),
         }
@@ -204,3 +209,21 @@ def test_drop_rates_must_be_positive_numbers():
         call_command("bench", drop=True, rates="1,fast")
     with pytest.raises(CommandError, match="--rates"):
         call_command("bench", drop=True, rates="0")
+
+
+def test_orders_cpu_is_the_phase_cpu_less_its_pages_quiet_cost_per_order_done():
+    rows = [
+        row("catalogue", "quiet", 100.0, cpu_s=10.0),  # 10 ms a request
+        row("search", "quiet", 50.0, cpu_s=10.0),  # 20 ms a request
+        row("catalogue", "1 orders/s", 80.0, cpu_s=10.0, orders_done=10),  # pages: 8 s
+        row("search", "1 orders/s", 40.0, cpu_s=10.0, orders_done=10),  # pages: 8 s
+    ]
+
+    (phase,) = orders_cpu(rows)
+
+    assert phase["phase"] == "1 orders/s" and phase["orders"] == 20
+    assert phase["pages_cpu_s"] == 16.0
+    assert phase["cpu_ms_per_order"] == 200.0  # (20 s - 16 s) / 20 orders
+    assert phase["cores_busy"] == 1.0  # 20 CPU seconds in 20 s of load
+    report = text(rows, [orders("1 orders/s", 1, placed=20)])
+    assert "CPU ms per order" in report and "200" in report.split("CPU ms per order")[1]

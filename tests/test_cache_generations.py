@@ -221,7 +221,7 @@ def test_a_price_change_bumps_the_product_and_its_listings_only():
     assert generations.product(other.pk) not in tags
 
 
-def test_low_stock_words_bump_the_product_but_not_its_listings():
+def test_low_stock_words_bump_only_the_products_stock_words():
     pin = merch("Nearly Gone Pin", stock=6)
     stock = StockRecord.objects.get(product=pin)
 
@@ -229,7 +229,7 @@ def test_low_stock_words_bump_the_product_but_not_its_listings():
         stock.num_allocated = 1
         stock.save()
 
-    assert bumped_by(sell_one) == {generations.product(pin.pk)}
+    assert bumped_by(sell_one) == {generations.stock(pin.pk)}
 
 
 def test_a_warning_bumps_the_product_and_its_listings():

@@ -6,10 +6,11 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from oscar.templatetags.currency_filters import currency
 
-from catalogue import buying
+from catalogue import buying, stock_slots
 from catalogue.consent import consent_for
 
 register = template.Library()
@@ -54,3 +55,58 @@ def shows_tax(context, order=None) -> bool:
     if strategy is not None and buying.charges_tax(strategy):
         return True
     return bool(order is not None and order.total_tax)
+
+
+@register.tag
+def stock_slot(parser, token):
+    """`{% stock_slot product info action %}…{% endstock_slot %}`: renders its body with `stock`
+    (the stock words for Oscar's purchase `info`) and `action` (the purchase action): once, or,
+    while a page is rendered for the whole-page cache, as if available and as sold out, for the
+    cache to fill on each response (catalogue.stock_slots). Keep in it only what a sale changes."""
+    bits = token.split_contents()
+    if len(bits) != 4:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes a product, its info and its action")
+    nodelist = parser.parse(("endstock_slot",))
+    parser.delete_first_token()
+    return StockSlotNode(*(parser.compile_filter(bit) for bit in bits[1:]), nodelist)
+
+
+class StockSlotNode(template.Node):
+    def __init__(self, product, info, action, nodelist):
+        self.product, self.info, self.action, self.nodelist = product, info, action, nodelist
+
+    def render(self, context):
+        product = self.product.resolve(context)
+        info = self.info.resolve(context)
+        action = self.action.resolve(context)
+        punch = stock_slots.active()
+        if not hasattr(info, "availability"):
+            # A page rendered without purchase info (Oscar's stock alert form, when invalid,
+            # renders the product page with its own context): no stock words, as before.
+            with context.push(stock=None, action=action):
+                return self.nodelist.render(context)
+        if punch is None:
+            with context.push(stock=buying.stock_state(info), action=action):
+                return self.nodelist.render(context)
+        # Only these two actions follow the stock; the others come first (catalogue.buying).
+        if action in (buying.PurchaseAction.ADD_TO_BASKET, buying.PurchaseAction.NOTIFY_ME):
+            if_available, if_sold_out = (
+                buying.PurchaseAction.ADD_TO_BASKET,
+                buying.PurchaseAction.NOTIFY_ME,
+            )
+        else:
+            if_available = if_sold_out = action
+        available = buying.StockState(punch.code, punch.label, True)
+        with context.push(stock=available, action=if_available):
+            as_available = self.nodelist.render(context)
+        sold_out = buying.stock_words(is_available=False, left=None)
+        with context.push(stock=sold_out, action=if_sold_out):
+            as_sold_out = self.nodelist.render(context)
+        return mark_safe(
+            punch.cut(
+                product,
+                stock_slots.state_of(info.availability),
+                available=as_available,
+                sold_out=as_sold_out,
+            )
+        )

@@ -8,6 +8,8 @@ a hit puts the visitor's own token back and costs no query beyond the session. E
 the versions of the cache tags its page read while it rendered (catalogue.generations: the
 products shown, the listing, the taxonomy, the blog), and is served only while they stand: a
 price change is visible on the next request, while a sale that changes nothing shown keeps it.
+Stock words and the purchase controls that follow them are cut out of the stored page and filled
+on every response, hit or miss (catalogue.stock_slots): a sale that only changes them keeps it.
 A scheduled post going live bumps the blog and the products it features.
 
 Entries live in the shared cache, and the most used also in this process (`local`); either is
@@ -25,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -34,14 +37,17 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from oscar.core.loading import get_class
 
 from blog.models import PostProduct
 from blog.selectors import next_scheduled_at
-from catalogue import generations, view_counts
+from catalogue import generations, stock_slots, view_counts
 from catalogue.consent import consent_for
 
 from . import local
 from .builds import build_once
+
+Selector = get_class("partner.strategy", "Selector")
 
 CACHED_VIEWS = frozenset(
     {
@@ -73,21 +79,41 @@ CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"\x00csrf\x00"
 
 
-def current_versions(tags) -> dict | None:
-    """The versions of these tags, or None when a scheduled post went live just now (its bump
-    makes what was read stale). One cache round trip, the schedule read with the tags."""
-    now, found = generations.versions({*tags, generations.BLOG}, also=[SCHEDULE_KEY])
+COUNTED = ("hit", "built", "waited", "stale", "stock-read")
+
+
+def count_key(outcome: str) -> str:
+    return f"shop:pages:count:{outcome}"
+
+
+def count(outcome: str) -> None:
+    """With `SHOP_PAGE_CACHE_COUNTS` (the benchmark's settings), count how pages were served
+    (`COUNTED`: a fresh hit, a render, a wait for another's render, a previous version during a
+    rebuild, a hit that read stock again) in the shared cache, across workers."""
+    if not settings.SHOP_PAGE_CACHE_COUNTS:
+        return
+    try:
+        cache.incr(count_key(outcome))
+    except ValueError:
+        cache.add(count_key(outcome), 1, None)
+
+
+def current_versions(tags, *, also=()) -> tuple[dict, dict] | None:
+    """The versions of these tags and the values of the keys `also` names, or None when a
+    scheduled post went live just now (its bump makes what was read stale). One cache round
+    trip, the schedule read with the tags."""
+    now, found = generations.versions({*tags, generations.BLOG}, also=[SCHEDULE_KEY, *also])
     schedule = found.get(SCHEDULE_KEY)
     if schedule is not None and schedule[0] == now[generations.BLOG]:
         due = schedule[1]
         if not (due and timezone.now().timestamp() >= due):
-            return now
+            return now, found
         publish_due_posts(since=due)
         now, _ = generations.versions([generations.BLOG])
         remember_schedule(now[generations.BLOG])
         return None
     remember_schedule(now[generations.BLOG])
-    return now
+    return now, found
 
 
 def publish_due_posts(*, since: float) -> None:
@@ -114,9 +140,10 @@ class PageCacheMiddleware:
         key = self.key_for(request)
         if key is None:
             return self.get_response(request)
-        stored, is_fresh = self.lookup(key)
-        if is_fresh:
-            return self.serve(request, stored)
+        stored, checked = self.lookup(key)
+        if checked is not None:
+            count("hit")
+            return self.serve(request, stored, checked)
         return build_once(
             key,
             lambda: self.render(request, key),
@@ -125,50 +152,87 @@ class PageCacheMiddleware:
             previous_built_at=stored[1] if stored is not None else 0.0,
         )
 
-    def lookup(self, key: str) -> tuple[tuple | None, bool]:
-        """The entry for `key` and whether every tag it read still has the version it saw: from
-        this process's layer, else from the shared cache (then kept here for next time)."""
+    def lookup(self, key: str) -> tuple[tuple | None, tuple[dict, dict] | None]:
+        """The entry for `key` and, when every tag it read still has the version it saw, those
+        versions and its products' kept stock states (`check`): from this process's layer, else
+        from the shared cache (then kept here for next time)."""
         stored = local.get(key)
         if stored is not None:
-            now = current_versions(stored[0])
-            if now is not None and generations.is_current(stored[0], now):
-                return stored, True
+            checked = self.check(stored)
+            if checked is not None:
+                return stored, checked
             local.drop(key)
         stored = cache.get(key)
         if stored is not None:
-            now = current_versions(stored[0])
-            if now is not None and generations.is_current(stored[0], now):
+            checked = self.check(stored)
+            if checked is not None:
                 local.put(key, stored, len(stored[3]))
-                return stored, True
-        return stored, False
+                return stored, checked
+        return stored, None
+
+    @staticmethod
+    def check(stored) -> tuple[dict, dict] | None:
+        """The current tag versions and stock states for an entry, in one round trip, or None
+        when the entry is stale."""
+        stamp, punched = stored[0], stored[5]
+        tags, keys = stock_slots.tags_and_keys(punched[1]) if punched else (set(), [])
+        checked = current_versions({*stamp, *tags}, also=keys)
+        if checked is None or not generations.is_current(stamp, checked[0]):
+            return None
+        return checked
 
     def ready(self, request, key: str):
-        stored, is_fresh = self.lookup(key)
-        return self.serve(request, stored) if is_fresh else None
+        stored, checked = self.lookup(key)
+        if checked is None:
+            return None
+        count("waited")
+        return self.serve(request, stored, checked)
 
     def render(self, request, key: str):
+        count("built")
         started = time.time_ns()
-        with generations.collecting() as tags:
+        with generations.collecting() as tags, stock_slots.punching() as punch:
             response = self.get_response(request)
+        rendered = response.content if not response.streaming else b""
+        if punch.slots and not response.streaming:
+            # This response shows the words its render saw; the entry keeps the slots.
+            response.content = _filled(rendered, punch.token, punch.slots, punch.states)
         if self.storable(response) and not _used_a_nonce(request):
             stamp = generations.stamp_after(tags | _page_tags(request), started_ns=started)
             if stamp is not None:
-                body = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+                punched = None
+                if punch.slots:
+                    punched = (punch.token, tuple(_without_token(slot) for slot in punch.slots))
+                    stock_slots.remember(punch.states, started_ns=started)
+                body = _without_csrf(rendered)
                 entry = (
                     stamp,
                     time.time(),
                     response["Content-Type"],
                     body,
                     _product_shown(request),
+                    punched,
                 )
                 cache.set(key, entry, TIMEOUT)
                 local.put(key, entry, len(body))
         return response
 
-    def serve(self, request, stored):
-        _stamp, _built_at, content_type, body, product_id = stored
+    def serve(self, request, stored, checked=None):
+        _stamp, _built_at, content_type, body, product_id, punched = stored
         if product_id is not None:
             view_counts.count_view(product_id)
+        if punched:
+            token, slots = punched
+            if checked is None:  # a previous version, served while it is rebuilt
+                count("stale")
+                tags, keys = stock_slots.tags_and_keys(slots)
+                checked = generations.versions(tags, also=keys)
+            now, found = checked
+            strategy = getattr(request, "strategy", None) or Selector().strategy(request)
+            states = stock_slots.states_for(
+                slots, now, found, strategy=strategy, on_read=lambda: count("stock-read")
+            )
+            body = _filled(body, token, slots, states)
         return self.replay(request, content_type, body)
 
     def key_for(self, request) -> str | None:
@@ -186,8 +250,9 @@ class PageCacheMiddleware:
             consent_for(request).vary_key,
         ]
         digest = hashlib.sha256("\n".join(state).encode()).hexdigest()
-        # "v3": entries carry their tag versions; a deploy must not read older ones (or they these).
-        return f"shop:page:v3:{digest}"
+        # "v4": entries carry their tag versions and stock slots; a deploy must not read older
+        # ones (or they these).
+        return f"shop:page:v4:{digest}"
 
     @staticmethod
     def storable(response) -> bool:
@@ -208,6 +273,23 @@ class PageCacheMiddleware:
         response = HttpResponse(body, content_type=content_type)
         response["X-Page-Cache"] = "hit"
         return response
+
+
+def _without_csrf(body: bytes) -> bytes:
+    return CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", body)
+
+
+def _without_token(slot: stock_slots.Slot) -> stock_slots.Slot:
+    """The slot as kept: with the CSRF token cut out of its forms, as the page's."""
+
+    def cut(text: str) -> str:
+        return _without_csrf(text.encode()).decode()
+
+    return replace(slot, available=cut(slot.available), sold_out=cut(slot.sold_out))
+
+
+def _filled(body: bytes, token, slots, states) -> bytes:
+    return stock_slots.fill(body.decode(), token, tuple(slots), states).encode()
 
 
 def _used_a_nonce(request) -> bool:

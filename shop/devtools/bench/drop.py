@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import http.client
 import json
+import os
 import random
 import re
 import secrets
@@ -28,6 +29,7 @@ from urllib.parse import urlencode, urlsplit
 
 import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Sum
 from django.urls import reverse
@@ -36,6 +38,7 @@ from oscar.core.loading import get_model
 
 from shop.devtools.demo.catalogue import CHEEKY_PINK_PIN, ITEMS
 from shop.devtools.stripe_simulator import Simulator, serve
+from shop.pagecache.middleware import COUNTED, count_key
 from shop.payments.client import SIMULATOR_PUBLISHABLE_KEY
 from shop.stock import save_stock_edit
 
@@ -300,6 +303,7 @@ class OrderStream:
         self._pool = ThreadPoolExecutor(ORDER_THREADS, thread_name_prefix="bench-order")
         self._pacer = threading.Thread(target=self._pace, name="bench-order-pacer", daemon=True)
         self.asked = 0  # orders the pacer handed to the threads
+        self.done = 0  # orders finished, whatever their outcome
         self.elapsed = 0.0  # seconds the pacer ran: while the pages were loaded
 
     def __enter__(self):
@@ -326,9 +330,11 @@ class OrderStream:
             with self._lock:
                 self.outcomes["failed"] += 1
                 self.failures[str(exc)[:200]] += 1
+                self.done += 1
             return
         with self._lock:
             self.outcomes[outcome] += 1
+            self.done += 1
             self.seconds.append(perf_counter() - started)
 
     def summary(self, phase: str) -> dict:
@@ -403,18 +409,21 @@ def run(
             )
             placer = OrderPlacer(port, simulator_url=stripe.url)
             reader = load.HttpShopper(port)  # anonymous: no cookies
-            for rate in [0, *rates]:
+            for phase, rate in enumerate([0, *rates]):
                 stream = OrderStream(placer, items, rate=rate) if rate else None
                 with stream or nullcontext():
-                    for page in pages:
-                        row = load._load_page(
-                            tool, port, page, reader, connections, duration, warmup
+                    # Each phase starts with another page: not always the catalogue while the
+                    # scarce products sell out.
+                    for page in pages[phase % len(pages) :] + pages[: phase % len(pages)]:
+                        row = _measured_page(
+                            tool, port, page, reader, connections, duration, warmup, stream
                         )
                         row["phase"] = phase_name(rate)
                         rows.append(row)
                         stdout.write(
                             f"  {row['label']}, {row['phase']}: {row['rps']:.1f} req/s, "
-                            f"p99 {row['p99_ms'] or 0:.1f} ms"
+                            f"p99 {row['p99_ms'] or 0:.1f} ms, server CPU "
+                            f"{row['cpu_s']:.2f} s, page cache {_cache_line(row['page_cache'])}"
                         )
                 if stream is not None:
                     orders.append(stream.summary(phase_name(rate)))
@@ -424,6 +433,7 @@ def run(
     accepted = {d.event_id for d in stripe.simulator.deliveries if 200 <= (d.status or 0) < 300}
     refused = {d.event_id for d in stripe.simulator.deliveries} - accepted
     problems = check_stock(before=before, since=since)
+    rows = judge(rows)
     result = {
         "kind": "drop",
         "size": size_label(synthetic_count()),
@@ -435,8 +445,9 @@ def run(
         "tool": tool,
         "rates": rates,
         "machine": machine,
-        "rows": judge(rows),
+        "rows": rows,
         "orders": orders,
+        "orders_cpu": orders_cpu(rows),
         "webhooks": {"accepted": len(accepted), "refused": len(refused)},
         "stock_problems": problems,
     }
@@ -444,6 +455,84 @@ def run(
     result["files"] = [str(out / f"{name}.txt"), str(out / f"{name}.json")]
     report.write(out, name, result, drop_text(result))
     return result
+
+
+def _measured_page(tool, port, page, reader, connections, duration, warmup, stream) -> dict:
+    """One page's load (load._load_page), with what the server did meanwhile: the CPU seconds
+    its processes used, how its page cache served (shop.pagecache.middleware.count) and the
+    orders completed. The warm-up runs before, outside these counts."""
+    if warmup > 0:
+        load.drive(
+            "python",
+            port,
+            page.url,
+            cookie=reader.cookie_header(),
+            connections=min(connections, load.WARMUP_CONNECTIONS),
+            duration=warmup,
+        )
+    cpu, counts = server_cpu_seconds(port), page_cache_counts()
+    orders = stream.done if stream is not None else 0
+    row = load._load_page(tool, port, page, reader, connections, duration, 0)
+    row["cpu_s"] = round(server_cpu_seconds(port) - cpu, 3)
+    after = page_cache_counts()
+    row["page_cache"] = {outcome: after[outcome] - counts[outcome] for outcome in after}
+    row["orders_done"] = (stream.done if stream is not None else 0) - orders
+    return row
+
+
+def server_cpu_seconds(port: int) -> float:
+    """CPU seconds (user and system) the gunicorn serving `port` has used so far, its master and
+    workers, from /proc (Linux)."""
+    marker = f"--bind={load.HOST}:{port}".encode()
+    ticks = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker not in Path(entry.path, "cmdline").read_bytes():
+                continue
+            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it ended meanwhile
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime: stat's 14th and 15th
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def page_cache_counts() -> dict[str, int]:
+    found = cache.get_many([count_key(outcome) for outcome in COUNTED])
+    return {outcome: int(found.get(count_key(outcome)) or 0) for outcome in COUNTED}
+
+
+def orders_cpu(rows: list[dict]) -> list[dict]:
+    """Per phase with orders: the server CPU the orders took, estimated as the phase's CPU less
+    what its pages' requests cost when quiet (same page, CPU per request), per order done."""
+    quiet = {
+        row["kind"]: row["cpu_s"] / row["requests"]
+        for row in rows
+        if row["phase"] == QUIET and row["requests"]
+    }
+    phases = []
+    for phase in dict.fromkeys(row["phase"] for row in rows if row["phase"] != QUIET):
+        measured = [row for row in rows if row["phase"] == phase]
+        cpu = sum(row["cpu_s"] for row in measured)
+        pages_cpu = sum(row["requests"] * quiet.get(row["kind"], 0.0) for row in measured)
+        done = sum(row["orders_done"] for row in measured)
+        elapsed = sum(row["elapsed_s"] for row in measured)
+        phases.append(
+            {
+                "phase": phase,
+                "cpu_s": round(cpu, 2),
+                "pages_cpu_s": round(pages_cpu, 2),
+                "orders": done,
+                "cores_busy": round(cpu / elapsed, 2) if elapsed else None,
+                "cpu_ms_per_order": round((cpu - pages_cpu) / done * 1000, 1) if done else None,
+            }
+        )
+    return phases
+
+
+def _cache_line(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n:,} {outcome}" for outcome, n in counts.items() if n) or "unused"
 
 
 # --- The verdicts and the table ----------------------------------------------------------------
@@ -484,12 +573,49 @@ def drop_text(result: dict) -> str:
             report._ms(row["p99_ms"]),
             f"{row['errors']:,}",
             "—" if row["quiet_share"] is None else f"{row['quiet_share']:.0%}",
+            f"{row['cpu_s'] / row['requests'] * 1000:.2f}" if row.get("requests") else "—",
+            f"{row['page_cache'].get('hit', 0):,}",
+            f"{row['page_cache'].get('built', 0):,}",
+            f"{row['page_cache'].get('stock-read', 0):,}",
             row["target"],
             report.verdict(row["target_met"]),
         ]
         for row in result["rows"]
     ]
-    header = ["page", "phase", "req/s", "p50 ms", "p99 ms", "errors", "of quiet", "target", ""]
+    header = [
+        "page",
+        "phase",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "errors",
+        "of quiet",
+        "CPU ms/req",
+        "hits",
+        "built",
+        "stock reads",
+        "target",
+        "",
+    ]
+    cpu_rows = [
+        [
+            o["phase"],
+            f"{o['cpu_s']:.2f}",
+            f"{o['pages_cpu_s']:.2f}",
+            f"{o['orders']:,}",
+            "—" if o["cores_busy"] is None else f"{o['cores_busy']:.2f}",
+            "—" if o["cpu_ms_per_order"] is None else f"{o['cpu_ms_per_order']:.0f}",
+        ]
+        for o in result.get("orders_cpu", [])
+    ]
+    cpu_header = [
+        "server CPU",
+        "phase s",
+        "pages' share s",
+        "orders done",
+        "cores busy",
+        "CPU ms per order",
+    ]
     order_rows = [
         [
             o["phase"],
@@ -522,6 +648,16 @@ def drop_text(result: dict) -> str:
         report.table(header, rows),
         "",
         report.table(order_header, order_rows),
+        "",
+        report.table(cpu_header, cpu_rows),
+        "",
+        "Server CPU: the gunicorn processes' user + system seconds while each page was loaded "
+        "(/proc; warm-up excluded); CPU ms/req is that over the page's requests (with the "
+        "orders' share in an order phase). The pages' share of an order phase is each page's "
+        "requests at its quiet CPU per request; the rest, over the orders done meanwhile, is "
+        "the CPU per order (its checkout requests and Stripe's webhooks). Hits, built and stock "
+        "reads: how the page cache served the page's requests (a fresh entry; a render; a "
+        "fresh entry whose stock words were read again after a sale).",
         "",
         f"Pages: {report.verdict(pages_met)} (listing, search and product pages keep "
         f"{MIN_QUIET_SHARE:.0%} of their quiet req/s with p99 under {MAX_P99_MS:.0f} ms while "

@@ -12,3 +12,7 @@ ROOT_URLCONF = "shop.devtools.bench.urls"
 # serves at STRIPE_SIMULATOR_URL (shop/devtools/bench/drop.py), never through Stripe.
 if os.environ.get("SHOP_BENCH_STRIPE_SIMULATOR") == "1":
     STRIPE_MODE = "simulator"
+
+# How the page cache served each phase's pages (shop.pagecache.middleware.count), read by
+# `bench --drop` from the shared cache.
+SHOP_PAGE_CACHE_COUNTS = True

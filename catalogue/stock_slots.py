@@ -1,0 +1,226 @@
+"""Stock words cut out of cached pages and put back on every response: a sale that only moves
+"Only 3 left" to "Only 2 left" (or sells out) renders no page again.
+
+While a page is rendered for the whole-page cache (`punching()`), each stock badge and what
+depends on availability (a tile's button, the product page's basket form or stock alert, the
+structured data's availability) is rendered twice, once as if available, with markers for the
+words, and once as sold out, and a marker takes its place in the page (`Punch.cut`). Every
+response fills the markers (`fill`) from each product's stock state: the one the render saw, or on
+a cache hit the one kept in the shared cache under the product's `stock:<id>` tag
+(catalogue.generations), read in the same round trip as the page's tag versions; a state whose
+tag was bumped since is read again for all such products of the page in one query
+(`current_states`). Pages rendered for no cache are not cut: they show the real words directly.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils.html import escape
+from django.utils.translation import get_language
+from oscar.core.loading import get_model
+
+from . import generations
+from .buying import LOW_STOCK, StockState, stock_words
+
+StockRecord = get_model("partner", "StockRecord")
+
+# (is available, units left capped at LOW_STOCK + 1, or None when the product tracks no count)
+State = tuple[bool, int | None]
+TIMEOUT = 60 * 60
+
+
+def state_of(availability) -> State:
+    left = getattr(availability, "num_available", None)
+    return (
+        bool(availability.is_available_to_buy),
+        None if left is None else min(left, LOW_STOCK + 1),
+    )
+
+
+def words_of(state: State) -> StockState:
+    return stock_words(is_available=state[0], left=state[1])
+
+
+@dataclass(frozen=True)
+class Slot:
+    product_id: int
+    is_parent: bool
+    available: str  # with the punch's code and label markers
+    sold_out: str
+
+
+@dataclass
+class Punch:
+    """What one render cut out: its slots, and the state of each product as the render saw it."""
+
+    token: str = field(default_factory=lambda: secrets.token_hex(6))
+    slots: list[Slot] = field(default_factory=list)
+    states: dict[int, State] = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        return f"@@stock-{self.token}-code@@"
+
+    @property
+    def label(self) -> str:
+        return f"@@stock-{self.token}-label@@"
+
+    def cut(self, product, state: State, *, available: str, sold_out: str) -> str:
+        self.slots.append(Slot(product.pk, product.is_parent, str(available), str(sold_out)))
+        self.states[product.pk] = state
+        return f"@@stock-{self.token}-{len(self.slots) - 1}@@"
+
+
+_punch: ContextVar[Punch | None] = ContextVar("stock_slots_punch", default=None)
+
+
+@contextmanager
+def punching() -> Iterator[Punch]:
+    punch = Punch()
+    token = _punch.set(punch)
+    try:
+        yield punch
+    finally:
+        _punch.reset(token)
+
+
+def active() -> Punch | None:
+    return _punch.get()
+
+
+def cut_words(product, availability, *, available: str, sold_out: str) -> str:
+    """`available` or `sold_out` for this product: now, or a marker when a page is being cut."""
+    punch = active()
+    if punch is None:
+        return available if availability.is_available_to_buy else sold_out
+    return punch.cut(product, state_of(availability), available=available, sold_out=sold_out)
+
+
+@lru_cache(maxsize=64)
+def _marker(token: str) -> re.Pattern:
+    return re.compile(rf"@@stock-{token}-(\d+)@@")
+
+
+@lru_cache(maxsize=256)
+def _shown(state: State, language: str) -> tuple[str, str]:
+    # A page has dozens of slots in a few states: translate and escape each state once.
+    words = words_of(state)
+    return words.code, escape(words.label)
+
+
+def fill(body: str, token: str, slots: tuple[Slot, ...], states: dict[int, State]) -> str:
+    code, label = f"@@stock-{token}-code@@", f"@@stock-{token}-label@@"
+    language = get_language()
+
+    def filled(match) -> str:
+        slot = slots[int(match.group(1))]
+        state = states[slot.product_id]
+        if not state[0]:
+            return slot.sold_out
+        shown_code, shown_label = _shown(state, language)
+        return slot.available.replace(code, shown_code).replace(label, shown_label)
+
+    return _marker(token).sub(filled, body)
+
+
+# --- States kept in the shared cache ------------------------------------------------------
+
+
+def state_key(product_id: int) -> str:
+    return f"shop:stock-state:{product_id}"
+
+
+def tags_and_keys(slots: Iterable[Slot]) -> tuple[set[str], list[str]]:
+    """The tags and cache keys a hit reads, with the page's own tag versions, to fill `slots`."""
+    ids = {slot.product_id for slot in slots}
+    return (
+        {*(generations.stock(pk) for pk in ids), generations.TAXONOMY},
+        [state_key(pk) for pk in ids],
+    )
+
+
+def _stamp(pk: int, now: dict) -> tuple:
+    # A state depends on the product's stock and on its type (whether it tracks stock).
+    return (
+        now[generations.stock(pk)],
+        now[generations.TAXONOMY],
+        now[generations.EVERYTHING],
+    )
+
+
+def states_for(
+    slots: tuple[Slot, ...], now: dict, found: dict, *, strategy, on_read=lambda: None
+) -> dict[int, State]:
+    """Each slot's product state: as kept, or (for products whose stock changed since) read
+    again in one query (`on_read()` is told) and kept under the versions read before it."""
+    states, stale = {}, {}
+    for slot in slots:
+        if slot.product_id in states or slot.product_id in stale:
+            continue
+        kept = found.get(state_key(slot.product_id))
+        if kept is not None and kept[0] == _stamp(slot.product_id, now):
+            states[slot.product_id] = kept[1]
+        else:
+            stale[slot.product_id] = slot.is_parent
+    if stale:
+        on_read()
+        read = current_states(stale, strategy=strategy)
+        states.update(read)
+        cache.set_many(
+            {state_key(pk): (_stamp(pk, now), state) for pk, state in read.items()}, TIMEOUT
+        )
+    return states
+
+
+def remember(states: dict[int, State], *, started_ns: int) -> None:
+    """Keep the states a render saw, for the hits that follow, unless a product's stock changed
+    after the render began (what it read may be older than the new version)."""
+    if not states:
+        return
+    now, _ = generations.versions({generations.TAXONOMY, *map(generations.stock, states)})
+    kept = {}
+    for pk, state in states.items():
+        stamp = _stamp(pk, now)
+        if max(stamp) // 1000 < started_ns - generations.CLOCK_MARGIN_NS:
+            kept[state_key(pk)] = (stamp, state)
+    if kept:
+        cache.set_many(kept, TIMEOUT)
+
+
+def current_states(products: dict[int, bool], *, strategy) -> dict[int, State]:
+    """The stock state of each product (id: whether it is a parent), as Oscar's `strategy` sees
+    it, from one query: the products' stock records and their public variants'."""
+    ids = list(products)
+    records = (
+        StockRecord.objects.filter(
+            Q(product_id__in=ids) | Q(product__parent_id__in=ids, product__is_public=True)
+        )
+        .select_related("product__product_class", "product__parent__product_class")
+        .order_by("pk")
+    )
+    own, children = {}, {}
+    for record in records:
+        product = record.product
+        if product.pk in products:
+            own.setdefault(product.pk, record)  # Oscar's UseFirstStockRecord
+        if product.parent_id in products:
+            children.setdefault(product.parent_id, {}).setdefault(product.pk, record)
+    states = {}
+    for pk, is_parent in products.items():
+        if is_parent:
+            stock = [(record.product, record) for record in children.get(pk, {}).values()]
+            availability = strategy.parent_availability_policy(None, stock)
+        else:
+            record = own.get(pk)
+            availability = strategy.availability_policy(record.product if record else None, record)
+        states[pk] = state_of(availability)
+    return states
