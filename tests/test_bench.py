@@ -143,3 +143,18 @@ def test_load_table_shows_each_page_share_of_the_floor_and_the_targets():
     assert "15.0%" in lines["catalogue"] and lines["catalogue"].endswith("NOT MET")
     assert lines["product (with basket)"].endswith("NOT MET")  # fast enough, but 3 errors
     assert "! product (with basket): HTTP 500: 3" in text
+
+
+def test_threads_serve_with_gthread_workers_and_one_thread_stays_sync():
+    threaded = load.gunicorn_command(8001, workers=2, threads=4)
+    assert {"--workers=2", "--worker-class=gthread", "--threads=4"} <= set(threaded)
+    assert "--worker-class=sync" in load.gunicorn_command(8001, workers=2)
+    assert load.server_words(2, 4) == "2 workers of 4 threads"
+    assert load.server_words(3) == "3 sync workers"
+
+
+def test_threads_below_one_are_refused_before_anything_starts():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--threads must be at least 1"):
+        call_command("bench", "--load", "--threads", "0", stdout=io.StringIO())

@@ -91,7 +91,15 @@ def prepare_stock_oscar(env: dict[str, str], *, basket_upcs: list[str]) -> dict:
 
 
 def run(
-    *, duration: float, warmup: float, connections: int, workers: int, tool: str, out: Path, stdout
+    *,
+    duration: float,
+    warmup: float,
+    connections: int,
+    workers: int,
+    tool: str,
+    out: Path,
+    stdout,
+    threads: int = 1,
 ) -> dict:
     """Load both shops in turn; write var/bench/compare-oscar-<size>-<vendor>.txt/.json."""
     machine = report.machine()
@@ -109,7 +117,7 @@ def run(
     stock = shoppers.Storefront.from_seed(STOCK, seed, basket_cookie="oscar_open_basket")
     out.mkdir(parents=True, exist_ok=True)
     stdout.write(
-        f"Starting gunicorn ({workers} sync workers) for the shop and for stock Oscar on {load.HOST}; "
+        f"Starting gunicorn ({load.server_words(workers, threads)}) for the shop and for stock Oscar on {load.HOST}; "
         f"{connections} distinct shoppers each, load by {tool}, {duration:g} s per page…"
     )
     made: list[load.HttpShopper] = []
@@ -117,9 +125,12 @@ def run(
     try:
         with (
             load._sigterm_stops_the_run(),
-            load.gunicorn(workers=workers, env=env, log_path=out / "gunicorn.log") as port,
+            load.gunicorn(
+                workers=workers, threads=threads, env=env, log_path=out / "gunicorn.log"
+            ) as port,
             load.gunicorn(
                 workers=workers,
+                threads=threads,
                 env=stock_env(secret_key, database_url),
                 log_path=out / "gunicorn-stock-oscar.log",
             ) as stock_port,
@@ -179,6 +190,7 @@ def run(
         "stock_products": seed["products"],
         "db_vendor": connection.vendor,
         "workers": workers,
+        "threads": threads,
         "connections": connections,
         "shoppers": connections,
         "duration": duration,
@@ -303,7 +315,8 @@ def compare_text(result: dict) -> str:
     ]
     lines = [
         f"Basket and checkout against stock Oscar {result['machine']['oscar']}: gunicorn, "
-        f"{result['workers']} sync workers for each shop on 127.0.0.1, {result['connections']} "
+        f"{load.server_words(result['workers'], result.get('threads', 1))} for each shop on "
+        f"127.0.0.1, {result['connections']} "
         f"connections, each a distinct guest shopper (own cookies, own basket of 3 lines), "
         f"{result['duration']:g} s per page after {result['warmup']:g} s warm-up, load by "
         f"{result['tool']}; the shop {result['products']:,} products, stock Oscar "

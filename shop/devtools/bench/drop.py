@@ -372,6 +372,7 @@ def run(
     out: Path,
     stdout,
     allow_sqlite: bool = False,
+    threads: int = 1,
 ) -> dict:
     """Every page quiet, then at each order rate; write var/bench/drop-<size>-<vendor>.txt/.json."""
     check_requirements(allow_sqlite=allow_sqlite)
@@ -387,7 +388,7 @@ def run(
     ]
     out.mkdir(parents=True, exist_ok=True)
     stdout.write(
-        f"Starting gunicorn ({workers} sync workers) on {load.HOST}; load by {tool}, "
+        f"Starting gunicorn ({load.server_words(workers, threads)}) on {load.HOST}; load by {tool}, "
         f"{connections} connections, {duration:g} s per page and phase; orders at "
         f"{', '.join(phase_name(r) for r in rates)}…"
     )
@@ -402,7 +403,9 @@ def run(
         }
         with (
             load._sigterm_stops_the_run(),
-            load.gunicorn(workers=workers, env=env, log_path=out / "gunicorn.log") as port,
+            load.gunicorn(
+                workers=workers, threads=threads, env=env, log_path=out / "gunicorn.log"
+            ) as port,
         ):
             stripe.simulator.webhook_urls = (
                 f"http://{load.HOST}:{port}{reverse('stripe-webhook')}",
@@ -439,6 +442,7 @@ def run(
         "size": size_label(synthetic_count()),
         "products": Product.objects.count(),
         "workers": workers,
+        "threads": threads,
         "connections": connections,
         "duration": duration,
         "warmup": warmup,
@@ -638,7 +642,7 @@ def drop_text(result: dict) -> str:
     )
     stock_met = not result["stock_problems"]
     lines = [
-        f"Drop benchmark: gunicorn, {result['workers']} sync workers on 127.0.0.1, "
+        f"Drop benchmark: gunicorn, {load.server_words(result['workers'], result.get('threads', 1))} on 127.0.0.1, "
         f"{result['connections']} connections, {result['duration']:g} s per page and phase "
         f"(after {result['warmup']:g} s warm-up), load by {result['tool']}; "
         f"{result['products']:,} products; guest orders through the checkout and the Stripe "

@@ -73,22 +73,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextmanager
-def gunicorn(*, workers: int, env: dict[str, str], log_path: Path):
-    """Serve the shop on a free loopback port; yield the port; stop the server on the way out."""
-    port = free_port()
-    command = [
+def server_words(workers: int, threads: int = 1) -> str:
+    if threads > 1:
+        return f"{workers} workers of {threads} threads"
+    return f"{workers} sync workers"
+
+
+def gunicorn_command(port: int, *, workers: int, threads: int = 1) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "gunicorn",
         "shop.wsgi:application",
         f"--bind={HOST}:{port}",
         f"--workers={workers}",
-        "--worker-class=sync",
+        f"--worker-class={'gthread' if threads > 1 else 'sync'}",
+        f"--threads={threads}",
         "--timeout=60",
         "--graceful-timeout=5",
         "--log-level=warning",
     ]
+
+
+@contextmanager
+def gunicorn(*, workers: int, env: dict[str, str], log_path: Path, threads: int = 1):
+    """Serve the shop on a free loopback port; yield the port; stop the server on the way out.
+    With `threads` above 1, gthread workers: a request waiting on Stripe or a row lock holds one
+    thread, not a whole worker."""
+    port = free_port()
+    command = gunicorn_command(port, workers=workers, threads=threads)
     with open(log_path, "ab") as log:
         # Its own session: a Ctrl-C reaches this process, which then stops the server itself.
         server = subprocess.Popen(
@@ -460,6 +473,7 @@ def run(
     tool: str,
     out: Path,
     stdout,
+    threads: int = 1,
 ) -> dict:
     """Load every page kind in turn; write var/bench/load-<size>-<vendor>.txt/.json; return it."""
     machine = report.machine()  # before the run: its load average is the other work's
@@ -470,7 +484,7 @@ def run(
     pages = scenarios.pages(kinds, with_basket={"product"})
     out.mkdir(parents=True, exist_ok=True)
     stdout.write(
-        f"Starting gunicorn ({workers} sync workers) on {HOST}; load by {tool}, "
+        f"Starting gunicorn ({server_words(workers, threads)}) on {HOST}; load by {tool}, "
         f"{connections} connections, {duration:g} s per page…"
     )
     shoppers: dict[str, HttpShopper | Exception] = {}
@@ -478,7 +492,9 @@ def run(
     try:
         with (
             _sigterm_stops_the_run(),
-            gunicorn(workers=workers, env=env, log_path=out / "gunicorn.log") as port,
+            gunicorn(
+                workers=workers, threads=threads, env=env, log_path=out / "gunicorn.log"
+            ) as port,
         ):
             for shopper in dict.fromkeys(page.shopper for page in pages):
                 try:
@@ -506,6 +522,7 @@ def run(
         "size": size_label(synthetic_count()),
         "products": Product.objects.count(),
         "workers": workers,
+        "threads": threads,
         "connections": connections,
         "duration": duration,
         "warmup": warmup,

@@ -77,6 +77,13 @@ class Command(BaseCommand):
             help="gunicorn sync workers (default 2, one per core on the 2-core target machine)",
         )
         under_load.add_argument(
+            "--threads",
+            type=int,
+            default=1,
+            help="threads per gunicorn worker (default 1: sync workers; more: gthread workers, so "
+            "a request waiting on Stripe or a lock does not hold back the pages)",
+        )
+        under_load.add_argument(
             "--drop",
             action="store_true",
             help="listing, search, product and article pages under load, quiet and while guest "
@@ -97,8 +104,13 @@ class Command(BaseCommand):
         sizes = self.parse_sizes(options["sizes"])
         kinds = [k.strip() for k in options["pages"].split(",") if k.strip()] or None
         out = Path(options["out"])
-        if min(options["requests"], options["connections"], options["workers"]) < 1:
-            raise CommandError("--requests, --connections and --workers must be at least 1.")
+        if (
+            min(options["requests"], options["connections"], options["workers"], options["threads"])
+            < 1
+        ):
+            raise CommandError(
+                "--requests, --connections, --workers and --threads must be at least 1."
+            )
         if options["warmup"] < 0 or options["load_warmup"] < 0 or options["duration"] <= 0:
             raise CommandError("--duration must be positive, the warm-ups zero or more.")
         if options["compare_oscar"] and not options["load"]:
@@ -111,6 +123,7 @@ class Command(BaseCommand):
             "warmup": options["load_warmup"],
             "connections": options["connections"],
             "workers": options["workers"],
+            "threads": options["threads"],
             "tool": options["tool"],
             "out": out,
             "stdout": self.stdout,
