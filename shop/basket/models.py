@@ -37,6 +37,18 @@ class Basket(AbstractBasket):
             ).order_by(self._meta.pk.name)
         return self._lines
 
+    @classmethod
+    def knowing_vouchers(cls, baskets) -> list:
+        """`baskets`, each knowing whether it holds a voucher: one with none lists its vouchers
+        without a query (adding or removing one forgets that, so the next look asks). Most
+        baskets hold none, and the basket and checkout pages would ask on every view."""
+        held = cls.vouchers.through.objects.filter(basket_id=OuterRef("pk"))
+        found = list(baskets.annotate(has_vouchers=Exists(held)))
+        for basket in found:
+            if not basket.has_vouchers:
+                basket._prefetched_objects_cache = {"vouchers": basket.vouchers.none()}
+        return found
+
     def lock_for_edit(self) -> bool:
         """Lock the basket's row until the request's transaction ends; False if it was ordered
         since it was loaded. "Place order" holds the same lock while it pays and writes the order,
