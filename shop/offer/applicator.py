@@ -129,15 +129,19 @@ def forget_offers(basket) -> None:
 
 
 def range_checks(offers) -> dict:
-    """{range id: an expression saying whether a line's product is in it} for the offers' ranges."""
+    """{(range id, whether it holds every product): an expression saying whether a line's product
+    is in it} for the offers' ranges. The key says all that shapes the expression's SQL."""
     checks = {}
     for offer in offers:
         for rule in (offer.condition, offer.benefit):
             product_range = rule.range if rule.range_id else None
-            if product_range is not None and product_range.pk not in checks:
+            if product_range is None:
+                continue
+            key = (product_range.pk, product_range.includes_all_products)
+            if key not in checks:
                 check = product_range.contains()
                 if check is not None:
-                    checks[product_range.pk] = check
+                    checks[key] = check
     return checks
 
 
