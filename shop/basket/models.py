@@ -10,6 +10,7 @@ from django.db import connections, models, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
+from django.utils.encoding import smart_str
 from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
 from oscar.core.loading import get_model
 
@@ -76,6 +77,13 @@ class Basket(AbstractBasket):
 
 class Line(AbstractLine):
     objects = BasketLines.as_manager()
+
+    @property
+    def description(self) -> str:
+        """Oscar's, without asking a line the lines query found no options on for its options."""
+        if getattr(self, "has_options", True) is False:
+            return smart_str(self.product)
+        return super().description
 
     @property
     def picture(self) -> str | None:

@@ -4,7 +4,8 @@
 every view of it; the formset behind them, its data and its POST are still Oscar's."""
 
 from django import forms, template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -19,31 +20,25 @@ def plain_input(field: forms.BoundField) -> str:
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
     value = widget.format_value(field.value())
-    return format_html(
-        '<input type="{}" name="{}"{}{}>',
-        widget.input_type,
-        field.html_name,
-        "" if value is None else format_html(' value="{}"', value),
-        _attributes(widget.build_attrs(widget.attrs, attrs)),
+    shown = "" if value is None else f' value="{escape(value)}"'
+    attributes = _attributes(widget.build_attrs(widget.attrs, attrs))
+    return mark_safe(  # every part escaped above
+        f'<input type="{escape(widget.input_type)}" name="{escape(field.html_name)}"{shown}{attributes}>'
     )
 
 
 @register.simple_tag
 def plain_inputs(form: forms.Form) -> str:
     """Every field of a form of hidden inputs (a formset's management form), one after another."""
-    return format_html_join("", "{}", ((plain_input(field),) for field in form))
+    return mark_safe("".join(plain_input(field) for field in form))  # each one escaped
 
 
 def _attributes(attrs: dict) -> str:
     # As attrs.html: in their order (flatatt sorts them), True bare, False left out.
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
