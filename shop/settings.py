@@ -133,8 +133,6 @@ TEMPLATES = [
                 # page for signed-in shoppers, for a badge only Oscar's unused nav_accounts shows.
                 "oscar.core.context_processors.metadata",
             ],
-            # Oscar's currency filter, remembering what it formatted (shop/templatetags/money.py).
-            "libraries": {"currency_filters": "shop.templatetags.money"},
         },
     },
 ]
