@@ -5,7 +5,8 @@ product's page, its tile, its price), `stock:<id>` (its stock words: catalogue.s
 `listing:all`, `franchise:<id>` and
 `category:<id>` (which products a listing holds and its facet counts), `taxonomy` (categories,
 franchises, characters, product types, options and attributes: names every page shows), `menu`
-(the category menu), `blog` (posts) and `everything` (read by all; `bump_all()`). An entry is
+(the category menu), `blog` (posts), `offers` (the site offers the basket applies: offers, their
+conditions, benefits and ranges) and `everything` (read by all; `bump_all()`). An entry is
 fresh while every tag it read still has the version it saw: one `get_many` of the tag keys.
 
 A change bumps only the tags of what it touches (`TAG_SOURCES` declares, for each tag family,
@@ -42,6 +43,7 @@ TAXONOMY = "taxonomy"
 MENU = "menu"
 BLOG = "blog"
 ALL_LISTINGS = "listing:all"
+OFFERS = "offers"
 
 # A page is not stored when a tag it read was bumped after its render began (less this margin,
 # for app servers whose clocks disagree): it may have read rows older than that version.
@@ -136,6 +138,18 @@ TAG_SOURCES = (
             "blog.FAQEntry",
             "blog.Tag",
             "blog.BlogCategory",
+        ),
+    ),
+    TagFamily(
+        # The site offers as defined (shop.offer.applicator.site_offers). Which products a range
+        # holds is not kept: the basket's lines query asks that of the database every time.
+        "offers",
+        (
+            "offer.ConditionalOffer",
+            "offer.ConditionalOffer_combinations",
+            "offer.Condition",
+            "offer.Benefit",
+            "offer.Range",
         ),
     ),
 )
@@ -411,6 +425,11 @@ def _on_post_product(sender, instance, raw=False, **kwargs):
         bump({BLOG} | product_tags(instance.product_id))
 
 
+def _on_offers(sender, raw=False, **kwargs):
+    if not raw:
+        bump([OFFERS])
+
+
 def _m2m(tags_for):
     def receiver(sender, instance, action, reverse, pk_set, model, **kwargs):
         if action == "pre_clear" and reverse:
@@ -463,6 +482,10 @@ RECEIVERS = {
     "blog.FAQEntry": _on_post_part,
     "blog.Tag": _on_post_part,
     "blog.BlogCategory": _on_post_part,
+    "offer.ConditionalOffer": _on_offers,
+    "offer.Condition": _on_offers,
+    "offer.Benefit": _on_offers,
+    "offer.Range": _on_offers,
 }
 M2M_RECEIVERS = {
     "catalogue.Product_characters": _product_and_listings,
@@ -471,6 +494,7 @@ M2M_RECEIVERS = {
     "catalogue.ProductClass_options": lambda ids: {TAXONOMY},
     "blog.Post_tags": _post_m2m,
     "blog.Post_content_warnings": _post_m2m,
+    "offer.ConditionalOffer_combinations": lambda ids: {OFFERS},
 }
 
 

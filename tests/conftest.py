@@ -99,6 +99,15 @@ def _page_cache(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _site_offers_afresh():
+    """The site offers are kept in the cache (shop.offer.applicator.site_offers); a test's rolled
+    back offers send no signal, so each test starts by ending that entry."""
+    from catalogue import generations
+
+    generations.bump([generations.OFFERS])
+
+
+@pytest.fixture(autouse=True)
 def _product_view_counts(settings, monkeypatch):
     """Each test counts product views afresh, and they are written only when the test flushes them
     (tests/catalogue/test_product_views.py): never inside another test's query budget."""

@@ -81,7 +81,7 @@ class BasketMiddleware(middleware.BasketMiddleware):
             or cookie_key in request.COOKIES  # a basket from before signing in: Oscar merges it
         ):
             return super().get_basket(request)
-        baskets = list(
+        baskets = Basket.knowing_vouchers(
             Basket._default_manager.filter(
                 owner=request.user, status__in=[Basket.OPEN, Basket.SAVED]
             ).order_by("pk")
@@ -94,6 +94,22 @@ class BasketMiddleware(middleware.BasketMiddleware):
         basket.owner = request.user
         request._basket_cache = basket
         return basket
+
+    def get_cookie_basket(self, cookie_key, request, manager):
+        """Oscar's, with the basket knowing whether it holds a voucher (Basket.knowing_vouchers)."""
+        if cookie_key not in request.COOKIES:
+            return None
+        try:
+            basket_id = signing.Signer().unsign(request.COOKIES[cookie_key])
+        except signing.BadSignature:
+            basket_id = None
+        found = basket_id and Basket.knowing_vouchers(
+            Basket._default_manager.filter(pk=basket_id, owner=None, status=Basket.OPEN)
+        )
+        if not found:
+            request.cookies_to_delete.append(cookie_key)
+            return None
+        return found[0]
 
     def apply_offers_to_basket(self, request, basket):
         if basket.id:  # offers first: the lines query then answers for their ranges

@@ -4,9 +4,13 @@ query (Oscar's runs three more per line: two for stock records, one for the prod
 per line and offer to ask a range whether it holds the product), and for `Basket.lock_for_edit`,
 which keeps an edit from landing in a basket being ordered."""
 
-from django.db import models, transaction
+import copy
+
+from django.db import connections, models, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
+from django.utils.encoding import smart_str
 from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
 from oscar.core.loading import get_model
 
@@ -25,17 +29,35 @@ class BasketLines(models.QuerySet):
 
 
 class Basket(AbstractBasket):
-    # {range id: expression}: set by the offer applicator before the lines load (offer.applicator)
+    # {(range id, includes all): expression}: set by the offer applicator before the lines load
     range_checks: dict = {}
 
     def all_lines(self):
+        """The lines with everything (`lines_with_everything`), read by SQL compiled once per
+        process (`LinesStatement`): the basket and checkout pages would otherwise spend more on
+        building and compiling this query than on the rest of their data. The queryset returned
+        is Oscar's usual one, already filled; a filtered copy of it asks the database as usual."""
         if self.id is None:
             return self.lines.model.objects.none()
         if self._lines is None:
-            self._lines = lines_with_everything(
-                self.lines.all(), range_checks=self.range_checks
-            ).order_by(self._meta.pk.name)
+            lines = self.lines.order_by(self._meta.pk.name)
+            statement = LinesStatement.for_checks(self.range_checks, self._state.db or "default")
+            lines._result_cache = statement.lines_of(self)
+            lines._prefetch_done = True
+            self._lines = lines
         return self._lines
+
+    @classmethod
+    def knowing_vouchers(cls, baskets) -> list:
+        """`baskets`, each knowing whether it holds a voucher: one with none lists its vouchers
+        without a query (adding or removing one forgets that, so the next look asks). Most
+        baskets hold none, and the basket and checkout pages would ask on every view."""
+        held = cls.vouchers.through.objects.filter(basket_id=OuterRef("pk"))
+        found = list(baskets.annotate(has_vouchers=Exists(held)))
+        for basket in found:
+            if not basket.has_vouchers:
+                basket._prefetched_objects_cache = {"vouchers": basket.vouchers.none()}
+        return found
 
     def lock_for_edit(self) -> bool:
         """Lock the basket's row until the request's transaction ends; False if it was ordered
@@ -57,10 +79,73 @@ class Line(AbstractLine):
     objects = BasketLines.as_manager()
 
     @property
+    def description(self) -> str:
+        """Oscar's, without asking a line the lines query found no options on for its options."""
+        if getattr(self, "has_options", True) is False:
+            return smart_str(self.product)
+        return super().description
+
+    @property
     def picture(self) -> str | None:
         """The stored name of the product's first image (or its parent's), None when it has none:
         what `{% product_picture %}` draws, read with the line."""
         return getattr(self, "picture_name", None)
+
+
+class LinesStatement:
+    """The SQL of `lines_with_everything` for one basket, compiled once per process for each set
+    of range checks, and run for any basket with its id in place of the one it was compiled for.
+    Rows become lines as Django's own ModelIterable makes them, from the compiler's description
+    of the columns (which it keeps)."""
+
+    _compiled: dict = {}
+    PLACEHOLDER_ID = -7_319_531  # no basket has it: the one parameter that is the basket's id
+
+    def __init__(self, range_checks: dict, using: str):
+        Line = get_model("basket", "Line")
+        lines = lines_with_everything(
+            Line.objects.filter(basket_id=self.PLACEHOLDER_ID),
+            range_checks={pk: check for (pk, _), check in range_checks.items()},
+        ).order_by("pk")
+        self.using = using
+        self.compiler = lines.query.get_compiler(using=using)
+        self.sql, params = self.compiler.as_sql()
+        self.params = list(params)
+        self.basket_param = self.params.index(self.PLACEHOLDER_ID)
+
+    @classmethod
+    def for_checks(cls, range_checks: dict, using: str) -> "LinesStatement":
+        key = (using, tuple(sorted(range_checks)))
+        statement = cls._compiled.get(key)
+        if statement is None:
+            statement = cls._compiled[key] = cls(range_checks, using)
+        return statement
+
+    def lines_of(self, basket) -> list:
+        params = list(self.params)
+        params[self.basket_param] = basket.pk
+        compiler = copy.copy(self.compiler)
+        compiler.connection = connections[self.using]
+        compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
+        lines = list(ModelIterable(_Compiled(compiler, basket)))
+        if lines:
+            _fill_in(lines)
+        return lines
+
+
+class _Compiled:
+    """What Django's ModelIterable reads of a queryset: its database, its compiler (here one
+    already compiled), and the related objects it already knows (the basket of the lines)."""
+
+    def __init__(self, compiler, basket):
+        self.db = compiler.using
+        self.query = self
+        self.compiler = compiler
+        self.model = compiler.query.model
+        self._known_related_objects = {self.model._meta.get_field("basket"): {basket.pk: basket}}
+
+    def get_compiler(self, using=None):
+        return self.compiler
 
 
 def _fill_in(lines) -> None:

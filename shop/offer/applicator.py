@@ -1,20 +1,23 @@
-"""Oscar's offer applicator, loading a basket's offers once per request in one query.
+"""Oscar's offer applicator, loading a basket's offers once per request, the site offers from the
+cache.
 
 Oscar reads the site offers, then each voucher's offers, every time a basket is priced, and the
-basket page asks twice (the discounts, then the "spend more" messages). Here the site offers and
-the offers of the basket's vouchers come in one query, with their conditions, benefits and ranges,
-and stay on the basket for the rest of the request. The offers' ranges are handed to the basket,
-whose lines query then says which lines each range holds (offer.models.Range.contains), so
-applying them runs no query per line.
+basket page asks twice (the discounts, then the "spend more" messages). Here the site offers, with
+their conditions, benefits and ranges, come from the cache (`site_offers`), the offers of the
+basket's vouchers in one query, and both stay on the basket for the rest of the request. The
+offers' ranges are handed to the basket, whose lines query then says which lines each range holds
+(offer.models.Range.contains), so applying them runs no query per line.
 """
 
-import copy
 from itertools import chain
 
-from django.db.models import Case, F, FilteredRelation, Q, When, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, prefetch_related_objects
 from django.utils import timezone
 from oscar.apps.offer import applicator
 from oscar.core.loading import get_model
+
+from catalogue import generations
+from shop.pagecache.listings import remember
 
 ConditionalOffer = get_model("offer", "ConditionalOffer")
 
@@ -51,50 +54,71 @@ class Applicator(applicator.Applicator):
         ]
 
     def load_offers(self, vouchers) -> list:
-        """The vouchers' offers (each told its voucher), then the active site offers, highest
+        """The vouchers' offers (each told its voucher), then the site offers running now, highest
         priority first, ties in that order, as Oscar sorts them."""
         cutoff = timezone.now()
-        site = (
-            Q(offer_type=ConditionalOffer.SITE, status=ConditionalOffer.OPEN)
-            & (Q(end_datetime__gte=cutoff) | Q(end_datetime=None))
-            & (Q(start_datetime__lte=cutoff) | Q(start_datetime=None))
-        )
-        offers = ConditionalOffer._default_manager.select_related(
-            "condition__range", "benefit__range"
-        )
-        if vouchers:
-            ids = [voucher.pk for voucher in vouchers]
-            offers = (
-                offers.annotate(
-                    basket_voucher=FilteredRelation("vouchers", condition=Q(vouchers__in=ids))
-                )
-                .filter(site | Q(basket_voucher__isnull=False))
-                .annotate(
-                    voucher_id=F("basket_voucher__id"),
-                    is_site=Case(When(site, then=True), default=False),
-                )
-            )
-        else:
-            offers = offers.filter(site)
-        by_voucher = {voucher.pk: [] for voucher in vouchers}
-        site_offers = {}
-        for offer in offers:
-            voucher_id = getattr(offer, "voucher_id", None)
-            is_site = getattr(offer, "is_site", True)
-            if voucher_id is not None:
-                by_voucher[voucher_id].append(offer)
-                offer = copy.copy(offer)  # as a site offer too, it must not carry the voucher
-            if is_site:
-                site_offers.setdefault(offer.pk, offer)
-        for voucher in vouchers:
-            for offer in by_voucher[voucher.pk]:
-                offer.set_voucher(voucher)
-        from_vouchers = chain.from_iterable(by_voucher[voucher.pk] for voucher in vouchers)
+        running = [offer for offer in site_offers() if _runs_at(offer, cutoff)]
         return sorted(
-            chain(from_vouchers, site_offers.values()),
+            chain(self.voucher_offers(vouchers), running),
             key=lambda offer: offer.priority,
             reverse=True,
         )
+
+    def voucher_offers(self, vouchers) -> list:
+        """The vouchers' offers in the vouchers' order, each told its voucher: one query."""
+        if not vouchers:
+            return []
+        by_voucher = {voucher.pk: [] for voucher in vouchers}
+        offers = offers_with_rules().annotate(basket_voucher_id=F("vouchers__id"))
+        for offer in knowing_combinations(offers.filter(basket_voucher_id__in=list(by_voucher))):
+            by_voucher[offer.basket_voucher_id].append(offer)
+        for voucher in vouchers:
+            for offer in by_voucher[voucher.pk]:
+                offer.set_voucher(voucher)
+        return list(chain.from_iterable(by_voucher.values()))
+
+
+def site_offers() -> list:
+    """The open site offers with their conditions, benefits and ranges, whatever their dates:
+    read from the database once, then kept in the cache until an offer, a condition, a benefit or
+    a range changes (tag `offers`, catalogue.generations). Each call returns its own copies."""
+    return remember("site-offers", [generations.OFFERS], _open_site_offers)
+
+
+def _open_site_offers() -> list:
+    return knowing_combinations(
+        offers_with_rules().filter(offer_type=ConditionalOffer.SITE, status=ConditionalOffer.OPEN)
+    )
+
+
+def offers_with_rules():
+    return ConditionalOffer._default_manager.select_related("condition__range", "benefit__range")
+
+
+def knowing_combinations(offers) -> list:
+    """`offers`, each knowing whether it restricts the offers it combines with: Oscar asks each
+    applied offer for that once per line and offer (`combinations.count()`), so an offer with no
+    restrictions (most) answers from here."""
+    Through = ConditionalOffer.combinations.through
+    found = list(
+        offers.annotate(
+            has_combinations=Exists(Through.objects.filter(from_conditionaloffer_id=OuterRef("pk")))
+        )
+    )
+    for offer in found:
+        if not offer.has_combinations:
+            cache = offer._prefetched_objects_cache = getattr(
+                offer, "_prefetched_objects_cache", {}
+            )
+            cache["combinations"] = offer.combinations.none()
+    return found
+
+
+def _runs_at(offer, cutoff) -> bool:
+    """Oscar's `ConditionalOffer.active` dates, for an offer read earlier."""
+    return (offer.start_datetime is None or offer.start_datetime <= cutoff) and (
+        offer.end_datetime is None or offer.end_datetime >= cutoff
+    )
 
 
 def forget_offers(basket) -> None:
@@ -105,15 +129,19 @@ def forget_offers(basket) -> None:
 
 
 def range_checks(offers) -> dict:
-    """{range id: an expression saying whether a line's product is in it} for the offers' ranges."""
+    """{(range id, whether it holds every product): an expression saying whether a line's product
+    is in it} for the offers' ranges. The key says all that shapes the expression's SQL."""
     checks = {}
     for offer in offers:
         for rule in (offer.condition, offer.benefit):
             product_range = rule.range if rule.range_id else None
-            if product_range is not None and product_range.pk not in checks:
+            if product_range is None:
+                continue
+            key = (product_range.pk, product_range.includes_all_products)
+            if key not in checks:
                 check = product_range.contains()
                 if check is not None:
-                    checks[product_range.pk] = check
+                    checks[key] = check
     return checks
 
 

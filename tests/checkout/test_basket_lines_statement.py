@@ -1,0 +1,73 @@
+"""The basket's lines are read by one SQL statement compiled once per process (shop.basket.models
+.LinesStatement) and run for every basket with its own id: each shopper sees their own lines, with
+the same pictures, stock and offers as the ORM's own query gives, and a change shows at once."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from shop.basket.models import LinesStatement, lines_with_everything
+from tests.checkout.test_offers_on_the_basket import percent_off
+from tests.factories import merch, product_image
+from tests.shopping import add_to_basket
+
+Basket = get_model("basket", "Basket")
+
+pytestmark = pytest.mark.django_db
+
+
+def titles_on_basket_page(client) -> list[str]:
+    response = client.get(reverse("basket:summary"))
+    assert response.status_code == 200
+    return [line.product.title for line in response.context["basket"].all_lines()]
+
+
+def test_each_shopper_sees_their_own_lines_from_the_one_statement():
+    moon, naruto, totoro = (merch(t, price="10.00") for t in ("Moon Pin", "Naruto Pin", "Totoro"))
+    first, second = Client(), Client()
+    add_to_basket(first, moon)
+    add_to_basket(first, totoro)
+    add_to_basket(second, naruto)
+
+    assert titles_on_basket_page(first) == ["Moon Pin", "Totoro"]
+    assert titles_on_basket_page(second) == ["Naruto Pin"]
+    assert len({key for key in LinesStatement._compiled if key[1] == ()}) == 1
+
+
+def test_a_line_added_shows_on_the_next_view(client):
+    moon, naruto = merch("Moon Pin", price="10.00"), merch("Naruto Pin", price="10.00")
+    add_to_basket(client, moon)
+    assert titles_on_basket_page(client) == ["Moon Pin"]
+
+    add_to_basket(client, naruto)
+
+    assert titles_on_basket_page(client) == ["Moon Pin", "Naruto Pin"]
+
+
+def test_the_statement_reads_what_the_orms_query_reads(client):
+    moon, naruto = merch("Moon Pin", price="10.00"), merch("Naruto Pin", price="20.00")
+    product_image(moon)
+    percent_off("Moon week", [moon], 10)
+    add_to_basket(client, moon)
+    add_to_basket(client, naruto)
+    response = client.get(reverse("basket:summary"))
+    basket = response.context["basket"]
+    read = list(basket.all_lines())
+    (check_key,) = basket.range_checks
+    orm = list(
+        lines_with_everything(
+            basket.lines.all(), range_checks={check_key[0]: basket.range_checks[check_key]}
+        ).order_by("pk")
+    )
+
+    columns = ("pk", "product_id", "quantity", "picture_name", "has_options", "stockrecord_count")
+    assert [[getattr(line, c) for c in columns] for line in read] == [
+        [getattr(line, c) for c in columns] for line in orm
+    ]
+    name = f"in_range_{check_key[0]}"
+    assert [getattr(line, name) for line in read] == [True, False]
+    assert read[0].basket is basket._wrapped and read[0].stockrecord.price == Decimal("10.00")
+    assert basket.total_incl_tax == Decimal("29.00")
