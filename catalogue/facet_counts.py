@@ -15,7 +15,9 @@ that changes add (see FacetCount) into one row per cell: the task worker runs it
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -113,9 +115,30 @@ def listed_in_franchise(franchise_id) -> Coalesce:
     return Coalesce(Subquery(summed, output_field=IntegerField()), 0)
 
 
+# The products a `recounted_once()` block has changed so far (None outside one).
+_held: ContextVar[set[int] | None] = ContextVar("facet_recount_held", default=None)
+
+
+@contextmanager
+def recounted_once() -> Iterator[None]:
+    """Recount every product changed inside the block once, when it ends, instead of after each
+    save (catalogue.indexing.refreshed_once). Nothing is recounted if the block raises."""
+    held: set[int] = set()
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    recount(held)
+
+
 def recount(product_ids: Iterable[int]) -> None:
     """Move these products to the cells they belong in now (out of all cells if they are gone or
     no longer listed). Reads only, unless one of them moved."""
+    held = _held.get()
+    if held is not None:
+        held.update(product_ids)
+        return
     ids = sorted(set(product_ids))
     if not ids:
         return

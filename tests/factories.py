@@ -11,6 +11,8 @@ from oscar.core.loading import get_model
 from oscar.test.factories import create_product
 from PIL import Image
 
+from catalogue.indexing import refreshed_once
+
 Franchise = get_model("catalogue", "Franchise")
 Character = get_model("catalogue", "Character")
 ContentWarning = get_model("catalogue", "ContentWarning")
@@ -58,21 +60,22 @@ def merch(
     product_class: str = "Enamel pin",
     **kwargs,
 ):
-    """A public standalone product with one stock record, as a listing or product page shows it."""
-    product = create_product(
-        title=title,
-        price=Decimal(price),
-        num_in_stock=stock,
-        product_class=product_class,
-        **kwargs,
-    )
-    if franchise is not None:
-        product.franchise = franchise
-        product.save()
-    if characters:
-        product.characters.set(characters)
-    if warnings:
-        product.content_warnings.set(warnings)
+    """A public standalone product with one stock record, as a listing or product page shows it.
+    Its listing columns and facet counts are computed once, when it is complete, as a product saved
+    in one go would have them (catalogue.indexing.refreshed_once)."""
+    with refreshed_once():
+        product = create_product(
+            title=title,
+            price=Decimal(price),
+            num_in_stock=stock,
+            product_class=product_class,
+            franchise=franchise,
+            **kwargs,
+        )
+        if characters:
+            product.characters.set(characters)
+        if warnings:
+            product.content_warnings.set(warnings)
     product.refresh_from_db()
     return product
 
