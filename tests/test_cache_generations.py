@@ -52,6 +52,9 @@ NOT_SOURCES = {
     # characters) in the same transaction, so whatever changes a count has bumped its listings;
     # folding the signed rows on the task worker changes no count.
     "catalogue_facetcount": "derived from the listing family's sources",
+    # Search rows are a narrow copy of a listed product's words and listing columns, written by a
+    # trigger in the same statement as the product row (a listing source).
+    "catalogue_searchrow": "derived from the product row in the same statement",
 }
 
 
