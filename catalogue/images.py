@@ -20,7 +20,7 @@ from functools import cache, partial
 
 from django.conf import DEFAULT_STORAGE_ALIAS, settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
@@ -128,8 +128,17 @@ def _storage_in_key() -> str:
 def thumbnail_name(source_name: str, size: Size, width: int, fmt: str) -> str:
     """sorl's name for this thumbnail (`ThumbnailBackend._get_thumbnail_filename`): two hashes of
     short strings, so pages work names out afresh rather than keep them."""
+    return _name(_source_key(source_name), size, width, fmt)
+
+
+def _source_key(source_name: str) -> str:
+    """The first of the two hashes: the same for every size and format of one source."""
+    return tokey(source_name, _storage_in_key())
+
+
+def _name(source_key: str, size: Size, width: int, fmt: str) -> str:
     geometry, options, prefix, extension = _naming(size, width, fmt)
-    key = tokey(tokey(source_name, _storage_in_key()), geometry, options)
+    key = tokey(source_key, geometry, options)
     return f"{prefix}{key[:2]}/{key[2:4]}/{key}.{extension}"
 
 
@@ -138,11 +147,28 @@ def thumbnail_url(source_name: str, size: Size | str, width: int | None = None, 
     return _thumbnail_storage_url()(thumbnail_name(source_name, size, width or size.widths[0], fmt))
 
 
+def thumbnail_urls(source_name: str, size: Size, fmt: str) -> list[tuple[str, int]]:
+    """`thumbnail_url` and the width of each of `size`'s widths in `fmt` (a srcset), hashing the
+    source's part of the names once: a listing tile links four thumbnails of one image."""
+    source_key, url = _source_key(source_name), _thumbnail_storage_url()
+    return [(url(_name(source_key, size, width, fmt)), width) for width in size.widths]
+
+
 @cache
 def _thumbnail_storage_url():
     """`url` of sorl's thumbnail storage itself: through its lazy wrapper, each call costs an
-    AttributeError raised and caught (a listing links 120 thumbnails)."""
-    return default.storage.url
+    AttributeError raised and caught (a listing links 120 thumbnails). For the file system
+    storage, the base URL joined to the name: what its `url` answers for the names sorl makes
+    (`prefix`, hex digits, slashes, an extension), without its quoting and `urljoin` per call."""
+    storage_url = default.storage.url
+    storage = getattr(storage_url, "__self__", None)
+    if type(storage) is not FileSystemStorage:
+        return storage_url
+    base = storage.base_url
+    probe = f"{sorl_settings.THUMBNAIL_PREFIX}0a/1b/0a1b2c3d4e5f.jpg"
+    if storage_url(probe) != base + probe:
+        return storage_url
+    return partial(str.__add__, base)
 
 
 @receiver(setting_changed)

@@ -8,13 +8,15 @@ Takes a ProductImage, the dict Oscar's `primary_image()` returns when a product 
 name. Renders only names it can work out, so it never opens an image file or runs a query.
 """
 
+import html
+
 from django import template
 from django.db.models.fields.files import FieldFile
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from catalogue.images import JPEG, MISSING_IMAGE, SIZES, WEBP, thumbnail_url
+from catalogue.images import JPEG, MISSING_IMAGE, SIZES, WEBP, thumbnail_urls
 
 register = template.Library()
 
@@ -32,12 +34,14 @@ def _source_name(image) -> str | None:
     return getattr(original, "name", original) or None
 
 
-def _urls(name, size, fmt) -> list[tuple[str, int]]:
-    return [(thumbnail_url(name, size, width, fmt), width) for width in size.widths]
-
-
 def _srcset(urls) -> str:
     return ", ".join(f"{url} {width}w" for url, width in urls)
+
+
+def _escaped(value) -> str:
+    """What `format_html` puts in for each argument (`conditional_escape`), for the few calls
+    below: a listing renders this tag for every tile."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 @register.simple_tag
@@ -46,13 +50,9 @@ def product_picture(image, size="card", alt="", loading="lazy", sizes=None, css_
     width, height = size.widths[0], size.height(size.widths[0])
     eager = loading == "eager"
     # The first image of a page is its largest paint: fetch it early instead of lazily.
-    hints = format_html(
-        ' loading="{}" decoding="{}"{}',
-        loading,
-        "auto" if eager else "async",
-        mark_safe(' fetchpriority="high"') if eager else "",
-    )
-    css = format_html(' class="{}"', css_class) if css_class else ""
+    hints = f' loading="{_escaped(loading)}" decoding="{"auto" if eager else "async"}"'
+    if eager:
+        hints += ' fetchpriority="high"'
     name = _source_name(image)
     if name is None:
         path, missing_width, missing_height = MISSING_IMAGE
@@ -63,29 +63,18 @@ def product_picture(image, size="card", alt="", loading="lazy", sizes=None, css_
             alt,
             missing_width,
             missing_height,
-            hints,
+            mark_safe(hints),
         )
-    sizes = sizes or size.sizes
+    css = f' class="{_escaped(css_class)}"' if css_class else ""
+    sizes = _escaped(sizes or size.sizes)
     webp = (
-        format_html(
-            '<source type="image/webp" srcset="{}" sizes="{}">',
-            _srcset(_urls(name, size, WEBP)),
-            sizes,
-        )
+        f'<source type="image/webp" srcset="{_escaped(_srcset(thumbnail_urls(name, size, WEBP)))}" '
+        f'sizes="{sizes}">'
         if WEBP in size.formats
         else ""
     )
-    jpeg = _urls(name, size, JPEG)  # the first is the <img>'s own src
-    return format_html(
-        '<picture>{}<img{} src="{}" srcset="{}" sizes="{}" alt="{}" width="{}" '
-        'height="{}"{}></picture>',
-        webp,
-        css,
-        jpeg[0][0],
-        _srcset(jpeg),
-        sizes,
-        alt,
-        width,
-        height,
-        hints,
+    jpeg = thumbnail_urls(name, size, JPEG)  # the first is the <img>'s own src
+    return mark_safe(
+        f'<picture>{webp}<img{css} src="{_escaped(jpeg[0][0])}" srcset="{_escaped(_srcset(jpeg))}" '
+        f'sizes="{sizes}" alt="{_escaped(alt)}" width="{width}" height="{height}"{hints}></picture>'
     )
