@@ -283,6 +283,12 @@ class Product(AbstractProduct):
     def is_adult(self) -> bool:
         return self.warning_level >= ContentWarning.Level.ADULT
 
+    def get_absolute_url(self) -> str:
+        # Oscar's URL, without a full `reverse` per product: listings link dozens (catalogue.links).
+        from .links import product_url
+
+        return product_url(self)
+
 
 # Oscar's category and product image, with their pictures checked and re-encoded by the one image
 # policy (catalogue.image_policy); the columns are Oscar's, unchanged.

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from oscar.templatetags.currency_filters import currency
 
-from catalogue import buying, stock_slots
+from catalogue import buying, links, stock_slots
 from catalogue.consent import consent_for
 
 register = template.Library()
@@ -45,6 +45,12 @@ def stock_state(info) -> buying.StockState:
 @register.simple_tag(takes_context=True)
 def purchase_action(context, product, info) -> str:
     return buying.purchase_action(product, info, consent_for(context.get("request")))
+
+
+@register.filter
+def add_to_basket_url(product_id) -> str:
+    """`{% url 'basket:add' pk=product.pk %}`, for a page of tiles (catalogue.links)."""
+    return links.add_to_basket_url(product_id)
 
 
 @register.simple_tag(takes_context=True)
