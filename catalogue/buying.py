@@ -11,6 +11,8 @@ from enum import StrEnum
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class
@@ -69,6 +71,12 @@ def _stock_words(is_available: bool, left: int | None, language: str | None) -> 
     if left is not None and left <= LOW_STOCK:
         return StockState("low-stock", _("Only %(count)d left") % {"count": left}, True)
     return StockState("in-stock", _("In stock"), True)
+
+
+@receiver(setting_changed)
+def _forget_stock_words(setting, **kwargs):
+    if setting in ("USE_I18N", "LANGUAGE_CODE", "LANGUAGES", "LOCALE_PATHS"):
+        _stock_words.cache_clear()
 
 
 class PurchaseAction(StrEnum):
