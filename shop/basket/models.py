@@ -29,7 +29,8 @@ class BasketLines(models.QuerySet):
 
 
 class Basket(AbstractBasket):
-    # {(range id, includes all): expression}: set by the offer applicator before the lines load
+    # {(range id, includes all): function returning the range's expression}: set by the offer
+    # applicator before the lines load
     range_checks: dict = {}
 
     def all_lines(self):
@@ -105,7 +106,7 @@ class LinesStatement:
         Line = get_model("basket", "Line")
         lines = lines_with_everything(
             Line.objects.filter(basket_id=self.PLACEHOLDER_ID),
-            range_checks={pk: check for (pk, _), check in range_checks.items()},
+            range_checks={pk: check() for (pk, _), check in range_checks.items()},
         ).order_by("pk")
         self.using = using
         self.compiler = lines.query.get_compiler(using=using)

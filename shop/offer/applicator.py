@@ -129,19 +129,18 @@ def forget_offers(basket) -> None:
 
 
 def range_checks(offers) -> dict:
-    """{(range id, whether it holds every product): an expression saying whether a line's product
-    is in it} for the offers' ranges. The key says all that shapes the expression's SQL."""
+    """{(range id, whether it holds every product): a function returning the expression that says
+    whether a line's product is in it} for the offers' ranges whose rule SQL can say. The key says
+    all that shapes the expression's SQL, so the expression is only built when the lines query is
+    compiled for a new key (basket.models.LinesStatement), not on every request."""
     checks = {}
     for offer in offers:
         for rule in (offer.condition, offer.benefit):
             product_range = rule.range if rule.range_id else None
-            if product_range is None:
+            if product_range is None or not product_range.decided_in_sql:
                 continue
             key = (product_range.pk, product_range.includes_all_products)
-            if key not in checks:
-                check = product_range.contains()
-                if check is not None:
-                    checks[key] = check
+            checks.setdefault(key, product_range.contains)
     return checks
 
 
