@@ -6,3 +6,8 @@ class ShopConfig(AppConfig):
 
     name = "shop"
     verbose_name = "Shop"
+
+    def ready(self):
+        from shop.i18n import drop_empty_fallbacks
+
+        drop_empty_fallbacks()
