@@ -8,6 +8,8 @@ class ShopConfig(AppConfig):
     verbose_name = "Shop"
 
     def ready(self):
+        from shop import money
         from shop.i18n import drop_empty_fallbacks
 
         drop_empty_fallbacks()
+        money.use_in_templates()

@@ -121,8 +121,6 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            # {% load currency_filters %} loads Oscar's filter, formatting each amount once
-            "libraries": {"currency_filters": "shop.templatetags.money"},
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",

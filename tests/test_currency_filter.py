@@ -1,4 +1,4 @@
-"""`{{ amount|currency }}` reads as Oscar's filter writes it, and an amount already written is not
+"""`{{ amount|currency }}` (shop.money) reads as Oscar's filter writes it, and an amount already written is not
 formatted by Babel again."""
 
 from decimal import Decimal

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.core import signing
 from django.utils.translation import gettext as _
 
-from shop.templatetags.money import currency as format_money
+from shop.money import currency as format_money
 
 SALT = "shop.checkout.review"
 

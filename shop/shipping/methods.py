@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.shipping import methods
 from oscar.core import prices
 
-from shop.templatetags.money import currency
+from shop.money import currency
 
 NO_TAX = Decimal("0.00")
 

@@ -1,9 +1,13 @@
 """Oscar's `currency` filter, remembering what it wrote.
 
-Templates load it as `currency_filters` (settings.TEMPLATES names this module for that library),
-so `{{ price|currency }}` is unchanged. Oscar's filter has Babel work out the locale's pattern and
-the currency's symbol and digits for every amount: about eighty Python calls a price, ten to
-twenty prices on the basket and review pages. The same amount, currency and language always read
+`use_in_templates()` (ShopConfig.ready) registers it as the `currency` filter of Oscar's
+`currency_filters` library, so `{% load currency_filters %}` and `{{ price|currency }}` are
+unchanged. (Naming another module for that library in settings.TEMPLATES works too, but Django's
+checks then warn, templates.W003, of two modules with one name.)
+
+Oscar's filter has Babel work out the locale's pattern and the currency's symbol and digits for
+every amount: about eighty Python calls a price, ten to twenty prices on the basket and review
+pages. The same amount, currency and language always read
 the same, so each is formatted once per process (the amount as written, so 10.0 and 10.00 are
 told apart as Oscar's filter would see them).
 """
@@ -11,16 +15,16 @@ told apart as Oscar's filter would see them).
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.translation import get_language
 from oscar.templatetags import currency_filters
 
-register = template.Library()
+
+def use_in_templates() -> None:
+    currency_filters.register.filter("currency", currency)
 
 
-@register.filter(name="currency")
 def currency(value, currency_format=None):
     try:
         amount = str(Decimal(value))
