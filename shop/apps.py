@@ -6,3 +6,10 @@ class ShopConfig(AppConfig):
 
     name = "shop"
     verbose_name = "Shop"
+
+    def ready(self):
+        from shop import money
+        from shop.i18n import drop_empty_fallbacks
+
+        drop_empty_fallbacks()
+        money.use_in_templates()

@@ -127,7 +127,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.template.context_processors.i18n",
                 "django.contrib.messages.context_processors.messages",
-                "oscar.apps.search.context_processors.search_form",
+                # Not Oscar's search_form processor: it builds a search form on every page, and
+                # no template here reads it (the header's search box is plain HTML).
                 "oscar.apps.checkout.context_processors.checkout",
                 # Not Oscar's notifications processor: it counts unread notifications on every
                 # page for signed-in shoppers, for a badge only Oscar's unused nav_accounts shows.

@@ -96,20 +96,18 @@ class BasketMiddleware(middleware.BasketMiddleware):
         return basket
 
     def get_cookie_basket(self, cookie_key, request, manager):
-        """Oscar's, with the basket knowing whether it holds a voucher (Basket.knowing_vouchers)."""
+        """Oscar's, with the basket knowing whether it holds a voucher (Basket.open_guest_basket)."""
         if cookie_key not in request.COOKIES:
             return None
         try:
             basket_id = signing.Signer().unsign(request.COOKIES[cookie_key])
         except signing.BadSignature:
             basket_id = None
-        found = basket_id and Basket.knowing_vouchers(
-            Basket._default_manager.filter(pk=basket_id, owner=None, status=Basket.OPEN)
-        )
-        if not found:
+        basket = basket_id and Basket.open_guest_basket(basket_id)
+        if not basket:
             request.cookies_to_delete.append(cookie_key)
             return None
-        return found[0]
+        return basket
 
     def apply_offers_to_basket(self, request, basket):
         if basket.id:  # offers first: the lines query then answers for their ranges

@@ -6,7 +6,7 @@ which keeps an edit from landing in a basket being ordered."""
 
 import copy
 
-from django.db import connections, models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
@@ -29,7 +29,8 @@ class BasketLines(models.QuerySet):
 
 
 class Basket(AbstractBasket):
-    # {(range id, includes all): expression}: set by the offer applicator before the lines load
+    # {(range id, includes all): function returning the range's expression}: set by the offer
+    # applicator before the lines load
     range_checks: dict = {}
 
     def all_lines(self):
@@ -52,8 +53,36 @@ class Basket(AbstractBasket):
         """`baskets`, each knowing whether it holds a voucher: one with none lists its vouchers
         without a query (adding or removing one forgets that, so the next look asks). Most
         baskets hold none, and the basket and checkout pages would ask on every view."""
+        return cls._noting_vouchers(list(cls._with_voucher_flag(baskets)))
+
+    @classmethod
+    def open_guest_basket(cls, basket_id) -> "Basket | None":
+        """The open basket without an owner that `basket_id` names, knowing whether it holds a
+        voucher (`knowing_vouchers`), by SQL compiled once per process (`Statement`): building
+        and compiling that query was a tenth of a guest's basket page. None if there is none."""
+        try:
+            basket_id = int(basket_id)
+        except (TypeError, ValueError):
+            return None
+        using = router.db_for_read(cls)
+        statement = Statement.compiled(
+            ("open guest basket", using),
+            lambda: cls._with_voucher_flag(
+                cls._default_manager.filter(
+                    pk=Statement.PLACEHOLDER, owner=None, status=cls.OPEN
+                ).using(using)
+            ),
+        )
+        found = cls._noting_vouchers(statement.run(basket_id))
+        return found[0] if found else None
+
+    @classmethod
+    def _with_voucher_flag(cls, baskets):
         held = cls.vouchers.through.objects.filter(basket_id=OuterRef("pk"))
-        found = list(baskets.annotate(has_vouchers=Exists(held)))
+        return baskets.annotate(has_vouchers=Exists(held))
+
+    @staticmethod
+    def _noting_vouchers(found: list) -> list:
         for basket in found:
             if not basket.has_vouchers:
                 basket._prefetched_objects_cache = {"vouchers": basket.vouchers.none()}
@@ -105,7 +134,7 @@ class LinesStatement:
         Line = get_model("basket", "Line")
         lines = lines_with_everything(
             Line.objects.filter(basket_id=self.PLACEHOLDER_ID),
-            range_checks={pk: check for (pk, _), check in range_checks.items()},
+            range_checks={pk: check() for (pk, _), check in range_checks.items()},
         ).order_by("pk")
         self.using = using
         self.compiler = lines.query.get_compiler(using=using)
@@ -127,22 +156,54 @@ class LinesStatement:
         compiler = copy.copy(self.compiler)
         compiler.connection = connections[self.using]
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
-        lines = list(ModelIterable(_Compiled(compiler, basket)))
+        known = {compiler.query.model._meta.get_field("basket"): {basket.pk: basket}}
+        lines = list(ModelIterable(_Compiled(compiler, known)))
         if lines:
             _fill_in(lines)
         return lines
+
+
+class Statement:
+    """A queryset's SQL compiled once per process, run again with another value in place of its
+    one `PLACEHOLDER` parameter; rows become instances as Django's ModelIterable makes them (the
+    same pattern as `LinesStatement`, for a query that needs nothing else)."""
+
+    PLACEHOLDER = -7_319_533  # no row has it
+    _compiled: dict = {}
+
+    def __init__(self, queryset):
+        self.using = queryset.db
+        self.compiler = queryset.query.get_compiler(using=self.using)
+        self.sql, params = self.compiler.as_sql()
+        self.params = list(params)
+        self.placeholder = self.params.index(self.PLACEHOLDER)
+
+    @classmethod
+    def compiled(cls, key, build_queryset) -> "Statement":
+        statement = cls._compiled.get(key)
+        if statement is None:
+            statement = cls._compiled[key] = cls(build_queryset())
+        return statement
+
+    def run(self, value) -> list:
+        params = list(self.params)
+        params[self.placeholder] = value
+        compiler = copy.copy(self.compiler)
+        compiler.connection = connections[self.using]
+        compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
+        return list(ModelIterable(_Compiled(compiler, {})))
 
 
 class _Compiled:
     """What Django's ModelIterable reads of a queryset: its database, its compiler (here one
     already compiled), and the related objects it already knows (the basket of the lines)."""
 
-    def __init__(self, compiler, basket):
+    def __init__(self, compiler, known_related_objects):
         self.db = compiler.using
         self.query = self
         self.compiler = compiler
         self.model = compiler.query.model
-        self._known_related_objects = {self.model._meta.get_field("basket"): {basket.pk: basket}}
+        self._known_related_objects = known_related_objects
 
     def get_compiler(self, using=None):
         return self.compiler

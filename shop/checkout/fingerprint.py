@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from django.core import signing
 from django.utils.translation import gettext as _
-from oscar.templatetags.currency_filters import currency as format_money
+
+from shop.money import currency as format_money
 
 SALT = "shop.checkout.review"
 

@@ -44,7 +44,7 @@ class Applicator(applicator.Applicator):
 
     def usable_vouchers(self, basket, user) -> list:
         """The basket's vouchers that can be used now, as Oscar's `get_basket_offers` decides."""
-        if not basket.id or not user:
+        if not basket.id or not user or holds_no_vouchers(basket):
             return []
         prefetch_related_objects([basket], "vouchers")  # kept for the page and the review
         return [
@@ -121,6 +121,14 @@ def _runs_at(offer, cutoff) -> bool:
     )
 
 
+def holds_no_vouchers(basket) -> bool:
+    """Whether the basket is known to hold no voucher (Basket.knowing_vouchers), which Django
+    forgets when one is added. Answered without building the basket's vouchers manager, which
+    costs more than the rest of pricing a basket without vouchers."""
+    known = getattr(basket, "_prefetched_objects_cache", {}).get("vouchers")
+    return known is not None and known.query.is_empty()
+
+
 def forget_offers(basket) -> None:
     """Have the next `apply` read the basket's vouchers and the offers again (placing an order
     re-reads them under its lock)."""
@@ -129,19 +137,18 @@ def forget_offers(basket) -> None:
 
 
 def range_checks(offers) -> dict:
-    """{(range id, whether it holds every product): an expression saying whether a line's product
-    is in it} for the offers' ranges. The key says all that shapes the expression's SQL."""
+    """{(range id, whether it holds every product): a function returning the expression that says
+    whether a line's product is in it} for the offers' ranges whose rule SQL can say. The key says
+    all that shapes the expression's SQL, so the expression is only built when the lines query is
+    compiled for a new key (basket.models.LinesStatement), not on every request."""
     checks = {}
     for offer in offers:
         for rule in (offer.condition, offer.benefit):
             product_range = rule.range if rule.range_id else None
-            if product_range is None:
+            if product_range is None or not product_range.decided_in_sql:
                 continue
             key = (product_range.pk, product_range.includes_all_products)
-            if key not in checks:
-                check = product_range.contains()
-                if check is not None:
-                    checks[key] = check
+            checks.setdefault(key, product_range.contains)
     return checks
 
 

@@ -10,7 +10,13 @@ four queries to build the range's product queryset, and a condition or benefit's
 the range it was loaded with, so each check loads the range again. Here `Range.contains()` is the
 same rule as one SQL expression, which the basket's lines query evaluates for the offers' ranges
 (offer.applicator), and a proxy keeps the range its rule was loaded with.
+
+Oscar's `proxy_map` looks up every proxy class with `get_class` on each call, which tries to import
+this fork's (absent) `benefits` and `conditions` modules each time: a basket page asked for it
+twenty times. Here each map is built once per process.
 """
+
+from functools import cache
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils.html import escape
@@ -24,6 +30,10 @@ class Benefit(AbstractBenefit):
     def description(self):
         return _escaped_name(self)
 
+    @property
+    def proxy_map(self):
+        return _proxy_map(AbstractBenefit)
+
     def proxy(self):
         return _keeping_range(self, super().proxy())
 
@@ -32,6 +42,10 @@ class Condition(AbstractCondition):
     @property
     def description(self):
         return _escaped_name(self)
+
+    @property
+    def proxy_map(self):
+        return _proxy_map(AbstractCondition)
 
     def proxy(self):
         return _keeping_range(self, super().proxy())
@@ -52,10 +66,15 @@ class Range(AbstractRange):
         super().invalidate_cached_queryset()
         self.__dict__.pop("known_members", None)
 
+    @property
+    def decided_in_sql(self) -> bool:
+        """Whether `contains()` can say, in SQL, which products the range holds."""
+        return not self.proxy_class
+
     def contains(self, product_ref: str = "product_id") -> Exists | None:
         """Whether the product `product_ref` names is in the range, as an expression (no query
         runs to build it); None for a range whose proxy class decides in Python."""
-        if self.proxy_class:
+        if not self.decided_in_sql:
             return None
         Product = self.included_products.model
         return Exists(Product.objects.filter(self._members(), pk=OuterRef(product_ref)))
@@ -90,6 +109,13 @@ def _in_categories(categories):
     return ProductCategory.objects.filter(
         category_id__in=ExpandDownwardsCategoryQueryset(categories.values("id"))
     ).values("product_id")
+
+
+@cache
+def _proxy_map(base) -> dict:
+    """Oscar's `proxy_map` of `base` (its classes found by `get_class`), read once. Callers only
+    read it."""
+    return base.proxy_map.fget(base)
 
 
 def _keeping_range(rule, proxy):

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.shipping import methods
 from oscar.core import prices
-from oscar.templatetags.currency_filters import currency
+
+from shop.money import currency
 
 NO_TAX = Decimal("0.00")
 
