@@ -8,12 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
 from urllib.parse import urlsplit
 
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class
 
@@ -57,26 +53,11 @@ def stock_state(info) -> StockState:
 def stock_words(*, is_available: bool, left: int | None) -> StockState:
     """The stock words for an availability: sold out, or available with `left` units (None when
     the product keeps no count)."""
-    if not is_available or left is None or left > LOW_STOCK:
-        left = None  # the words do not depend on it
-    return _stock_words(bool(is_available), left, get_language())
-
-
-@lru_cache(maxsize=64)
-def _stock_words(is_available: bool, left: int | None, language: str | None) -> StockState:
-    # A listing says "Sold out" or "In stock" for most of its tiles (twice each while a page is
-    # cut for the cache): translate each answer once per language.
     if not is_available:
         return StockState("sold-out", _("Sold out"), False)
     if left is not None and left <= LOW_STOCK:
         return StockState("low-stock", _("Only %(count)d left") % {"count": left}, True)
     return StockState("in-stock", _("In stock"), True)
-
-
-@receiver(setting_changed)
-def _forget_stock_words(setting, **kwargs):
-    if setting in ("USE_I18N", "LANGUAGE_CODE", "LANGUAGES", "LOCALE_PATHS"):
-        _stock_words.cache_clear()
 
 
 class PurchaseAction(StrEnum):
