@@ -123,41 +123,31 @@ class Line(AbstractLine):
 
 class LinesStatement:
     """The SQL of `lines_with_everything` for one basket, compiled once per process for each set
-    of range checks, and run for any basket with its id in place of the one it was compiled for.
-    Rows become lines as Django's own ModelIterable makes them, from the compiler's description
-    of the columns (which it keeps)."""
+    of range checks (a `Statement`), and run for any basket with its id in place of the one it
+    was compiled for."""
 
     _compiled: dict = {}
-    PLACEHOLDER_ID = -7_319_531  # no basket has it: the one parameter that is the basket's id
 
-    def __init__(self, range_checks: dict, using: str):
-        Line = get_model("basket", "Line")
-        lines = lines_with_everything(
-            Line.objects.filter(basket_id=self.PLACEHOLDER_ID),
-            range_checks={pk: check() for (pk, _), check in range_checks.items()},
-        ).order_by("pk")
-        self.using = using
-        self.compiler = lines.query.get_compiler(using=using)
-        self.sql, params = self.compiler.as_sql()
-        self.params = list(params)
-        self.basket_param = self.params.index(self.PLACEHOLDER_ID)
+    def __init__(self, statement: "Statement"):
+        self.statement = statement
 
     @classmethod
     def for_checks(cls, range_checks: dict, using: str) -> "LinesStatement":
         key = (using, tuple(sorted(range_checks)))
         statement = cls._compiled.get(key)
         if statement is None:
-            statement = cls._compiled[key] = cls(range_checks, using)
+            Line = get_model("basket", "Line")
+            lines = lines_with_everything(
+                Line.objects.using(using).filter(basket_id=Statement.PLACEHOLDER),
+                range_checks={pk: check() for (pk, _), check in range_checks.items()},
+            ).order_by("pk")
+            statement = cls._compiled[key] = cls(Statement(lines))
         return statement
 
     def lines_of(self, basket) -> list:
-        params = list(self.params)
-        params[self.basket_param] = basket.pk
-        compiler = copy.copy(self.compiler)
-        compiler.connection = connections[self.using]
-        compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
-        known = {compiler.query.model._meta.get_field("basket"): {basket.pk: basket}}
-        lines = list(ModelIterable(_Compiled(compiler, known)))
+        model = self.statement.compiler.query.model
+        known = {model._meta.get_field("basket"): {basket.pk: basket}}
+        lines = self.statement.run(basket.pk, known_related_objects=known)
         if lines:
             _fill_in(lines)
         return lines
@@ -165,8 +155,8 @@ class LinesStatement:
 
 class Statement:
     """A queryset's SQL compiled once per process, run again with another value in place of its
-    one `PLACEHOLDER` parameter; rows become instances as Django's ModelIterable makes them (the
-    same pattern as `LinesStatement`, for a query that needs nothing else)."""
+    one `PLACEHOLDER` parameter; rows become instances as Django's ModelIterable makes them, from
+    the compiler's description of the columns (which it keeps)."""
 
     PLACEHOLDER = -7_319_533  # no row has it
     _compiled: dict = {}
@@ -185,13 +175,13 @@ class Statement:
             statement = cls._compiled[key] = cls(build_queryset())
         return statement
 
-    def run(self, value) -> list:
+    def run(self, value, known_related_objects: dict | None = None) -> list:
         params = list(self.params)
         params[self.placeholder] = value
         compiler = copy.copy(self.compiler)
         compiler.connection = connections[self.using]
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
-        return list(ModelIterable(_Compiled(compiler, {})))
+        return list(ModelIterable(_Compiled(compiler, known_related_objects or {})))
 
 
 class _Compiled:
