@@ -5,7 +5,7 @@ Franchise → Character is the fan's way into the catalogue; ContentWarning is s
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from oscar.apps.catalogue.abstract_models import (
     AbstractProduct,
     AbstractProductImage,
 )
+from oscar.apps.catalogue.managers import CategoryManager, CategoryQuerySet
 from oscar.utils.models import get_image_upload_path
 
 from .image_policy import ImageField
@@ -290,10 +291,27 @@ class Product(AbstractProduct):
         return product_url(self)
 
 
+class MovingCategoryManager(CategoryManager.from_queryset(CategoryQuerySet)):
+    def move(self, node, target, pos=None):
+        """Treebeard rewrites a moved branch's paths in SQL, without signals: its products now
+        count under other ancestors' listings, so their facet cells follow here."""
+        from . import facet_counts
+
+        with transaction.atomic():
+            branch = list(self.get_tree(node).values_list("pk", flat=True))
+            super().move(node, target, pos)
+            moved = Product.objects.filter(categories__in=branch).values_list("pk", flat=True)
+            ids = sorted(set(moved))
+            for start in range(0, len(ids), facet_counts.BATCH):
+                facet_counts.recount(ids[start : start + facet_counts.BATCH])
+
+
 # Oscar's category and product image, with their pictures checked and re-encoded by the one image
 # policy (catalogue.image_policy); the columns are Oscar's, unchanged.
 class Category(AbstractCategory):
     image = ImageField(_("Image"), upload_to="categories", blank=True, null=True, max_length=255)
+
+    objects = MovingCategoryManager()
 
 
 class ProductImage(AbstractProductImage):

@@ -90,8 +90,9 @@ def shop(db):
 
 def assert_counts_are_fresh(shop):
     listed = Product.objects.browsable()
+    # Read again: a move elsewhere changes a category's path and number of children.
     categories = {
-        facet_counts.category_listing(c.pk): c
+        facet_counts.category_listing(c.pk): Category.objects.get(pk=c.pk)
         for c in (shop["pins"], shop["parent_category"], shop["stickers"])
     }
     listings = {facet_counts.CATALOGUE: listed}
@@ -216,3 +217,33 @@ def test_a_move_queues_one_compaction_for_the_worker(shop, django_capture_on_com
             record.save()
     waiting = DBTaskResult.objects.filter(task_path=facet_counts.compact_task.module_path)
     assert waiting.count() == 1
+
+
+@pytest.mark.django_db
+def test_counts_follow_a_branch_moved_in_the_category_tree(shop):
+    # Treebeard rewrites the branch's paths in SQL: "Hard enamel" and its pins leave "Enamel pins".
+    Category.objects.move(shop["pins"], shop["stickers"], "first-child")
+    assert_counts_are_fresh(shop)
+    assert kept(facet_counts.category_listing(shop["parent_category"].pk)) == (Counter(), Counter())
+
+
+@pytest.mark.django_db
+def test_a_branch_moved_in_the_dashboard_shows_its_products_under_its_new_parent(
+    shop, staff_client
+):
+    pins = shop["pins"]
+    response = staff_client.post(
+        reverse("dashboard:catalogue-category-update", kwargs={"pk": pins.pk}),
+        {
+            "name": pins.name,
+            "slug": pins.slug,
+            "is_public": "on",
+            "treebeard_position": "first-child",
+            "treebeard_ref_node": shop["stickers"].pk,
+        },
+    )
+    assert response.status_code == 302
+    stickers_page = staff_client.get(shop["stickers"].get_absolute_url())
+    types = {f.param: f for f in stickers_page.context["facets"]}["type"]
+    assert sorted((v.label, v.count) for v in types.values) == [("Enamel pin", 3), ("Sticker", 1)]
+    assert_counts_are_fresh(shop)
