@@ -9,7 +9,6 @@ import threading
 import time
 
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
@@ -17,7 +16,7 @@ from oscar.core.loading import get_model
 from shop.payments import services
 from shop.payments.models import PaymentAttempt, Refund, WebhookEvent
 from tests.factories import merch
-from tests.races import on_postgresql_with_commits
+from tests.races import at_once, on_postgresql_with_commits
 from tests.shopping import card, place_order, review_form, to_payment_step
 from tests.tasks import run_queued_tasks
 
@@ -26,30 +25,6 @@ Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 
 pytestmark = on_postgresql_with_commits
-
-
-def at_once(calls):
-    """Run the calls in threads released together; return their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-    errors = []
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as error:  # reported below, with the thread's traceback
-            errors.append(error)
-        finally:
-            connection.close()  # each thread has its own connection: give it back
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
-    return results
 
 
 def requests_to(sim, method, suffix):
