@@ -197,8 +197,31 @@ def stamp_after(tags: Iterable[str], *, started_ns: int) -> dict[str, int] | Non
     """The versions to store with something computed from rows read since `started_ns`; None when
     a tag was bumped since (or just before): what was read may be older than its version."""
     stamp, _ = versions(tags)
-    newest = max(stamp.values()) // 1000
-    return None if newest >= started_ns - CLOCK_MARGIN_NS else stamp
+    as_of = _reads_as_of.get()
+    return stamp if shows_all_of(stamp, as_of_ns=min(started_ns, as_of or started_ns)) else None
+
+
+def shows_all_of(stamp: dict[str, int], *, as_of_ns: int | None = None) -> bool:
+    """Whether rows read as of `as_of_ns` (by default: as of the copy being read, see
+    `reading_as_of`, else now) include every change these versions were bumped for."""
+    as_of_ns = as_of_ns or _reads_as_of.get()
+    if as_of_ns is None:
+        return True
+    return max(stamp.values()) // 1000 < as_of_ns - CLOCK_MARGIN_NS
+
+
+# When reads go to a copy of the database (a read replica), the time up to which it is known to
+# hold every commit: what is built from it may be older than the moment it was built.
+_reads_as_of: ContextVar[int | None] = ContextVar("cache_reads_as_of", default=None)
+
+
+@contextmanager
+def reading_as_of(as_of_ns: int) -> Iterator[None]:
+    token = _reads_as_of.set(as_of_ns)
+    try:
+        yield
+    finally:
+        _reads_as_of.reset(token)
 
 
 def bump(tags: Iterable[str]) -> None:

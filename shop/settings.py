@@ -185,6 +185,19 @@ else:
     # The shop's queries read a page of rows through an index; JIT only pays for long analytical
     # scans, yet a high cost estimate alone made PostgreSQL spend ~200 ms compiling a 0.1 ms query.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# Read replicas (shop.replicas): anonymous storefront and blog renders read the catalogue and the
+# blog from one that has replayed the primary up to REPLICA_MAX_LAG seconds ago; all else, and
+# every write, stays on the primary. A replica that does not answer within a second is skipped.
+for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    replica = environ.Env.db_url_config(url)
+    replica["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    replica["CONN_HEALTH_CHECKS"] = True
+    replica.setdefault("OPTIONS", {}).update({"connect_timeout": 1, "options": "-c jit=off"})
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{number}"] = replica
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["shop.replicas.ReplicaRouter"]
+REPLICA_MAX_LAG = env.float("REPLICA_MAX_LAG", default=2.0)
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 REDIS_URL = env("REDIS_URL", default="")

@@ -34,7 +34,9 @@ def remember(name: str, tags: Iterable[str], compute: Callable[[], T]) -> T:
     def build():
         value = compute()
         # `now` was read before compute(): a bump since leaves this entry stale, as it should.
-        cache.set(key, (now, time.time(), value), TIMEOUT)
+        # Computed from a replica that may not hold the last bump's rows yet: used, not kept.
+        if generations.shows_all_of(now):
+            cache.set(key, (now, time.time(), value), TIMEOUT)
         return value
 
     def ready():

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from contextlib import nullcontext
 from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urlencode
@@ -43,6 +44,7 @@ from blog.models import PostProduct
 from blog.selectors import next_scheduled_at
 from catalogue import generations, stock_slots, view_counts
 from catalogue.consent import consent_for
+from shop import replicas
 
 from . import local
 from .builds import build_once
@@ -146,7 +148,9 @@ class PageCacheMiddleware:
             return self.serve(request, stored, checked)
         return build_once(
             key,
-            lambda: self.render(request, key),
+            # A page kept before and stale now shows something that just changed: a replica
+            # may not have replayed that change yet, so it is rendered on the primary.
+            lambda: self.render(request, key, from_replica=stored is None),
             ready=lambda: self.ready(request, key),
             previous=(lambda: self.serve(request, stored)) if stored is not None else None,
             previous_built_at=stored[1] if stored is not None else 0.0,
@@ -188,17 +192,25 @@ class PageCacheMiddleware:
         count("waited")
         return self.serve(request, stored, checked)
 
-    def render(self, request, key: str):
+    def render(self, request, key: str, *, from_replica: bool = False):
         count("built")
         started = time.time_ns()
-        with generations.collecting() as tags, stock_slots.punching() as punch:
+        with (
+            replicas.reading() if from_replica else nullcontext(replicas.Reading()) as read,
+            generations.collecting() as tags,
+            stock_slots.punching() as punch,
+        ):
             response = self.get_response(request)
+        if read.failed:  # the replica went away mid-render
+            return self.render(request, key)
         rendered = response.content if not response.streaming else b""
         if punch.slots and not response.streaming:
             # This response shows the words its render saw; the entry keeps the slots.
             response.content = _filled(rendered, punch.token, punch.slots, punch.states)
         if self.storable(response) and not _used_a_nonce(request):
-            stamp = generations.stamp_after(tags | _page_tags(request), started_ns=started)
+            # What a replica returned may be as old as the moment it was last known current.
+            read_as_of = min(started, read.as_of_ns or started)
+            stamp = generations.stamp_after(tags | _page_tags(request), started_ns=read_as_of)
             if stamp is not None:
                 punched = None
                 if punch.slots:
