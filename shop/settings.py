@@ -190,13 +190,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 REDIS_URL = env("REDIS_URL", default="")
 # Several shops (or a shop and its benchmark) may share one Redis: each keys its entries apart.
 CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", default="shop")
+# A Redis that stops answering costs a page at most one wait: the first failed call (refused, or no
+# reply within these seconds) makes the cache a miss without the network for REDIS_BYPASS_SECONDS,
+# then one call tries again (shop.redis_cache). Redis answers in well under a millisecond.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.25)
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
+REDIS_BYPASS_SECONDS = env.float("REDIS_BYPASS_SECONDS", default=5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "shop.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+                "BYPASS_SECONDS": REDIS_BYPASS_SECONDS,
+            },
         }
     }
     # Oscar keeps checkout state in the session: cached_db survives losing the cache.
@@ -220,7 +231,8 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# Not a traceback per failed call: the breaker logs an outage once per interval, with counts.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 
 # --- Static and media -------------------------------------------------------------------------
 
