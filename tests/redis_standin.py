@@ -8,6 +8,7 @@ for its socket timeout. The stand-in lets go of each silent connection after `ho
 that a failing test still ends.
 """
 
+import contextlib
 import socket
 import threading
 import time
@@ -85,14 +86,9 @@ class RedisStandIn:
 
 
 def _pump(source: socket.socket, target: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         while data := source.recv(65536):
             target.sendall(data)
-    except OSError:
-        pass
-    finally:
-        for each in (source, target):
-            try:
-                each.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+    for each in (source, target):
+        with contextlib.suppress(OSError):
+            each.shutdown(socket.SHUT_RDWR)
