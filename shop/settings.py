@@ -181,7 +181,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # A connection the server dropped (a restart) is replaced on the next request, no worker
+    # restart; one that cannot be made fails within connect_timeout (a 503, shop/errors.py).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    )
     # The shop's queries read a page of rows through an index; JIT only pays for long analytical
     # scans, yet a high cost estimate alone made PostgreSQL spend ~200 ms compiling a 0.1 ms query.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
@@ -233,6 +238,9 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Not a traceback per failed call: the breaker logs an outage once per interval, with counts.
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
+
+# /readyz (shop.probes): how long the cache and storage checks may take before it says 503.
+READYZ_TIMEOUT = env.float("READYZ_TIMEOUT", default=1.0)
 
 # --- Static and media -------------------------------------------------------------------------
 
