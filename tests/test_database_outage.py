@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import path
 
-from shop.urls import urlpatterns as shop_urlpatterns
+from shop import urls as shop_urls
 from tests.factories import merch
 from tests.redis_standin import refused_port
 
@@ -24,8 +24,8 @@ def failing_statement(request):
             cursor.execute("SELECT * FROM no_such_table")
 
 
-urlpatterns = [*shop_urlpatterns, path("test-errors/statement/", failing_statement)]
-handler500 = "shop.errors.server_error"
+urlpatterns = [*shop_urls.urlpatterns, path("test-errors/statement/", failing_statement)]
+handler500 = shop_urls.handler500
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 

@@ -207,3 +207,23 @@ def test_caching_resumes_by_itself_when_redis_answers_again(
     assert outage_records(caplog)[-1].startswith("Redis cache answering again after 5 s")
     assert is_hit(get(client, page)[0])
     assert silent_redis.waited == 1
+
+
+def test_calls_failing_together_make_one_record_and_one_call_tries_again(caplog):
+    clock = Clock()
+    breaker = redis_cache.Breaker(bypass_seconds=BYPASS_SECONDS, clock=clock)
+    caplog.set_level(logging.WARNING)
+
+    breaker.failed_with(TimeoutError("no reply"))  # two threads' calls in flight as Redis went
+    breaker.failed_with(TimeoutError("no reply"))
+    assert not breaker.allows_call()
+    clock.advance(BYPASS_SECONDS)
+    tries = [breaker.allows_call(), breaker.allows_call()]  # the second while the first tries
+    breaker.failed_with(TimeoutError("no reply"))
+
+    assert tries == [True, False]
+    assert outage_records(caplog)[1:] == [
+        "Redis cache still not answering (TimeoutError: no reply) after 5 s: "
+        "2 calls failed and 2 bypassed since the last report"
+    ]
+    assert len(outage_records(caplog)) == 2
