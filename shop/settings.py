@@ -181,7 +181,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # A connection the server dropped (a restart) is replaced on the next request, no worker
+    # restart; one that cannot be made fails within connect_timeout (a 503, shop/errors.py).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    )
     # The shop's queries read a page of rows through an index; JIT only pays for long analytical
     # scans, yet a high cost estimate alone made PostgreSQL spend ~200 ms compiling a 0.1 ms query.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
@@ -203,13 +208,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 REDIS_URL = env("REDIS_URL", default="")
 # Several shops (or a shop and its benchmark) may share one Redis: each keys its entries apart.
 CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", default="shop")
+# A Redis that stops answering costs a page at most one wait: the first failed call (refused, or no
+# reply within these seconds) makes the cache a miss without the network for REDIS_BYPASS_SECONDS,
+# then one call tries again (shop.redis_cache). Redis answers in well under a millisecond.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.25)
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
+REDIS_BYPASS_SECONDS = env.float("REDIS_BYPASS_SECONDS", default=5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "shop.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+                "BYPASS_SECONDS": REDIS_BYPASS_SECONDS,
+            },
         }
     }
     # Oscar keeps checkout state in the session: cached_db survives losing the cache.
@@ -233,7 +249,11 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# Not a traceback per failed call: the breaker logs an outage once per interval, with counts.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
+
+# /readyz (shop.probes): how long the cache and storage checks may take before it says 503.
+READYZ_TIMEOUT = env.float("READYZ_TIMEOUT", default=1.0)
 
 # --- Static and media -------------------------------------------------------------------------
 

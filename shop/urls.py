@@ -6,14 +6,15 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
-from shop import media, views
+from shop import media, probes, views
 from shop.browser_policy.reports import csp_report
 from shop.payments.webhooks import stripe_webhook
 from shop.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", probes.healthz, name="healthz"),
+    path("readyz", probes.readyz, name="readyz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     # An index of per-section sitemaps: each section pages itself past `limit` URLs (100k products).
@@ -34,6 +35,9 @@ urlpatterns = [
     # Oscar's own routes last: its "" redirect to OSCAR_HOMEPAGE is shadowed by our home page.
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
+
+# A database that does not answer is a 503 with Retry-After, not a 500 with a traceback.
+handler500 = "shop.errors.server_error"
 
 if settings.DEBUG:
     urlpatterns += media.urlpatterns

@@ -1,8 +1,8 @@
-"""Shop-wide pages: the home page, the health check and robots.txt."""
+"""Shop-wide pages: the home page and robots.txt."""
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import OuterRef
-from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -56,17 +56,6 @@ def home_picks() -> dict:
 def favicon(request):
     """Browsers ask for /favicon.ico on pages that link no icon (the Django admin)."""
     return HttpResponsePermanentRedirect(static("shop/img/favicon.svg"))
-
-
-@require_safe
-def healthz(request):
-    """For load balancers: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # any database failure means "not ready"
-        return JsonResponse({"status": "unavailable", "database": False}, status=503)
-    return JsonResponse({"status": "ok", "database": True})
 
 
 @require_safe

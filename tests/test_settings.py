@@ -67,7 +67,7 @@ def test_database_url_switches_to_postgresql():
 
 def test_redis_url_switches_cache_and_sessions_to_redis():
     s = settings_under({"REDIS_URL": "redis://127.0.0.1:6379/3"})
-    assert s["cache"] == "django_redis.cache.RedisCache"
+    assert s["cache"] == "shop.redis_cache.RedisCache"  # django-redis with a breaker
     assert s["cache_location"] == "redis://127.0.0.1:6379/3"
     # Checkout state lives in the session: it must survive losing the cache.
     assert s["session_engine"] == "django.contrib.sessions.backends.cached_db"

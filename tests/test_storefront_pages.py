@@ -209,10 +209,6 @@ def test_product_sitemap_pages_itself_for_a_large_catalogue(client, demo_shop, m
     )
 
 
-def test_healthz_reports_the_database(client, db):
-    assert client.get("/healthz").json() == {"status": "ok", "database": True}
-
-
 def test_the_printed_demo_staff_login_works_on_the_dashboard_and_admin(client, demo_shop, settings):
     settings.DEBUG = True  # as `serve_demo` runs; without DEBUG it is refused (tests/accounts)
     response = client.post(

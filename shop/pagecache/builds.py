@@ -5,7 +5,8 @@ When an entry is missing or stale, the first request takes a short lock in the s
 if there is one that is recent enough (`STALE_FOR`), else wait for the build, polling for its
 result, for at most `WAIT`. If the builder finishes without storing anything (a page that may not
 be kept) or dies, a waiter takes the lock and builds; after `WAIT` a waiter builds for itself
-rather than keep its shopper waiting (a build that slow is the only case of two at once).
+rather than keep its shopper waiting (a build that slow is the only case of two at once). While
+the shared cache is not answering, every request builds for itself at once.
 """
 
 from __future__ import annotations
@@ -39,7 +40,12 @@ def build_once(
     lock = f"build:{key}"
     deadline = time.monotonic() + WAIT
     while True:
-        if cache.add(lock, 1, LOCK_TIMEOUT):
+        taken = cache.add(lock, 1, LOCK_TIMEOUT)
+        if taken is None:
+            # django-redis's answer when Redis did not (shop.redis_cache): nobody can share a
+            # build, and waiting for one would hold the page for `WAIT`.
+            return compute()
+        if taken:
             try:
                 return compute()
             finally:

@@ -1,0 +1,138 @@
+"""The database not answering (PostgreSQL down or restarting): every page is the shop's own 503
+with Retry-After and one log line, no traceback; the first request after it is back is served as
+usual, by the same process (shop/errors.py). Any other database error stays a 500."""
+
+import logging
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import path
+
+from shop import urls as shop_urls
+from tests.factories import merch
+from tests.redis_standin import refused_port
+
+
+def failing_statement(request):
+    """A statement the server refuses while the connection stays fine (as a deadlock would)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL statement_timeout = 1")
+            cursor.execute("SELECT pg_sleep(1)")
+        else:
+            cursor.execute("SELECT * FROM no_such_table")
+
+
+urlpatterns = [*shop_urls.urlpatterns, path("test-errors/statement/", failing_statement)]
+handler500 = shop_urls.handler500
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+
+TRANSACTION_STATE = (
+    "autocommit",
+    "in_atomic_block",
+    "savepoint_state",
+    "savepoint_ids",
+    "atomic_blocks",
+    "commit_on_exit",
+    "needs_rollback",
+    "run_on_commit",
+    "errors_occurred",
+)
+
+
+@pytest.fixture
+def production(settings):
+    settings.DEBUG = False
+    return Client(raise_request_exception=False)
+
+
+@pytest.fixture
+def database_gone(monkeypatch):
+    """As while the server restarts: the open connection is gone and new ones are refused, through
+    Django's own connect (SQLite's in-memory test database cannot really be closed). Calling the
+    fixture's value brings the database back."""
+    kept = connection.connection
+    # Django's connect() starts by forgetting the transaction state: the test's own transaction.
+    state = {name: getattr(connection, name) for name in TRANSACTION_STATE}
+
+    def refused(params):
+        raise connection.Database.OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "get_new_connection", refused)
+    connection.connection = None
+
+    def back():
+        monkeypatch.undo()
+        connection.connection = kept
+        for name, value in state.items():
+            setattr(connection, name, value)
+
+    yield back
+    back()
+
+
+def assert_branded_503(response):
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Back in a moment" in page and "Pin Senpai" in page
+    assert 'class="site-header"' in page
+
+
+def assert_one_line_logged(caplog, path):
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.getMessage().startswith("Database unavailable (")
+    assert record.getMessage().endswith(path)
+    assert record.exc_info is None
+
+
+def test_pages_are_a_branded_503_while_the_database_is_gone(production, database_gone, caplog):
+    for url in ["/", "/catalogue/", "/basket/", "/accounts/login/"]:
+        caplog.clear()
+        assert_branded_503(production.get(url))
+        assert_one_line_logged(caplog, url)
+
+
+@pytest.fixture
+def pin(db):
+    return merch("Cheeky Pink-Haired Anime Girl Enamel Pin")
+
+
+def test_the_first_request_after_the_database_returns_is_served(production, pin, database_gone):
+    assert production.get(pin.get_absolute_url()).status_code == 503
+
+    database_gone()
+    response = production.get(pin.get_absolute_url())
+
+    assert response.status_code == 200 and b"Cheeky Pink-Haired" in response.content
+
+
+def test_a_database_error_that_is_not_an_outage_is_a_500_with_its_traceback(production, caplog):
+    response = production.get("/test-errors/statement/")
+
+    assert response.status_code == 500
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.exc_info is not None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL server's port")
+def test_postgresql_refusing_connections_is_a_503_and_its_return_needs_no_restart(
+    production, caplog
+):
+    merch("Cheeky Pink-Haired Anime Girl Enamel Pin")
+    port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = refused_port()
+    try:
+        response = production.get("/catalogue/")
+    finally:
+        connection.close()
+        connection.settings_dict["PORT"] = port
+
+    assert_branded_503(response)
+    assert_one_line_logged(caplog, "/catalogue/")
+    back = production.get("/catalogue/")
+    assert back.status_code == 200 and b"Cheeky Pink-Haired" in back.content
