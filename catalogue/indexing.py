@@ -3,7 +3,8 @@ lowest price, availability and character ids.
 
 `listing_fields()` is the one rule that computes them. `refresh_listing_fields()` reads what it
 needs, stores the result and says which products changed; receivers.py calls it whenever a
-product's franchise, characters, warnings, type, attribute values or stock records change.
+product's franchise, characters, warnings, type, attribute values or stock records change, but
+for an order's hold of units that leaves one free (`holding()`), which changes none of them.
 Bulk inserts, which send no signals (the demo's synthetic products), call `listing_fields()` on
 the rows before inserting them. Code that builds a product in several saves can refresh it once,
 at the end, inside `refreshed_once()`.
@@ -34,6 +35,8 @@ SEARCH_CONFIG = "english"
 
 # The products a `refreshed_once()` block has changed so far (None outside one).
 _pending: ContextVar[set[int] | None] = ContextVar("listing_refresh_pending", default=None)
+# The stock record an order is holding units of, while its save signals run (`holding()`).
+_held: ContextVar[int | None] = ContextVar("stock_record_being_held", default=None)
 
 
 @contextmanager
@@ -52,6 +55,32 @@ def refreshed_once() -> Iterator[None]:
         finally:
             _pending.reset(token)
         bump_listings(refresh_listing_fields(pending))
+
+
+@contextmanager
+def holding(record) -> Iterator[None]:
+    """Around the save signals of an order holding units of `record` that were free (its
+    conditional UPDATE found them: shop.order.utils.allocate), with `record`'s counts read back
+    after the hold. Receivers ask `is_hold()` and `hold_leaves_listing()`."""
+    token = _held.set(record.pk)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
+def is_hold(record) -> bool:
+    """Whether this save of `record` is an order holding its free units: it never brings a
+    product back in stock."""
+    return record.pk is not None and _held.get() == record.pk
+
+
+def hold_leaves_listing(record) -> bool:
+    """Whether this save of `record` is a hold that leaves its listing columns as they were. Of a
+    stock record, they read only its price, which a hold does not write, and whether a unit is
+    free, which it was before the hold and still is unless the hold took the last one (then the
+    product may be sold out: it is refreshed)."""
+    return is_hold(record) and (record.num_in_stock or 0) > (record.num_allocated or 0)
 
 
 def refresh_listing_fields(product_ids: Iterable[int]) -> set[int]:

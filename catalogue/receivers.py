@@ -11,7 +11,7 @@ from oscar.core.loading import get_model
 from . import facet_counts
 from .consent import restore_consent
 from .generations import bump_listings
-from .indexing import refresh_listing_fields
+from .indexing import hold_leaves_listing, refresh_listing_fields
 
 Product = get_model("catalogue", "Product")
 ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
@@ -36,6 +36,13 @@ def product_tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 @receiver(post_save, sender=StockRecord)
+def stock_changed(sender, instance, raw=False, **kwargs):
+    # Most of an order's holds leave a unit free and so every listing column as it was: checking
+    # that costs nothing, recomputing them seven queries per order line.
+    if not (raw or hold_leaves_listing(instance)):
+        _refresh([instance.product_id])
+
+
 @receiver(post_delete, sender=StockRecord)
 @receiver(post_save, sender=ProductAttributeValue)
 @receiver(post_delete, sender=ProductAttributeValue)

@@ -404,6 +404,8 @@ OSCAR_DEFAULT_CURRENCY = env("SHOP_CURRENCY", default="USD")
 OSCAR_CURRENCY_FORMAT = {"USD": {"locale": "en_US"}}
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
+# Back-in-stock alerts are sent by shop.order.receivers, which skips an order's hold of units.
+OSCAR_EAGER_ALERTS = False
 # Order and line statuses and their allowed changes: shop/order/pipeline.py.
 OSCAR_INITIAL_ORDER_STATUS = order_pipeline.PENDING_PAYMENT
 OSCAR_INITIAL_LINE_STATUS = order_pipeline.PENDING_PAYMENT

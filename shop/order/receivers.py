@@ -1,4 +1,5 @@
-"""The order app listens for refunds, however they are recorded, to tell the customer.
+"""The order app listens for refunds, however they are recorded, to tell the customer, and for
+stock changes, to send back-in-stock alerts for all but its own holds of units.
 
 A refund is one `payments.Refund` row per Stripe refund id: made from the dashboard's refund form,
 by a cancellation, or in Stripe's own dashboard and reported by the webhook. The row is created
@@ -10,9 +11,14 @@ from functools import partial
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from oscar.apps.customer.alerts.receivers import send_product_alerts
+from oscar.core.loading import get_model
 
+from catalogue.indexing import is_hold
 from shop.order import emails
 from shop.payments.models import Refund
+
+StockRecord = get_model("partner", "StockRecord")
 
 
 @receiver(post_save, sender=Refund, dispatch_uid="shop.order.refund_issued_email")
@@ -25,3 +31,11 @@ def _send_refund_issued(refund_pk) -> None:
     refund = Refund.objects.select_related("order__user").filter(pk=refund_pk).first()
     if refund is not None:
         emails.send_refund_issued(refund)
+
+
+@receiver(post_save, sender=StockRecord, dispatch_uid="shop.order.back_in_stock_alerts")
+def send_back_in_stock_alerts(sender, instance, raw=False, **kwargs):
+    # Oscar's own receiver (OSCAR_EAGER_ALERTS, off) reads the product's stock and alerts on every
+    # save: four queries per order line for a hold, which never brings a product back.
+    if not is_hold(instance):
+        send_product_alerts(sender, instance, raw=raw, **kwargs)

@@ -12,6 +12,8 @@ from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.order.utils import OrderCreator as CoreOrderCreator
 from oscar.core.loading import get_model
 
+from catalogue.indexing import holding
+
 Line = get_model("order", "Line")
 StockRecord = get_model("partner", "StockRecord")
 
@@ -32,8 +34,10 @@ def allocate(stockrecord, quantity: int) -> None:
     ).update(num_allocated=Coalesce(F("num_allocated"), 0) + quantity)
     if not held:
         raise OutOfStock(stockrecord.product)
-    stockrecord.refresh_from_db(fields=["num_allocated"])
-    stockrecord.post_save_signal()
+    # Both counts as committed: the receivers tell a hold of the last free unit from the others.
+    stockrecord.refresh_from_db(fields=["num_in_stock", "num_allocated"])
+    with holding(stockrecord):
+        stockrecord.post_save_signal()
 
 
 class OrderCreator(CoreOrderCreator):
