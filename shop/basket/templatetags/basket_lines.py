@@ -9,7 +9,6 @@ and prefix the POST is read back with.
 """
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -18,7 +17,7 @@ from catalogue.templatetags.buying import shown_price
 from catalogue.templatetags.product_media import product_picture
 from shop.money import currency
 
-from .line_forms import plain_input
+from .line_forms import escaped, plain_input
 
 register = template.Library()
 
@@ -37,9 +36,11 @@ LINE = """<li class="basket-line{has_error}">
         {errors}
         <div class="basket-line__controls">
             <div class="qty-stepper">
-                <button type="button" class="qty-stepper__btn" data-step="-1" data-for="{quantity_id}" aria-label="{one_fewer}">−</button>
+                <button type="button" class="qty-stepper__btn" data-step="-1" data-for="{quantity_id}"
+                        aria-label="{one_fewer}">\u2212</button>
                 {quantity_input}
-                <button type="button" class="qty-stepper__btn" data-step="1" data-for="{quantity_id}" aria-label="{one_more}">+</button>
+                <button type="button" class="qty-stepper__btn" data-step="1" data-for="{quantity_id}"
+                        aria-label="{one_more}">+</button>
             </div>
             <button type="submit" class="btn btn-outline-primary basket-line__update">{update}</button>
             <button type="submit" name="{prefix}-DELETE" value="on" class="btn basket-line__remove">
@@ -65,45 +66,43 @@ def basket_line(context, form) -> str:
     """The line card for one of the basket formset's forms."""
     line = form.instance
     info = line.purchase_info
-    title = conditional_escape(line.description)
-    prefix = conditional_escape(form.prefix)
+    title = escaped(line.description)
+    prefix = escaped(form.prefix)
     stock = buying.stock_state(info)
     price = shown_price(info.price)  # empty without a price
     user = context.get("user")
     errors = "".join(
-        f'<p class="basket-line__error" role="alert">{conditional_escape(error)}</p>'
+        f'<p class="basket-line__error" role="alert">{escaped(error)}</p>'
         for field_errors in form.errors.values()
         for error in field_errors
     )
-    line_total = (
-        line.line_price_incl_tax if line.is_tax_known else line.line_price_excl_tax
-    )
+    line_total = line.line_price_incl_tax if line.is_tax_known else line.line_price_excl_tax
     return mark_safe(
         LINE.format(
             has_error=" has-error" if form.errors else "",
             id_input=plain_input(form["id"]),
-            url=conditional_escape(line.product.get_absolute_url()),
+            url=escaped(line.product.get_absolute_url()),
             picture=product_picture(line.picture, size="thumb", alt=""),
             title=title,
-            unit_price=_("%(price)s each") % {"price": conditional_escape(price)} if price else "",
-            stock_code=conditional_escape(stock.code),
-            stock_label=conditional_escape(stock.label),
+            unit_price=_("%(price)s each") % {"price": escaped(price)} if price else "",
+            stock_code=escaped(stock.code),
+            stock_label=escaped(stock.label),
             errors=errors,
-            quantity_id=conditional_escape(form["quantity"].auto_id),
+            quantity_id=escaped(form["quantity"].auto_id),
             one_fewer=_("One fewer %(title)s") % {"title": title},
             one_more=_("One more %(title)s") % {"title": title},
             quantity_input=plain_input(form["quantity"]),
-            update=conditional_escape(_("Update")),
+            update=escaped(_("Update")),
             prefix=prefix,
-            remove=conditional_escape(_("Remove")),
+            remove=escaped(_("Remove")),
             save_for_later=(
                 SAVE_FOR_LATER.format(
-                    prefix=prefix, label=conditional_escape(_("Save for later")), title=title
+                    prefix=prefix, label=escaped(_("Save for later")), title=title
                 )
                 if user is not None and user.is_authenticated
                 else ""
             ),
-            subtotal=conditional_escape(_("Subtotal")),
-            line_total=conditional_escape(currency(line_total, line.price_currency)),
+            subtotal=escaped(_("Subtotal")),
+            line_total=escaped(currency(line_total, line.price_currency)),
         )
     )
