@@ -4,7 +4,9 @@ that is read, never written, by a page that only shows it.
 Oscar loads the basket, its lines and the offers (seven queries) whenever a page touches
 `request.basket`, and the header's item count touched it on every page. The count is now kept in
 a signed cookie, refreshed by every request that did load the basket (adding, the basket page,
-checkout), so browsing pages never load it. The cookie names its user, so a login recounts.
+checkout), so browsing pages never load it. The cookie names its user, so a login recounts. It is
+signed again only when the count changed or it is past half its age, not on every basket or
+checkout page.
 
 Oscar creates a basket row for a signed-in shopper the first time any page looks at the basket,
 and counts the lines before it loads them. Here a shopper without a basket gets an unsaved one
@@ -12,6 +14,8 @@ and counts the lines before it loads them. Here a shopper without a basket gets 
 the offers load before the lines, so the lines query can say which offers' ranges hold them
 (shop/offer/applicator.py).
 """
+
+import time
 
 from django.core import signing
 from django.utils.functional import LazyObject, cached_property, empty
@@ -38,15 +42,31 @@ class BasketBadge:
         request = self.request
         if not request.user.is_authenticated and self.cookie_key not in request.COOKIES:
             return 0  # no basket yet: nothing to count, nothing to load
+        if self.kept is None:
+            return request.basket.num_items
+        return self.kept[1]
+
+    @cached_property
+    def kept(self) -> tuple[int | None, int, float] | None:
+        """The cookie's owner, count and signing time, while it is this user's and not too old."""
         try:
-            owner, count = signing.loads(
-                request.COOKIES.get(COOKIE_NAME, ""), salt=SALT, max_age=COOKIE_MAX_AGE
+            owner, count, signed_at = signing.Signer(salt=SALT).unsign_object(
+                self.request.COOKIES.get(COOKIE_NAME, "")
             )
+            age = time.time() - signed_at
         except (signing.BadSignature, ValueError, TypeError):
-            return request.basket.num_items
-        if owner != request.user.pk:
-            return request.basket.num_items
-        return count
+            return None
+        if owner != self.request.user.pk or age >= COOKIE_MAX_AGE:
+            return None
+        return owner, count, signed_at
+
+    def needs_signing(self, count: int) -> bool:
+        kept = self.kept
+        return (
+            kept is None
+            or kept[:2] != (self.request.user.pk, count)
+            or time.time() - kept[2] >= COOKIE_MAX_AGE / 2
+        )
 
 
 class BasketMiddleware(middleware.BasketMiddleware):
@@ -63,9 +83,12 @@ class BasketMiddleware(middleware.BasketMiddleware):
         )
         if loaded:
             count = basket.num_items if basket.status == basket.OPEN else 0  # an order was placed
+            if not request.basket_badge.needs_signing(count):
+                return response
             response.set_cookie(
                 COOKIE_NAME,
-                signing.dumps([request.user.pk, count], salt=SALT),
+                # The signing time is in the payload, so a kept cookie's age can be read.
+                signing.Signer(salt=SALT).sign_object([request.user.pk, count, int(time.time())]),
                 max_age=COOKIE_MAX_AGE,
                 secure=request.is_secure(),
                 httponly=True,
