@@ -40,6 +40,8 @@ def pages() -> list[tuple[str, str]]:
         ("franchise", reverse("catalogue:franchise", kwargs={"slug": pin.franchise.slug})),
         ("search 'pin'", f"{search}?q=pin"),
         ("search 'pin', page 3", f"{search}?q=pin&page=3"),
+        ("search 'pin', page 40", f"{search}?q=pin&page=40"),
+        ("search 'pin', page 1311 (the last)", f"{search}?q=pin&page=1311"),
         ("search 'pin', in stock", f"{search}?q=pin&in_stock=1"),
         ("search, a rare word", f"{search}?q=narutomaki"),
         ("search, no match", f"{search}?q=xylophone"),

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from catalogue.search_words import keep_frequent_words
 from shop.search import selectors
 from tests.factories import FranchiseFactory, merch
 
@@ -19,12 +20,19 @@ def sold(product, n: int) -> None:
     ProductRecord.objects.update_or_create(product=product, defaults={"num_purchases": n})
 
 
-@pytest.fixture(params=["sorted at once", "tier by tier"])
+@pytest.fixture(params=["sorted at once", "tier by tier", "kept word, walked", "kept word, sorted"])
 def many_matches(request, monkeypatch):
-    """Both ways of reading a page: with SORTED_AT_ONCE at 0 even a handful of matches is read
-    tier by tier (on PostgreSQL; SQLite always sorts at once)."""
-    if request.param == "tier by tier":
+    """Every way of reading a page: with SORTED_AT_ONCE at 0 even a handful of matches is read
+    tier by tier (on PostgreSQL; SQLite always sorts at once); a kept word's tiers are skipped by
+    their kept sizes (catalogue.search_words), each walked in index order from its nearer end or
+    read whole and sorted in Python (SORTED_HERE). Words are kept once the products exist."""
+    if request.param != "sorted at once":
         monkeypatch.setattr(selectors, "SORTED_AT_ONCE", 0)
+    if request.param.startswith("kept word"):
+        monkeypatch.setattr(
+            selectors, "SORTED_HERE", 0 if request.param.endswith("walked") else 100
+        )
+        keep_frequent_words(min_products=1)
 
 
 @pytest.fixture
