@@ -125,27 +125,20 @@ def ranked_ids(
     word: catalogue.search_words).
 
     Up to SORTED_AT_ONCE matches are sorted in one query. More, on PostgreSQL, are read one tier
-    after the other, each in the best-selling index's order, only as far as the page needs: a
-    page at position p of a tier holding a share s of the listed products reads about p / s
-    index entries (p / 0.31 for "pin"), or, past where that costs more, the planner sorts the
-    tier's matches (at most all of them: 31k for "pin"). A tier the page starts after is skipped
-    by its size from `tiers`, or counted where that is not known; an empty one is not read.
+    after the other, each in the best-selling index's order, only as far as the page needs; with
+    the tiers' sizes known, in one query (_known_tiers_page), else a tier's matches are counted
+    when the page starts after its end.
     """
     if connection.vendor != "postgresql" or count <= SORTED_AT_ONCE:
         return list(products.values_list("pk", flat=True)[bottom:top])
+    if tiers is not None:
+        return _known_tiers_page(products, bottom, top, tiers)
     ids, skip = [], bottom
-    for tier, in_this_tier in IN_TIER.items():
+    for in_this_tier in IN_TIER.values():
         wanted = top - bottom - len(ids)
         if wanted <= 0:
             break
-        in_tier = products.filter(in_this_tier)
-        if tiers is not None:
-            size = tiers.get(tier, 0)
-            if skip < size:
-                ids += _known_tier_slice(in_tier, skip, min(skip + wanted, size), size=size)
-            skip = max(skip - size, 0)
-            continue
-        in_tier = in_tier.order_by(*WITHIN_TIER).values_list("pk", flat=True)
+        in_tier = products.filter(in_this_tier).order_by(*WITHIN_TIER).values_list("pk", flat=True)
         found = list(in_tier[skip : skip + wanted])
         ids += found
         # Found some: this tier ended inside the page, the next starts at its top. Found none
@@ -154,23 +147,50 @@ def ranked_ids(
     return ids
 
 
-def _known_tier_slice(in_tier: QuerySet, bottom: int, top: int, *, size: int) -> list[int]:
-    """Positions [bottom, top) of a tier known to hold `size` matches. A small tier is read whole
-    and sorted here: walking the best-selling index for a few matches would read all of it. A
-    large one is walked from its nearer end, so the last page of "pin" costs what the first does;
-    the middle of a large tier costs the most, at worst (the planner's choice) a sort of its
-    matches."""
-    if size <= SORTED_HERE:
-        rows = in_tier.values_list("pk", "num_purchases", "date_created")
-        ranked = sorted(rows, key=lambda row: (row[1], row[2], row[0]), reverse=True)
-        return [pk for pk, *_ in ranked[bottom:top]]
-    if bottom <= size - top:
-        forward = in_tier.order_by(*WITHIN_TIER).values_list("pk", flat=True)
-        return list(forward[bottom:top])
-    backward = in_tier.order_by(*(key.lstrip("-") for key in WITHIN_TIER)).values_list(
-        "pk", flat=True
-    )
-    return list(reversed(backward[size - top : size - bottom]))
+def _known_tiers_page(
+    products: QuerySet, bottom: int, top: int, tiers: dict[int, int]
+) -> list[int]:
+    """Positions [bottom, top) when each tier's size is known: one query, a part per tier the
+    page reaches, none for the tiers before or after it.
+
+    A tier of at most SORTED_HERE matches is read whole and sorted here: walking the best-selling
+    index for a few matches would read all of it. A larger one is walked from its nearer end, so
+    the last page of "pin" costs what the first does: a page at position p of a tier of s matches,
+    holding a share f of the listed products, reads about min(p, s - p) / f index entries (3 per
+    place for "pin"), or, where that costs more, the planner sorts the tier's matches (at most all
+    of them: 31k for "pin", its middle pages).
+    """
+    parts, wanted, start = [], {}, 0
+    for tier, in_this_tier in IN_TIER.items():
+        size = tiers.get(tier, 0)
+        lo, hi = max(bottom - start, 0), min(top - start, size)
+        start += size
+        if lo >= hi:
+            continue
+        in_tier = (
+            products.filter(in_this_tier)
+            .annotate(read_tier=Value(tier, output_field=IntegerField()))
+            .values_list("read_tier", "num_purchases", "date_created", "pk")
+        )
+        if size <= SORTED_HERE:
+            parts.append(in_tier.order_by())
+            wanted[tier] = slice(lo, hi)
+        elif lo <= size - hi:
+            parts.append(in_tier.order_by(*WITHIN_TIER)[lo:hi])
+        else:
+            parts.append(
+                in_tier.order_by(*(key.lstrip("-") for key in WITHIN_TIER))[size - hi : size - lo]
+            )
+    if not parts:
+        return []
+    by_tier = {}
+    for tier, *key in parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]:
+        by_tier.setdefault(tier, []).append(key)
+    ids = []
+    for tier in IN_TIER:
+        ranked = sorted(by_tier.get(tier, []), reverse=True)  # most purchased, newest, highest id
+        ids += [pk for *_, pk in ranked[wanted.get(tier, slice(None))]]
+    return ids
 
 
 def search_rows(query: str) -> QuerySet | None:
