@@ -43,7 +43,7 @@ IN_TIER = {  # on PostgreSQL's ranked matches (see matching())
 WITHIN_TIER = ("-num_purchases", "-date_created", "-id")
 # Matches sorted in one query by their tier; above this, a page reads the tiers in index order.
 SORTED_AT_ONCE = 2000
-# A tier known to hold this few matches is read whole and sorted here (_known_tier_slice).
+# A tier known to hold this few matches is read whole and sorted here (_known_tiers_page).
 SORTED_HERE = 2000
 
 SORT_ORDERS = {
