@@ -198,12 +198,16 @@ def compact() -> None:
     table = FacetCount._meta.db_table
     columns = ", ".join(("listing", *CELL))
     if connection.vendor == "postgresql":
+        # Search's kept word counts (catalogue.search_words) move with the same changes.
+        words = installed_apps.get_model("catalogue", "SearchWordCount")._meta.db_table
+        folded = ((table, columns), (words, f"lexeme, tier, {', '.join(CELL)}"))
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH moved AS (DELETE FROM {table} RETURNING {columns}, n) "
-                f"INSERT INTO {table} ({columns}, n) "
-                f"SELECT {columns}, SUM(n) FROM moved GROUP BY {columns} HAVING SUM(n) <> 0"
-            )
+            for rows, key in folded:
+                cursor.execute(
+                    f"WITH moved AS (DELETE FROM {rows} RETURNING {key}, n) "
+                    f"INSERT INTO {rows} ({key}, n) "
+                    f"SELECT {key}, SUM(n) FROM moved GROUP BY {key} HAVING SUM(n) <> 0"
+                )
         return
     with transaction.atomic():  # SQLite: one writer at a time
         sums = Counter()

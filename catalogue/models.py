@@ -198,6 +198,38 @@ class SearchRow(models.Model):
         return f"product {self.product_id}"
 
 
+class SearchWord(models.Model):
+    """A word so many products hold (a lexeme of the "english" configuration) that search keeps
+    its facet and tier counts ready in SearchWordCount (catalogue.search_words)."""
+
+    lexeme = models.TextField(primary_key=True)
+
+    def __str__(self) -> str:
+        return self.lexeme
+
+
+class SearchWordCount(models.Model):
+    """How many listed products hold a kept word in one relevance tier and one facet cell: a signed
+    row, summed like FacetCount's and folded by the same compaction. Written by a trigger on
+    catalogue_product in the statement that changes the product (migration 0044; PostgreSQL)."""
+
+    lexeme = models.TextField()
+    tier = models.PositiveSmallIntegerField()  # 1: in the title, 2: in the names, 3: elsewhere
+    character_id = models.IntegerField(null=True)  # none: the product row itself
+    product_class_id = models.IntegerField(null=True)
+    franchise_id = models.IntegerField(null=True)
+    band = models.CharField(max_length=16)
+    is_available = models.BooleanField()
+    warning_level = models.PositiveSmallIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["lexeme"], name="catalogue_searchwordcount_word")]
+
+    def __str__(self) -> str:
+        return f"{self.lexeme}: {self.n:+d}"
+
+
 class Product(AbstractProduct):
     franchise = models.ForeignKey(
         Franchise,

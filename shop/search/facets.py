@@ -127,19 +127,35 @@ class FacetResult:
     facets: list[Facet]
     total: int  # products matching every filter: the paginator's count
     known: Filters  # the filters less values this listing has never heard of (stale URLs)
+    # Of `total`, how many are in each relevance tier, where the counts came with tiers (a kept
+    # search word: catalogue.search_words); else None.
+    tiers: dict[int, int] | None = None
 
 
-def count_facets(products: QuerySet, filters: Filters, *, listing: str = "") -> FacetResult:
+def count_facets(
+    products: QuerySet | None,
+    filters: Filters,
+    *,
+    listing: str = "",
+    counted: tuple[list[dict], list[dict]] | None = None,
+) -> FacetResult:
     """Facet values with their counts for `products` (already narrowed and searched: product
     rows, or the catalogue.SearchRow rows of the same products, which have the same columns).
 
     Each count is how many products have that value once every other facet filter applies.
-    `listing` names the catalogue.facet_counts listing `products` are, when they are one.
+    `listing` names the catalogue.facet_counts listing `products` are, when they are one;
+    `counted` gives search's counts read already (shop.search.selectors.searched_counts): its
+    cells (a kept word's, with their tier) or its grouped rows, whichever it found.
     """
-    if listing and len(filters.characters) <= 1:
-        rows, character_rows = _rows_from_cells(listing, filters)
+    if counted is not None:
+        cells, groups = counted
+        rows, character_rows = (
+            _rows_from_cells(cells, filters) if cells else _rows_from_groups(groups, filters)
+        )
+    elif listing and len(filters.characters) <= 1:
+        rows, character_rows = _rows_from_cells(facet_counts.cells(listing), filters)
     else:
-        rows, character_rows = _rows_counted(products, filters)
+        rows, character_rows = _rows_from_groups(grouped(products), filters)
     names = _names(
         type={row["product_class_id"] for row in rows},
         franchise={row["franchise_id"] for row in rows},
@@ -169,6 +185,7 @@ def count_facets(products: QuerySet, filters: Filters, *, listing: str = "") -> 
     types, franchises = defaultdict(int), defaultdict(int)
     type_names, franchise_names = {}, {}
     bands, in_stock, unwarned, total = defaultdict(int), 0, 0, 0
+    tiers = defaultdict(int)
     for row in rows:
         n = row["n"]
         type_slug, franchise_slug = row["class_slug"], row["franchise_slug"]
@@ -187,6 +204,7 @@ def count_facets(products: QuerySet, filters: Filters, *, listing: str = "") -> 
             unwarned += n
         if matches(row, ignoring=""):
             total += n
+            tiers[row.get("tier")] += n
 
     characters = _character_facet(character_counts, names["character"], filters)
     known = replace(
@@ -225,12 +243,15 @@ def count_facets(products: QuerySet, filters: Filters, *, listing: str = "") -> 
             ],
         ),
     ]
-    return FacetResult(facets=facets, total=total, known=known)
+    has_tiers = bool(rows) and "tier" in rows[0]
+    return FacetResult(
+        facets=facets, total=total, known=known, tiers=dict(tiers) if has_tiers else None
+    )
 
 
-def _rows_counted(products: QuerySet, filters: Filters) -> tuple[list[dict], list[dict]]:
-    """The grouped rows and the per-character rows of `products`, from one grouped query: the
-    characters' ids are a column of the product row (catalogue.indexing), grouped with the rest."""
+def grouped(products: QuerySet) -> QuerySet:
+    """`products` grouped on their facet columns, counted: the characters' ids are a column of
+    the product row (catalogue.indexing), grouped with the rest."""
     band = Case(
         *(When(band.q(), then=Value(band.key)) for band in PRICE_BANDS),
         default=Value(""),
@@ -238,7 +259,7 @@ def _rows_counted(products: QuerySet, filters: Filters) -> tuple[list[dict], lis
     )
     # Grouped on ids alone, the names read apart (_names): joining them in made PostgreSQL sort
     # 100k wide rows, on disk, instead of hashing narrow ones (240 ms against 90 at 100k products).
-    grouped = (
+    return (
         products.annotate(band=band)
         .values(
             "product_class_id",
@@ -251,16 +272,20 @@ def _rows_counted(products: QuerySet, filters: Filters) -> tuple[list[dict], lis
         .annotate(n=Count("pk"))
         .order_by()
     )
+
+
+def _rows_from_groups(groups, filters: Filters) -> tuple[list[dict], list[dict]]:
+    """The rows and the per-character rows of `grouped()` rows."""
     ticked = set(filters.characters)
     rows, character_rows = [], []
-    for row in grouped:
+    for row in groups:
         characters = [int(pk) for pk in row.pop("character_ids").split()]
         rows.append(row | {"has_character": not ticked or bool(ticked.intersection(characters))})
         character_rows += [row | {"character_id": pk} for pk in characters]
     return rows, character_rows
 
 
-def _rows_from_cells(listing: str, filters: Filters) -> tuple[list[dict], list[dict]]:
+def _rows_from_cells(cells: list[dict], filters: Filters) -> tuple[list[dict], list[dict]]:
     """The grouped rows and the per-character rows of a listing, from its facet cells.
 
     With one character ticked, the rows that have it are that character's cells; the listing's
@@ -268,7 +293,7 @@ def _rows_from_cells(listing: str, filters: Filters) -> tuple[list[dict], list[d
     """
     ticked = filters.characters[0] if filters.characters else None
     rows, character_rows = [], []
-    for cell in facet_counts.cells(listing):
+    for cell in cells:
         if cell["character_id"] is None:
             rows.append(cell | {"has_character": ticked is None})
         else:

@@ -27,10 +27,14 @@ from oscar.core.loading import get_class, get_model
 
 from catalogue.indexing import SEARCH_CONFIG
 
+from .facets import grouped as facets_grouped
+
 SearchForm = get_class("search.forms", "SearchForm")
 SearchRow = get_model("catalogue", "SearchRow")
 
 MAX_WORDS = 10
+# The facet columns search's counts come grouped on (shop.search.facets.grouped()).
+GROUPED = ("product_class_id", "franchise_id", "band", "is_available", "warning_level")
 IN_TIER = {  # on PostgreSQL's ranked matches (see matching())
     1: Q(in_title=True),
     2: Q(in_title=False, in_names=True),
@@ -39,6 +43,8 @@ IN_TIER = {  # on PostgreSQL's ranked matches (see matching())
 WITHIN_TIER = ("-num_purchases", "-date_created", "-id")
 # Matches sorted in one query by their tier; above this, a page reads the tiers in index order.
 SORTED_AT_ONCE = 2000
+# A tier known to hold this few matches is read whole and sorted here (_known_tiers_page).
+SORTED_HERE = 2000
 
 SORT_ORDERS = {
     SearchForm.RELEVANCE: ("tier", *WITHIN_TIER),
@@ -111,16 +117,22 @@ def matching(products: QuerySet, query: str, *, ranked: bool = True) -> QuerySet
     )
 
 
-def ranked_ids(products: QuerySet, bottom: int, top: int, *, count: int) -> list[int]:
+def ranked_ids(
+    products: QuerySet, bottom: int, top: int, *, count: int, tiers: dict[int, int] | None = None
+) -> list[int]:
     """The ids at positions [bottom, top) of `products` (matched, filtered, sorted by relevance),
-    `count` of them in all.
+    `count` of them in all, `tiers` of them in each tier where the facet counts knew (a kept
+    word: catalogue.search_words).
 
     Up to SORTED_AT_ONCE matches are sorted in one query. More, on PostgreSQL, are read one tier
-    after the other, each in the best-selling index's order, only as far as the page needs; a
-    tier's matches are counted only when the page starts after its end.
+    after the other, each in the best-selling index's order, only as far as the page needs; with
+    the tiers' sizes known, in one query (_known_tiers_page), else a tier's matches are counted
+    when the page starts after its end.
     """
     if connection.vendor != "postgresql" or count <= SORTED_AT_ONCE:
         return list(products.values_list("pk", flat=True)[bottom:top])
+    if tiers is not None:
+        return _known_tiers_page(products, bottom, top, tiers)
     ids, skip = [], bottom
     for in_this_tier in IN_TIER.values():
         wanted = top - bottom - len(ids)
@@ -135,6 +147,52 @@ def ranked_ids(products: QuerySet, bottom: int, top: int, *, count: int) -> list
     return ids
 
 
+def _known_tiers_page(
+    products: QuerySet, bottom: int, top: int, tiers: dict[int, int]
+) -> list[int]:
+    """Positions [bottom, top) when each tier's size is known: one query, a part per tier the
+    page reaches, none for the tiers before or after it.
+
+    A tier of at most SORTED_HERE matches is read whole and sorted here: walking the best-selling
+    index for a few matches would read all of it. A larger one is walked from its nearer end, so
+    the last page of "pin" costs what the first does: a page at position p of a tier of s matches,
+    holding a share f of the listed products, reads about min(p, s - p) / f index entries (3 per
+    place for "pin"), or, where that costs more, the planner sorts the tier's matches (at most all
+    of them: 31k for "pin", its middle pages).
+    """
+    parts, wanted, start = [], {}, 0
+    for tier, in_this_tier in IN_TIER.items():
+        size = tiers.get(tier, 0)
+        lo, hi = max(bottom - start, 0), min(top - start, size)
+        start += size
+        if lo >= hi:
+            continue
+        in_tier = (
+            products.filter(in_this_tier)
+            .annotate(read_tier=Value(tier, output_field=IntegerField()))
+            .values_list("read_tier", "num_purchases", "date_created", "pk")
+        )
+        if size <= SORTED_HERE:
+            parts.append(in_tier.order_by())
+            wanted[tier] = slice(lo, hi)
+        elif lo <= size - hi:
+            parts.append(in_tier.order_by(*WITHIN_TIER)[lo:hi])
+        else:
+            parts.append(
+                in_tier.order_by(*(key.lstrip("-") for key in WITHIN_TIER))[size - hi : size - lo]
+            )
+    if not parts:
+        return []
+    by_tier = {}
+    for tier, *key in parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]:
+        by_tier.setdefault(tier, []).append(key)
+    ids = []
+    for tier in IN_TIER:
+        ranked = sorted(by_tier.get(tier, []), reverse=True)  # most purchased, newest, highest id
+        ids += [pk for *_, pk in ranked[wanted.get(tier, slice(None))]]
+    return ids
+
+
 def search_rows(query: str) -> QuerySet | None:
     """catalogue.SearchRow's rows of the listed products matching every word of the query, for
     counting facets without reading product rows; None where they cannot answer exactly: on
@@ -144,6 +202,52 @@ def search_rows(query: str) -> QuerySet | None:
     if connection.vendor != "postgresql" or not words or not all(w.isalnum() for w in words):
         return None
     return SearchRow.objects.filter(lexemes=_search_query(words))
+
+
+def searched_counts(query: str, filters) -> tuple[list[dict], list[dict]] | None:
+    """Search's facet counts over the whole catalogue, in one query, for
+    shop.search.facets.count_facets(counted=...): a kept word's cells with their tiers, summed
+    (catalogue.search_words: "pin" sums a few hundred rows instead of grouping 31k matches), else
+    the matches' search rows grouped live. None where the search rows cannot answer (see
+    search_rows()).
+
+    Both parts are in the query; PostgreSQL runs the live one only when the query is not one kept
+    word (a one-time filter), so a page runs the same queries whichever answers.
+    """
+    rows = search_rows(query)
+    if rows is None:
+        return None
+    live_sql, live_params = facets_grouped(rows).query.sql_with_params()
+    if len(filters.characters) > 1:  # the cells count each character apart: not "either of"
+        kept_sql, kept_params = "SELECT NULL AS lexeme WHERE false", []
+    else:
+        kept_sql = (
+            "SELECT lexeme FROM catalogue_searchword "
+            "WHERE numnode(websearch_to_tsquery(%s::regconfig, %s)) = 1 "
+            "AND array_to_tsvector(ARRAY[lexeme]) @@ websearch_to_tsquery(%s::regconfig, %s)"
+        )
+        text = " ".join(query.split()[:MAX_WORDS])
+        kept_params = [SEARCH_CONFIG, text, SEARCH_CONFIG, text]
+    columns = ("tier", "character_id", *GROUPED, "character_ids", "n")
+    sql = (
+        f"WITH kept AS MATERIALIZED ({kept_sql}) "
+        f"SELECT tier, character_id, {', '.join(GROUPED)}, NULL AS character_ids, SUM(n) "
+        "FROM catalogue_searchwordcount WHERE lexeme = (SELECT lexeme FROM kept) "
+        f"GROUP BY tier, character_id, {', '.join(GROUPED)} HAVING SUM(n) > 0 "
+        "UNION ALL "
+        f"SELECT NULL, NULL, {', '.join(f'live.{c}' for c in GROUPED)}, live.character_ids, live.n "
+        f"FROM ({live_sql}) AS live WHERE NOT EXISTS (SELECT FROM kept)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*kept_params, *live_params])
+        found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    cells = [row for row in found if row["tier"] is not None]
+    groups = [row for row in found if row["tier"] is None]
+    for row in cells:
+        del row["character_ids"]
+    for row in groups:
+        del row["tier"], row["character_id"]
+    return cells, groups
 
 
 def _search_query(words: list[str]) -> SearchQuery:

@@ -82,12 +82,13 @@ class ProductListView(ListView):
         listing = "" if query else self.facet_listing()
 
         def count():
-            # The whole catalogue searched: the narrow search rows serve, where they can.
-            rows = None
+            # The whole catalogue searched: kept word counts or the narrow search rows serve,
+            # where they can.
             if query and self.facet_listing() == facet_counts.CATALOGUE:
-                rows = selectors.search_rows(query)
-            products = self.searched_products if rows is None else rows
-            return facets.count_facets(products, self.filters, listing=listing)
+                counted = selectors.searched_counts(query, self.filters)
+                if counted is not None:
+                    return facets.count_facets(None, self.filters, counted=counted)
+            return facets.count_facets(self.searched_products, self.filters, listing=listing)
 
         return self.cached("facets", count)
 
@@ -113,7 +114,11 @@ class ProductListView(ListView):
             bottom = page.start_index() - 1 if paginator.count else 0
             if self.sort_by == SearchForm.RELEVANCE:
                 return selectors.ranked_ids(
-                    queryset, bottom, page.end_index(), count=paginator.count
+                    queryset,
+                    bottom,
+                    page.end_index(),
+                    count=paginator.count,
+                    tiers=self.facet_result.tiers,
                 )
             return list(queryset.values_list("pk", flat=True)[bottom : page.end_index()])
 

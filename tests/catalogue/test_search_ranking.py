@@ -5,9 +5,14 @@ page sorts all matches at once or reads the tiers one after the other (PostgreSQ
 and the count shown is the number of matches."""
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from catalogue.search_words import keep_frequent_words
+from shop.pagecache import forget_local
 from shop.search import selectors
 from tests.factories import FranchiseFactory, merch
 
@@ -19,12 +24,19 @@ def sold(product, n: int) -> None:
     ProductRecord.objects.update_or_create(product=product, defaults={"num_purchases": n})
 
 
-@pytest.fixture(params=["sorted at once", "tier by tier"])
+@pytest.fixture(params=["sorted at once", "tier by tier", "kept word, walked", "kept word, sorted"])
 def many_matches(request, monkeypatch):
-    """Both ways of reading a page: with SORTED_AT_ONCE at 0 even a handful of matches is read
-    tier by tier (on PostgreSQL; SQLite always sorts at once)."""
-    if request.param == "tier by tier":
+    """Every way of reading a page: with SORTED_AT_ONCE at 0 even a handful of matches is read
+    tier by tier (on PostgreSQL; SQLite always sorts at once); a kept word's tiers are skipped by
+    their kept sizes (catalogue.search_words), each walked in index order from its nearer end or
+    read whole and sorted in Python (SORTED_HERE). Words are kept once the products exist."""
+    if request.param != "sorted at once":
         monkeypatch.setattr(selectors, "SORTED_AT_ONCE", 0)
+    if request.param.startswith("kept word"):
+        monkeypatch.setattr(
+            selectors, "SORTED_HERE", 0 if request.param.endswith("walked") else 100
+        )
+        keep_frequent_words(min_products=1)
 
 
 @pytest.fixture
@@ -112,3 +124,23 @@ def test_a_filter_leaves_the_order_and_counts_what_remains(
     titles, count = every_page(client, "lantern")
     assert titles[0] == "Lantern Pin Sold Out"
     assert count == 22
+
+
+@pytest.mark.django_db
+def test_every_page_of_a_kept_word_runs_the_same_queries(client, settings, lanterns, monkeypatch):
+    """A kept word's tier sizes come with its facet counts: a page past a tier skips it without
+    counting it, and reads the tiers it holds in one query, wherever it is."""
+    if connection.vendor != "postgresql":
+        pytest.skip("words are kept on PostgreSQL")
+    monkeypatch.setattr(selectors, "SORTED_AT_ONCE", 0)
+    keep_frequent_words(min_products=1)
+    settings.OSCAR_PRODUCTS_PER_PAGE = 4
+    queries_by_page = {}
+    for page in range(1, 7):  # 21 matches: 7 by title, 6 by name, 8 by text
+        cache.clear()
+        forget_local()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("search:search"), {"q": "lantern", "page": page})
+        assert response.status_code == 200 and response.context["products"]
+        queries_by_page[page] = len(queries)
+    assert len(set(queries_by_page.values())) == 1, queries_by_page

@@ -26,6 +26,7 @@ from catalogue import facet_counts
 from catalogue.generations import bump_all
 from catalogue.images import thumbnails_made_inline
 from catalogue.indexing import listing_fields, refreshed_once
+from catalogue.search_words import keep_frequent_words
 from catalogue.staff_html import sanitise
 from shop.accounts.demo import is_demo_account, mark_as_demo
 
@@ -64,6 +65,7 @@ ProductRecord = get_model("analytics", "ProductRecord")
 FacetCount = get_model("catalogue", "FacetCount")
 FacetMembership = get_model("catalogue", "FacetMembership")
 SearchRow = get_model("catalogue", "SearchRow")
+SearchWordCount = get_model("catalogue", "SearchWordCount")
 OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
 Country = get_model("address", "Country")
 
@@ -465,6 +467,7 @@ def add_synthetic_products(
         if progress:
             progress(done, count)
     facet_counts.rebuild()  # bulk inserts send no signals: count the new products in
+    keep_frequent_words()  # the trigger keeps them from here on (PostgreSQL)
     analyse(
         Product,
         FacetCount,
@@ -474,6 +477,7 @@ def add_synthetic_products(
         ProductCategory,
         ProductImage,
         SearchRow,  # written by a trigger as the products went in (PostgreSQL)
+        SearchWordCount,
     )
     bump_all()  # bulk inserts send no signals: cached pages would miss the new products
     return done
