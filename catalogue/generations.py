@@ -38,6 +38,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from . import cache_batches
+
 EVERYTHING = "everything"
 TAXONOMY = "taxonomy"
 MENU = "menu"
@@ -183,33 +185,11 @@ def versions(tags: Iterable[str], *, also: Iterable[str] = ()) -> tuple[dict[str
     if missing:
         # Random, and dated at the epoch: no render began before it (`stamp_after`). Another
         # process may have added or bumped one meanwhile: what the keys hold now is read back.
-        reread = _add_and_read({_key(tag): random.randrange(1, 10**12) for tag in missing})
+        reread = cache_batches.add_and_read(
+            {_key(tag): random.randrange(1, 10**12) for tag in missing}
+        )
         current.update({tag: reread.get(_key(tag), 0) for tag in missing})
     return current, {key: found[key] for key in also if key in found}
-
-
-def _add_and_read(values: dict[str, int]) -> dict[str, int]:
-    """`cache.add` of each key (never expiring), then the value each key holds. With Redis one
-    round trip (a pipeline of SET NX, then MGET), not one per key: a cold page adds dozens."""
-    client = getattr(cache, "client", None)  # django-redis's; other backends have none
-    if client is not None and hasattr(client, "get_client"):
-        from redis.exceptions import RedisError
-
-        keys = {client.make_key(key): key for key in values}
-        try:
-            pipe = client.get_client(write=True).pipeline(transaction=False)
-            for made, key in keys.items():
-                pipe.set(made, client.encode(values[key]), nx=True)
-            pipe.mget(list(keys))
-            *_, held = pipe.execute()
-        except (RedisError, OSError):
-            pass  # one key at a time below, where the cache's own error policy applies
-        else:
-            pairs = zip(keys.values(), held, strict=True)
-            return {key: client.decode(value) for key, value in pairs if value is not None}
-    for key, value in values.items():
-        cache.add(key, value, None)
-    return cache.get_many(list(values))
 
 
 def is_current(stamp: dict[str, int], now: dict[str, int]) -> bool:

@@ -1,6 +1,7 @@
 """A cold page meets dozens of cache tags nobody has versioned yet (its tiles' products, its
-listings): with Redis they are all added and read back in one round trip, and a version another
-process set meanwhile is the one kept."""
+listings) and keeps the stock state of each product it shows: with Redis each of those is one
+round trip, whatever the number of keys, and a tag version another process set meanwhile is the
+one kept."""
 
 import os
 from unittest import mock
@@ -9,7 +10,7 @@ import pytest
 from django.core.cache import cache, caches
 from redis.connection import AbstractConnection
 
-from catalogue import generations
+from catalogue import cache_batches, generations
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,7 @@ def round_trips(call):
 
 def test_forty_new_tags_cost_two_round_trips_not_forty_two(redis_cache):
     tags = [generations.product(pk) for pk in range(1, 41)]
+    generations.versions(["warm-up"])  # Redis learns the script once per server
 
     (now, _), trips = round_trips(lambda: generations.versions(tags))
 
@@ -72,3 +74,14 @@ def test_a_version_set_elsewhere_meanwhile_is_kept(redis_cache):
 
     assert now[generations.product(7)] == bumped
     assert generations.stamp_after([generations.product(7)], started_ns=0) is None
+
+
+def test_a_pages_stock_states_are_kept_in_one_round_trip(redis_cache):
+    states = {f"stock-state:{pk}": ((pk, 2, 3), ("in-stock", pk)) for pk in range(24)}
+    cache_batches.set_many({"warm-up": 1}, 60)
+
+    _, trips = round_trips(lambda: cache_batches.set_many(states, 600))
+
+    assert trips == 1
+    assert cache.get_many(list(states)) == states
+    assert 590 < cache.ttl("stock-state:0") <= 600
