@@ -9,6 +9,8 @@ same behaviour through Django's API, as do errors, so the cache's own error poli
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.cache import cache
 
 # SET NX each key, then what each holds: ours, or what another process set first.
@@ -20,15 +22,20 @@ for i, key in ipairs(KEYS) do
 end
 return held
 """
-# ARGV[1]: milliseconds to live, 0 for never; then the values.
+# ARGV[1]: milliseconds to live, 0 for never; then one value for each key to set. The KEYS
+# after those are deleted.
 SET_MANY = """
 local ttl = tonumber(ARGV[1])
-for i, key in ipairs(KEYS) do
+local count = #ARGV - 1
+for i = 1, count do
     if ttl > 0 then
-        redis.call('SET', key, ARGV[i + 1], 'PX', ttl)
+        redis.call('SET', KEYS[i], ARGV[i + 1], 'PX', ttl)
     else
-        redis.call('SET', key, ARGV[i + 1])
+        redis.call('SET', KEYS[i], ARGV[i + 1])
     end
+end
+for i = count + 1, #KEYS do
+    redis.call('DEL', KEYS[i])
 end
 return #KEYS
 """
@@ -49,18 +56,25 @@ def add_and_read(values: dict[str, object]) -> dict[str, object]:
     return cache.get_many(list(values))
 
 
-def set_many(values: dict[str, object], timeout: int | None) -> None:
-    """`cache.set_many(values, timeout)`; `timeout` in seconds, None for never."""
-    if not values:
+def set_many(
+    values: dict[str, object], timeout: float | None, *, delete: Iterable[str] = ()
+) -> None:
+    """`cache.set_many(values, timeout)`, and `cache.delete_many(delete)` after it; `timeout`
+    in seconds, None for never."""
+    delete = list(delete)
+    if not values and not delete:
         return
     client = _redis_client()
     if client is not None:
-        keys = [client.make_key(key) for key in values]
-        ttl = int(timeout * 1000) if timeout is not None else 0
+        keys = [client.make_key(key) for key in [*values, *delete]]
+        ttl = max(int(timeout * 1000), 1) if timeout is not None else 0
         args = [ttl, *(client.encode(v) for v in values.values())]
         if _run(client, SET_MANY, keys, args) is not None:
             return
-    cache.set_many(values, timeout)
+    if values:
+        cache.set_many(values, timeout)
+    if delete:
+        cache.delete_many(delete)
 
 
 def _redis_client():

@@ -14,7 +14,7 @@ from django.core.cache import cache
 
 from catalogue import generations
 
-from .builds import build_once
+from .builds import build_once, store
 
 T = TypeVar("T")
 
@@ -34,7 +34,7 @@ def remember(name: str, tags: Iterable[str], compute: Callable[[], T]) -> T:
     def build():
         value = compute()
         # `now` was read before compute(): a bump since leaves this entry stale, as it should.
-        cache.set(key, (now, time.time(), value), TIMEOUT)
+        store(key, (now, time.time(), value), TIMEOUT)
         return value
 
     def ready():

@@ -45,7 +45,7 @@ from catalogue import generations, stock_slots, view_counts
 from catalogue.consent import consent_for
 
 from . import local
-from .builds import build_once
+from .builds import build_once, store
 
 Selector = get_class("partner.strategy", "Selector")
 
@@ -213,7 +213,7 @@ class PageCacheMiddleware:
                     _product_shown(request),
                     punched,
                 )
-                cache.set(key, entry, TIMEOUT)
+                store(key, entry, TIMEOUT)
                 local.put(key, entry, len(body))
         return response
 

@@ -11,6 +11,7 @@ from django.core.cache import cache, caches
 from redis.connection import AbstractConnection
 
 from catalogue import cache_batches, generations
+from shop.pagecache import listings
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,15 @@ def test_a_pages_stock_states_are_kept_in_one_round_trip(redis_cache):
     assert trips == 1
     assert cache.get_many(list(states)) == states
     assert 590 < cache.ttl("stock-state:0") <= 600
+
+
+def test_a_cold_listing_part_stores_its_value_as_its_build_lock_goes(redis_cache):
+    generations.versions(["warm-up"])
+    tags = {generations.ALL_LISTINGS, generations.TAXONOMY}
+
+    value, trips = round_trips(lambda: listings.remember("test:cold", tags, lambda: ["tile"]))
+
+    # The versions; the missing ones added; the build lock; the value stored as the lock goes.
+    assert value == ["tile"] and trips == 4
+    assert cache.get("build:shop:part:test:cold") is None
+    assert round_trips(lambda: listings.remember("test:cold", tags, list)) == (["tile"], 1)
