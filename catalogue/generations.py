@@ -38,6 +38,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from . import cache_batches
+
 EVERYTHING = "everything"
 TAXONOMY = "taxonomy"
 MENU = "menu"
@@ -181,10 +183,11 @@ def versions(tags: Iterable[str], *, also: Iterable[str] = ()) -> tuple[dict[str
     current = {tag: found.get(_key(tag)) for tag in tags}
     missing = [tag for tag, version in current.items() if version is None]
     if missing:
-        for tag in missing:  # another process may have won: reread
-            # Random, and dated at the epoch: no render began before it (`stamp_after`).
-            cache.add(_key(tag), random.randrange(1, 10**12), None)
-        reread = cache.get_many([_key(tag) for tag in missing])
+        # Random, and dated at the epoch: no render began before it (`stamp_after`). Another
+        # process may have added or bumped one meanwhile: what the keys hold now is read back.
+        reread = cache_batches.add_and_read(
+            {_key(tag): random.randrange(1, 10**12) for tag in missing}
+        )
         current.update({tag: reread.get(_key(tag), 0) for tag in missing})
     return current, {key: found[key] for key in also if key in found}
 

@@ -22,13 +22,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils.html import escape
 from django.utils.translation import get_language
 from oscar.core.loading import get_model
 
-from . import generations
+from . import cache_batches, generations
 from .buying import LOW_STOCK, StockState, stock_words
 
 StockRecord = get_model("partner", "StockRecord")
@@ -175,7 +174,7 @@ def states_for(
         on_read()
         read = current_states(stale, strategy=strategy)
         states.update(read)
-        cache.set_many(
+        cache_batches.set_many(
             {state_key(pk): (_stamp(pk, now), state) for pk, state in read.items()}, TIMEOUT
         )
     return states
@@ -193,7 +192,7 @@ def remember(states: dict[int, State], *, started_ns: int) -> None:
         if max(stamp) // 1000 < started_ns - generations.CLOCK_MARGIN_NS:
             kept[state_key(pk)] = (stamp, state)
     if kept:
-        cache.set_many(kept, TIMEOUT)
+        cache_batches.set_many(kept, TIMEOUT)
 
 
 def current_states(products: dict[int, bool], *, strategy) -> dict[int, State]:

@@ -7,15 +7,19 @@ result, for at most `WAIT`. If the builder finishes without storing anything (a 
 be kept) or dies, a waiter takes the lock and builds; after `WAIT` a waiter builds for itself
 rather than keep its shopper waiting (a build that slow is the only case of two at once). While
 the shared cache is not answering, every request builds for itself at once.
+A build that stores its result with `store()` lets go of the lock in the same round trip.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.core.cache import cache
+
+from catalogue import cache_batches
 
 T = TypeVar("T")
 
@@ -24,6 +28,9 @@ WAIT = 1.5  # seconds a request waits for another's build
 POLL = 0.05
 # A previous version is served during a rebuild only if it was built this recently (seconds).
 STALE_FOR = 5.0
+
+# The key this request is building under its lock, and whether `store()` let the lock go.
+_building: ContextVar[tuple[str, list[bool]] | None] = ContextVar("building", default=None)
 
 
 def build_once(
@@ -37,7 +44,7 @@ def build_once(
     """`compute()` (which stores its result), unless another process is already computing `key`:
     then `previous()` if it was built within `STALE_FOR`, or what `ready()` finds once that build
     is done."""
-    lock = f"build:{key}"
+    lock = _lock(key)
     deadline = time.monotonic() + WAIT
     while True:
         taken = cache.add(lock, 1, LOCK_TIMEOUT)
@@ -46,10 +53,14 @@ def build_once(
             # build, and waiting for one would hold the page for `WAIT`.
             return compute()
         if taken:
+            released: list[bool] = []
+            token = _building.set((key, released))
             try:
                 return compute()
             finally:
-                cache.delete(lock)
+                _building.reset(token)
+                if not released:
+                    cache.delete(lock)
         if previous is not None and time.time() - previous_built_at <= STALE_FOR:
             return previous()
         while time.monotonic() < deadline:
@@ -61,3 +72,18 @@ def build_once(
                 break  # the build ended without a result for us: try to take it over
         else:
             return compute()
+
+
+def store(key: str, value, timeout: float) -> None:
+    """`cache.set(key, value, timeout)` from within `build_once(key, …)`'s compute: the lock
+    goes in the same round trip, and waiters find the value at once."""
+    building = _building.get()
+    if building is None or building[0] != key:
+        cache.set(key, value, timeout)  # not holding this key's lock (built after `WAIT`)
+        return
+    cache_batches.set_many({key: value}, timeout, delete=[_lock(key)])
+    building[1].append(True)
+
+
+def _lock(key: str) -> str:
+    return f"build:{key}"

@@ -14,7 +14,7 @@ from django.core.cache import cache
 
 from catalogue import generations
 
-from .builds import build_once
+from .builds import build_once, store
 
 T = TypeVar("T")
 
@@ -36,7 +36,7 @@ def remember(name: str, tags: Iterable[str], compute: Callable[[], T]) -> T:
         # `now` was read before compute(): a bump since leaves this entry stale, as it should.
         # Computed from a replica that may not hold the last bump's rows yet: used, not kept.
         if generations.shows_all_of(now):
-            cache.set(key, (now, time.time(), value), TIMEOUT)
+            store(key, (now, time.time(), value), TIMEOUT)
         return value
 
     def ready():

@@ -47,7 +47,7 @@ from catalogue.consent import consent_for
 from shop import replicas
 
 from . import local
-from .builds import build_once
+from .builds import build_once, store
 
 Selector = get_class("partner.strategy", "Selector")
 
@@ -225,7 +225,7 @@ class PageCacheMiddleware:
                     _product_shown(request),
                     punched,
                 )
-                cache.set(key, entry, TIMEOUT)
+                store(key, entry, TIMEOUT)
                 local.put(key, entry, len(body))
         return response
 
