@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.cache import cache
+from django_redis.exceptions import ConnectionInterrupted
 
 # SET NX each key, then what each holds: ours, or what another process set first.
 ADD_AND_READ = """
@@ -79,7 +80,10 @@ def set_many(
 
 def _redis_client():
     """django-redis's client of the default cache, or None for another backend."""
-    client = getattr(cache, "client", None)
+    try:
+        client = getattr(cache, "client", None)
+    except ConnectionInterrupted:  # Redis is being skipped (shop.redis_cache's breaker)
+        return None
     return client if hasattr(client, "get_client") else None
 
 

@@ -201,13 +201,15 @@ def stamp_after(tags: Iterable[str], *, started_ns: int) -> dict[str, int] | Non
     a tag was bumped since (or just before): what was read may be older than its version."""
     stamp, _ = versions(tags)
     as_of = _reads_as_of.get()
-    return stamp if shows_all_of(stamp, as_of_ns=min(started_ns, as_of or started_ns)) else None
+    read_as_of = started_ns if as_of is None else min(started_ns, as_of)
+    return stamp if shows_all_of(stamp, as_of_ns=read_as_of) else None
 
 
 def shows_all_of(stamp: dict[str, int], *, as_of_ns: int | None = None) -> bool:
     """Whether rows read as of `as_of_ns` (by default: as of the copy being read, see
     `reading_as_of`, else now) include every change these versions were bumped for."""
-    as_of_ns = as_of_ns or _reads_as_of.get()
+    if as_of_ns is None:
+        as_of_ns = _reads_as_of.get()
     if as_of_ns is None:
         return True
     return max(stamp.values()) // 1000 < as_of_ns - CLOCK_MARGIN_NS

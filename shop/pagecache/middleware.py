@@ -209,7 +209,7 @@ class PageCacheMiddleware:
             response.content = _filled(rendered, punch.token, punch.slots, punch.states)
         if self.storable(response) and not _used_a_nonce(request):
             # What a replica returned may be as old as the moment it was last known current.
-            read_as_of = min(started, read.as_of_ns or started)
+            read_as_of = started if read.as_of_ns is None else min(started, read.as_of_ns)
             stamp = generations.stamp_after(tags | _page_tags(request), started_ns=read_as_of)
             if stamp is not None:
                 punched = None
