@@ -35,5 +35,5 @@ urlpatterns = [
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 
-if settings.DEBUG:
+if settings.DEBUG and not settings.MEDIA_BUCKET:  # object storage serves its files itself
     urlpatterns += media.urlpatterns
