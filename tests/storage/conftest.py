@@ -96,15 +96,29 @@ def media_in_object_store(settings, object_store):
 
 
 @pytest.fixture
+def media_in_private_bucket(settings, object_store):
+    """The same, with no public URL: pages link signed URLs."""
+    object_store.start()
+    object_store.empty()
+    yield from stored_in(object_store, settings, public=False)
+
+
+@pytest.fixture
 def media_in_stopped_object_store(settings, object_store):
     """The shop's media in the bucket of a server that has stopped."""
     object_store.stop()
     yield from stored_in(object_store, settings)
 
 
-def stored_in(object_store, settings):
+def stored_in(object_store, settings, *, public: bool = True):
     """STORAGES as shop/settings.py writes them for MEDIA_BUCKET, MEDIA_ENDPOINT_URL and
-    MEDIA_PUBLIC_URL."""
+    MEDIA_PUBLIC_URL (or none)."""
+    links = {
+        "custom_domain": object_store.public_url.removeprefix("http://") if public else None,
+        "url_protocol": "http:",
+        "querystring_auth": not public,
+        "querystring_expire": 24 * 60 * 60,
+    }
     settings.STORAGES = settings.STORAGES | {
         "default": {
             "BACKEND": "shop.storage.ObjectStorage",
@@ -116,13 +130,12 @@ def stored_in(object_store, settings):
                 "secret_key": KEYS["aws_secret_access_key"],
                 "addressing_style": "path",
                 "timeout": 2,
-                "custom_domain": object_store.public_url.removeprefix("http://"),
-                "url_protocol": "http:",
-                "querystring_auth": False,
+                **links,
             },
         }
     }
-    settings.MEDIA_URL = f"{object_store.public_url}/"
+    if public:
+        settings.MEDIA_URL = f"{object_store.public_url}/"
     forget_storages()
     yield object_store
     forget_storages()

@@ -3,14 +3,19 @@ dashboard and the admin lands in the bucket with its thumbnails, pages link the 
 asking the store anything, and a store that is down is a form error, never a 500."""
 
 import re
+import urllib.request
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
+from storages.backends.s3 import S3Storage
 
 from blog.models import Post
 from catalogue import images
+from catalogue.images import thumbnail_url
 from tests import pictures
 from tests.blog.test_admin import ADD_URL, editor, editor_client, form_data  # noqa: F401
 from tests.catalogue.test_image_uploads import pin, upload_in_dashboard  # noqa: F401
@@ -93,6 +98,23 @@ def test_a_blog_hero_and_its_thumbnails_are_stored_in_the_bucket_and_linked(
     page = client.get(Post.objects.get().get_absolute_url())
     assert page.status_code == 200
     assert linked_media(page.content.decode(), media_in_object_store) & thumbnails
+
+
+def test_without_a_public_url_pages_link_signed_urls_that_the_store_serves(
+    media_in_private_bucket, monkeypatch
+):
+    signatures = []
+    sign = S3Storage.url
+    monkeypatch.setattr(S3Storage, "url", lambda *a, **k: signatures.append(a) or sign(*a, **k))
+    name = default_storage.save("images/products/private.png", ContentFile(b"\x89PNG pixels"))
+
+    first, again = thumbnail_url(name, "card"), thumbnail_url(name, "card")
+    link = default_storage.url(name)
+
+    assert "X-Amz-Signature=" in link and link.startswith(media_in_private_bucket.endpoint)
+    assert first == again and len(signatures) == 2  # one signature a link, reused
+    with urllib.request.urlopen(link, timeout=5) as response:
+        assert response.read() == b"\x89PNG pixels"
 
 
 # The store stopped: last in this module, so the server starts at most once a run.
