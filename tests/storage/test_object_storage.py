@@ -9,7 +9,6 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from django.utils import timezone
 from oscar.core.loading import get_model
 from storages.backends.s3 import S3Storage
 
@@ -18,6 +17,7 @@ from catalogue import images
 from catalogue.images import thumbnail_url
 from tests import pictures
 from tests.blog.test_admin import ADD_URL, editor, editor_client, form_data  # noqa: F401
+from tests.blog.test_hero_uploads import published_with_hero
 from tests.catalogue.test_image_uploads import pin, upload_in_dashboard  # noqa: F401
 from tests.factories import product_image
 from tests.tasks import run_queued_tasks
@@ -77,18 +77,8 @@ def test_a_blog_hero_and_its_thumbnails_are_stored_in_the_bucket_and_linked(
     client,
     django_capture_on_commit_callbacks,
 ):
-    published = timezone.localtime() - timezone.timedelta(hours=1)
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor_client.post(
-            ADD_URL,
-            form_data(
-                hero_image=pictures.png(size=(320, 180)),
-                hero_alt="A pin on a desk",
-                status="published",
-                published_at_0=published.strftime("%Y-%m-%d"),
-                published_at_1=published.strftime("%H:%M:%S"),
-            ),
-        )
+        response = editor_client.post(ADD_URL, published_with_hero(pictures.png(size=(320, 180))))
     assert response.status_code == 302
     run_queued_tasks()
     hero = Post.objects.get().hero_image.name
