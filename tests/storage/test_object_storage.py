@@ -8,6 +8,7 @@ import urllib.request
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
 from storages.backends.s3 import S3Storage
@@ -47,7 +48,6 @@ def test_a_dashboard_upload_and_its_thumbnails_are_in_the_bucket_and_pages_link_
     media_in_object_store,
     staff_client,
     pin,  # noqa: F811
-    client,
     django_capture_on_commit_callbacks,
 ):
     store = media_in_object_store
@@ -55,14 +55,15 @@ def test_a_dashboard_upload_and_its_thumbnails_are_in_the_bucket_and_pages_link_
         response = upload_in_dashboard(staff_client, pin, pictures.png(size=(300, 200)))
     assert response.status_code == 302
     run_queued_tasks()  # the worker makes the thumbnails
+    shopper = Client()
     name = ProductImage.objects.get(product=pin).original.name
     thumbnails = thumbnail_keys(name, images.PRODUCT_SIZES)
 
     assert name.startswith("images/products/") and name.endswith(".png")
     assert store.keys() == {name} | thumbnails
 
-    product_page = client.get(pin.get_absolute_url())
-    listing = client.get(reverse("catalogue:index"))
+    product_page = shopper.get(pin.get_absolute_url())
+    listing = shopper.get(reverse("catalogue:index"))
     assert product_page.status_code == listing.status_code == 200
     shown = linked_media(product_page.content.decode(), store)
     listed = linked_media(listing.content.decode(), store)
@@ -74,18 +75,18 @@ def test_a_blog_hero_and_its_thumbnails_are_stored_in_the_bucket_and_linked(
     media_in_object_store,
     editor_client,  # noqa: F811
     pin,  # noqa: F811 -- the product the post embeds
-    client,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(ADD_URL, published_with_hero(pictures.png(size=(320, 180))))
     assert response.status_code == 302
     run_queued_tasks()
+    shopper = Client()
     hero = Post.objects.get().hero_image.name
     thumbnails = thumbnail_keys(hero, ("hero", "og"))
 
     assert media_in_object_store.keys() == {hero} | thumbnails
-    page = client.get(Post.objects.get().get_absolute_url())
+    page = shopper.get(Post.objects.get().get_absolute_url())
     assert page.status_code == 200
     assert linked_media(page.content.decode(), media_in_object_store) & thumbnails
 
