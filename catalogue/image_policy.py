@@ -11,6 +11,7 @@ blog) then checks uploads with `ImageFormField`, so a refusal is a form error, n
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 from pathlib import PurePath
 
@@ -22,6 +23,8 @@ from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps
+
+logger = logging.getLogger("catalogue.image_policy")
 
 # Decided by decoding: Pillow is only allowed to try these decoders, whatever the file is called.
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
@@ -49,6 +52,10 @@ MESSAGES = {
     "damaged_image": _(
         "Upload a valid image: this %(format)s file is damaged or incomplete (its pixels cannot "
         "all be read). Export it again from the original."
+    ),
+    "storage_unavailable": _(
+        "The image could not be stored: the media storage is not answering. Nothing was saved; "
+        "try again in a few minutes."
     ),
 }
 
@@ -227,6 +234,24 @@ class ImageField(models.ImageField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": ImageFormField, **kwargs})
+
+    def save_form_data(self, instance, data):
+        """Store an accepted upload while its form is being checked (ModelForm._post_clean), not
+        when the row is saved: a storage that cannot take it is then an error on this field of
+        the form, which every form built on the field shows, rather than a 500 after the form
+        said yes. An upload whose form is refused for another field stays unreferenced in
+        storage, as one does when a save rolls back. Forms may build their instance more than
+        once (blog.admin checks a candidate post first): an upload is stored once."""
+        super().save_form_data(instance, getattr(data, "stored_as", data))
+        file = getattr(instance, self.attname)
+        if not file or file._committed:
+            return
+        try:
+            file.save(file.name, file.file, save=False)
+        except OSError:  # a full disk, or object storage down (shop.storage says so the same way)
+            logger.exception("An uploaded image was not stored")
+            raise ValidationError({self.name: refuse("storage_unavailable")}) from None
+        data.stored_as = file.name
 
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()

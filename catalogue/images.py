@@ -158,13 +158,18 @@ def thumbnail_urls(source_name: str, size: Size, fmt: str) -> list[tuple[str, in
 def _thumbnail_storage_url():
     """`url` of sorl's thumbnail storage itself: through its lazy wrapper, each call costs an
     AttributeError raised and caught (a listing links 120 thumbnails). For the file system
-    storage, the base URL joined to the name: what its `url` answers for the names sorl makes
-    (`prefix`, hex digits, slashes, an extension), without its quoting and `urljoin` per call."""
+    storage, and object storage behind a public URL (django-storages' S3 with a custom domain),
+    the base URL joined to the name: what their `url` answers for the names sorl makes (`prefix`,
+    hex digits, slashes, an extension), without their quoting and joining per call. Signed links
+    are made per name by the storage."""
     storage_url = default.storage.url
     storage = getattr(storage_url, "__self__", None)
-    if type(storage) is not FileSystemStorage:
+    if type(storage) is FileSystemStorage:
+        base = storage.base_url
+    elif getattr(storage, "custom_domain", None) and storage.cloudfront_signer is None:
+        base = storage_url("")
+    else:
         return storage_url
-    base = storage.base_url
     probe = f"{sorl_settings.THUMBNAIL_PREFIX}0a/1b/0a1b2c3d4e5f.jpg"
     if storage_url(probe) != base + probe:
         return storage_url
@@ -192,6 +197,9 @@ def make_thumbnails(source_name: str, sizes: tuple[str, ...] = PRODUCT_SIZES) ->
                 name = thumbnail_name(source_name, size, width, fmt)
                 if default.storage.exists(name):
                     continue
+                # sorl makes no thumbnail its key-value store records, even one the storage has
+                # not (a bucket restored or copied without its thumbnails): the file decides.
+                default.kvstore.delete(ImageFile(name, default.storage), delete_thumbnails=False)
                 get_thumbnail(source_name, size.geometry(width), **size.options(fmt))
                 made += 1
     return made

@@ -3,6 +3,8 @@
 Franchise → Character is the fan's way into the catalogue; ContentWarning is shared with the blog.
 """
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
@@ -315,6 +317,12 @@ class Product(AbstractProduct):
     @property
     def is_adult(self) -> bool:
         return self.warning_level >= ContentWarning.Level.ADULT
+
+    def get_missing_image(self) -> SimpleNamespace:
+        # Oscar's MissingProductImage links its placeholder into MEDIA_ROOT, on disk, the first
+        # time a product without a picture is shown: object storage has no MEDIA_ROOT, and pages
+        # show the static placeholder anyway (catalogue.images.MISSING_IMAGE), by this name.
+        return SimpleNamespace(name=settings.OSCAR_MISSING_IMAGE_URL)
 
     def get_absolute_url(self) -> str:
         # Oscar's URL, without a full `reverse` per product: listings link dozens (catalogue.links).

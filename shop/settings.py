@@ -6,6 +6,7 @@ README.md ("Configuration", "Production") lists the variables and how to run the
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
@@ -272,6 +273,46 @@ STORAGES = {
         )
     },
 }
+# Media in S3-compatible object storage when MEDIA_BUCKET is set (shop/storage.py), so every app
+# server and the task worker share one store; otherwise on local disk in MEDIA_ROOT.
+MEDIA_BUCKET = env("MEDIA_BUCKET", default="")
+if MEDIA_BUCKET:
+    # Pages link the public URL (a CDN, or the bucket's own website URL) when there is one; a
+    # private bucket gets links signed in the process, valid MEDIA_SIGNED_URL_SECONDS. Either way a
+    # page never asks the store anything. Cached pages (10 minutes) carry signed links: they must
+    # outlive them by far, or a cached page would show expired pictures.
+    MEDIA_PUBLIC_URL = env("MEDIA_PUBLIC_URL", default="").rstrip("/")
+    MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=24 * 60 * 60)
+    if not MEDIA_PUBLIC_URL and not 60 * 60 <= MEDIA_SIGNED_URL_SECONDS <= 7 * 24 * 60 * 60:
+        raise ImproperlyConfigured(
+            "MEDIA_SIGNED_URL_SECONDS must be from 3600 (cached pages carry signed links) to "
+            "604800 (the longest a SigV4 link can be valid)."
+        )
+    public = urlsplit(MEDIA_PUBLIC_URL)
+    if MEDIA_PUBLIC_URL and public.scheme not in ("http", "https"):
+        raise ImproperlyConfigured(
+            "MEDIA_PUBLIC_URL is the address pages link media at, e.g. https://media.example.com."
+        )
+    MEDIA_ENDPOINT_URL = env("MEDIA_ENDPOINT_URL", default="")
+    STORAGES["default"] = {
+        "BACKEND": "shop.storage.ObjectStorage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": MEDIA_ENDPOINT_URL or None,
+            "region_name": env("MEDIA_REGION", default="") or None,
+            # None: boto3's own chain (AWS_* variables, an instance or pod role).
+            "access_key": env("MEDIA_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("MEDIA_SECRET_ACCESS_KEY", default="") or None,
+            # S3-compatible servers (MinIO, moto, Ceph) address buckets by path, not host name.
+            "addressing_style": "path" if MEDIA_ENDPOINT_URL else None,
+            "timeout": env.float("MEDIA_TIMEOUT", default=5),
+            "custom_domain": (public.netloc + public.path) or None,
+            "url_protocol": f"{public.scheme}:" if MEDIA_PUBLIC_URL else "https:",
+            "querystring_auth": not MEDIA_PUBLIC_URL,
+            "querystring_expire": MEDIA_SIGNED_URL_SECONDS,
+        },
+    }
+    MEDIA_URL = f"{MEDIA_PUBLIC_URL}/" if MEDIA_PUBLIC_URL else MEDIA_URL
 THUMBNAIL_FORMAT = "WEBP"
 THUMBNAIL_PRESERVE_FORMAT = False
 THUMBNAIL_QUALITY = 82

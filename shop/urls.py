@@ -39,5 +39,5 @@ urlpatterns = [
 # A database that does not answer is a 503 with Retry-After, not a 500 with a traceback.
 handler500 = "shop.errors.server_error"
 
-if settings.DEBUG:
+if settings.DEBUG and not settings.MEDIA_BUCKET:  # object storage serves its files itself
     urlpatterns += media.urlpatterns

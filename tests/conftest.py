@@ -24,6 +24,9 @@ def pytest_configure(config):
         "markers", "page_cache: run with whole-page caching on (tests/test_page_cache.py)"
     )
     config.addinivalue_line("markers", "browser: a journey in Chromium (tests/browser)")
+    config.addinivalue_line(
+        "markers", "object_storage: media in a local S3 server, moto's (tests/storage)"
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -19,6 +19,18 @@ from tests.tasks import run_queued_tasks
 pytestmark = pytest.mark.django_db
 
 
+def published_with_hero(hero) -> dict:
+    """The admin's add form for a post published an hour ago, with this hero image."""
+    published = timezone.localtime() - timezone.timedelta(hours=1)
+    return form_data(
+        hero_image=hero,
+        hero_alt="A pin on a desk",
+        status="published",
+        published_at_0=published.strftime("%Y-%m-%d"),
+        published_at_1=published.strftime("%H:%M:%S"),
+    )
+
+
 def media_files() -> set[Path]:
     return {path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()}
 
@@ -52,17 +64,9 @@ def test_the_published_hero_carries_no_exif(
     client,
     django_capture_on_commit_callbacks,
 ):
-    published = timezone.localtime() - timezone.timedelta(hours=1)
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(
-            ADD_URL,
-            form_data(
-                hero_image=pictures.jpeg_with_gps_and_comment(size=(1600, 900)),
-                hero_alt="A pin on a desk",
-                status="published",
-                published_at_0=published.strftime("%Y-%m-%d"),
-                published_at_1=published.strftime("%H:%M:%S"),
-            ),
+            ADD_URL, published_with_hero(pictures.jpeg_with_gps_and_comment(size=(1600, 900)))
         )
     assert response.status_code == 302
     post = Post.objects.get()

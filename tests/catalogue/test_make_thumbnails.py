@@ -34,3 +34,19 @@ def test_make_thumbnails_creates_the_missing_files_and_nothing_the_second_time(f
     again = io.StringIO()
     call_command("make_thumbnails", stdout=again)
     assert again.getvalue().startswith("Made 0 thumbnails")
+
+
+@pytest.mark.django_db
+def test_a_thumbnail_gone_from_storage_is_made_again_though_sorl_recorded_it(fresh_media):
+    """A bucket restored or copied without its thumbnails: sorl's key-value store still lists
+    them, the files decide."""
+    name = product_image(merch("Cheeky Pin")).original.name
+    call_command("make_thumbnails", stdout=io.StringIO())
+    card = fresh_media / thumbnail_name(name, SIZES["card"], 400, WEBP)
+    card.unlink()
+
+    out = io.StringIO()
+    call_command("make_thumbnails", stdout=out)
+
+    assert card.exists()
+    assert out.getvalue().startswith("Made 1 thumbnails")

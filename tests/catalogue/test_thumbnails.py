@@ -88,3 +88,14 @@ def test_product_without_images_shows_oscars_placeholder(client, db):
     html = client.get(merch("Imageless Pin").get_absolute_url()).content.decode()
     assert 'src="/static/oscar/img/image_not_found.jpg"' in html
     assert 'width="400" height="300"' in html
+
+
+def test_a_product_without_images_writes_nothing_to_media(client, db, settings, tmp_path):
+    """Oscar's placeholder object links its picture into MEDIA_ROOT on first use; the shop shows
+    the static one, and an app server on object storage may have no MEDIA_ROOT to write."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    product = merch("Imageless Pin")
+
+    assert product.primary_image()["is_missing"]
+    assert client.get(product.get_absolute_url()).status_code == 200
+    assert not list(tmp_path.iterdir())

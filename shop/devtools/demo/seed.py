@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -117,7 +116,6 @@ def seed_demo(*, with_staff: bool) -> SeedReport:
         with refreshed_once():  # listing columns and facet counts once each, not per save
             _seed_product(report, item, vocabulary, partner)
     _seed_shipping(report)
-    _copy_missing_image()
     if with_staff:
         _seed_staff(report)
     _seed_articles(report)
@@ -292,17 +290,6 @@ def _seed_shipping(report: SeedReport) -> None:
         _get_or_create(
             report, "shipping methods", OrderAndItemCharges, code=code, defaults=defaults
         )
-
-
-def _copy_missing_image() -> None:
-    """Oscar resizes its 'image not found' picture from MEDIA_ROOT, so it has to be there."""
-    target = Path(settings.MEDIA_ROOT) / settings.OSCAR_MISSING_IMAGE_URL
-    if not target.exists():
-        import oscar
-
-        source = Path(oscar.__file__).parent / "static/oscar/img/image_not_found.jpg"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(source.read_bytes())
 
 
 def _seed_staff(report: SeedReport) -> None:
