@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,29 +28,35 @@ REDIS_URL = "redis://127.0.0.1:6379/1"
 pytestmark = [*on_postgresql_with_commits, pytest.mark.page_cache]
 
 
-def redis_is_reachable() -> bool:
+def redis_is_reachable(url: str = REDIS_URL) -> bool:
     import redis
 
     try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+        return redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.RedisError:
         return False
 
 
-@pytest.fixture
-def shared_cache(settings):
-    if not redis_is_reachable():
-        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
+def share_redis(settings, url: str, prefix: str) -> Iterator[None]:
+    """A fixture's body: the test's cache is this Redis database under this key prefix, shared
+    with the process the test starts, and emptied before and after."""
+    if not redis_is_reachable(url):
+        pytest.skip(f"Redis is not reachable at {url}")
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "shop-across-processes",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
         }
     }
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def shared_cache(settings):
+    yield from share_redis(settings, REDIS_URL, "shop-across-processes")
 
 
 @pytest.fixture

@@ -16,13 +16,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from oscar.core.loading import get_model
 
 from catalogue import generations
 from shop import replicas
-from tests.caching.test_across_processes import free_port, redis_is_reachable, wait_until_up
+from tests.caching.test_across_processes import free_port, share_redis, wait_until_up
 from tests.factories import merch
 from tests.races import on_postgresql_with_commits
 
@@ -155,18 +154,7 @@ class Cluster:
 
 @pytest.fixture
 def shared_cache(settings):
-    if not redis_is_reachable():
-        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": PREFIX,
-        }
-    }
-    cache.clear()
-    yield
-    cache.clear()
+    yield from share_redis(settings, REDIS_URL, PREFIX)
 
 
 @pytest.fixture
