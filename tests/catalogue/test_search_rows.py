@@ -31,8 +31,8 @@ FILTERS = [
 ]
 
 
-@pytest.fixture
-def shop(db):
+def made_for_search() -> dict:
+    """Two franchises, three pins and a sticker whose description says "pin"."""
     academy = FranchiseFactory(name="Counting Academy", slug="counting-academy")
     kitsune = FranchiseFactory(name="Kitsune Tales")
     mika, yuzu = (CharacterFactory(franchise=academy) for _ in range(2))
@@ -51,6 +51,11 @@ def shop(db):
             description="<p>Glows in the dark, like a pin.</p>",
         ),
     }
+
+
+@pytest.fixture
+def shop(db):
+    return made_for_search()
 
 
 def assert_rows_count_as_the_products_do():

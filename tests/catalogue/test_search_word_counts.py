@@ -16,7 +16,8 @@ from catalogue.search_words import keep_frequent_words
 from catalogue.selectors import listed_products
 from shop.order.utils import allocate
 from shop.search import facets, selectors
-from tests.factories import CharacterFactory, ContentWarningFactory, FranchiseFactory, merch
+from tests.catalogue.test_search_rows import FILTERS, made_for_search
+from tests.factories import ContentWarningFactory, merch
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -28,33 +29,11 @@ ProductRecord = get_model("analytics", "ProductRecord")
 SearchWordCount = get_model("catalogue", "SearchWordCount")
 
 KEPT = ["pin", "academy", "sticker"]  # words in at least two products of the fixture
-FILTERS = [
-    facets.Filters(),
-    facets.Filters(in_stock=True),
-    facets.Filters(prices=("10-20",), hide_warnings=True),
-    facets.Filters(types=("enamel-pin",), franchises=("counting-academy",)),
-]
 
 
 @pytest.fixture
 def shop(db):
-    academy = FranchiseFactory(name="Counting Academy", slug="counting-academy")
-    kitsune = FranchiseFactory(name="Kitsune Tales")
-    mika, yuzu = (CharacterFactory(franchise=academy) for _ in range(2))
-    found = {
-        "academy": academy,
-        "kitsune": kitsune,
-        "mika": mika,
-        "cheap": merch("Cheap Pin", price="5.00", stock=1, franchise=academy, characters=[mika]),
-        "mid": merch("Mid Pin", price="15.00", stock=3, franchise=academy, characters=[mika, yuzu]),
-        "dear": merch("Dear Pin", price="45.00", stock=0, franchise=kitsune),
-        "sticker": merch(
-            "Glow Sticker",
-            price="3.00",
-            product_class="Sticker",
-            characters=[yuzu],
-            description="<p>Glows in the dark, like a pin.</p>",
-        ),
+    found = made_for_search() | {
         "other": merch("Other Sticker", price="4.00", product_class="Sticker"),
     }
     assert keep_frequent_words(min_products=2)  # "pin", "academi", "sticker" among them
