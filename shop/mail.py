@@ -8,9 +8,13 @@ later with growing delays. A mail server that accepts and never answers thus cos
 timeout per try and the shopper nothing.
 
 Sent once, as far as SMTP allows: each message is one task, a next try is queued only when sending
-raised, and every try carries the Message-ID fixed when the message was queued. A second copy
-needs a server that took the message and whose reply was then lost; it has the same Message-ID,
-which mail clients treat as one message.
+raised, and every try carries the Message-ID fixed when the message was queued. A task runs again
+when its worker was killed in the middle (shop.worker.lease): the run records the Message-ID
+(SentEmail) the moment the server has accepted the message, before it even says goodbye (QUIT), and
+a run that finds the record sends nothing. What remains is the time between the server's "250
+accepted" and that record's commit, one database round trip: a worker killed just then, or a
+server that took the message and whose reply was lost, gives a second copy with the same
+Message-ID, which mail clients treat as one message.
 """
 
 import base64
@@ -25,10 +29,15 @@ from django.core.mail.utils import DNS_NAME
 from django.utils import timezone
 from django_tasks import task
 
+from shop.worker.models import SentEmail
+from shop.worker.periodic import periodic
+
 logger = logging.getLogger("shop.mail")
 
 # Seconds to wait before each retry: a minute, five, half an hour, two hours, six hours.
 RETRY_DELAYS = (60, 300, 1800, 7200, 21600)
+# How long a sent message is remembered: far longer than its last retry.
+SENT_KEPT = timedelta(days=30)
 
 
 class QueuedEmailBackend(BaseEmailBackend):
@@ -51,12 +60,47 @@ class QueuedEmailBackend(BaseEmailBackend):
 @task()
 def deliver_email(message: dict, attempt: int) -> None:
     """Send one queued message; if the mail server fails or stays silent, try again later."""
+    message_id = _message_id(message)
+    if SentEmail.objects.filter(message_id=message_id).exists():
+        logger.info(
+            "E-mail %r was sent already (try %s): not sent again", message["subject"], attempt
+        )
+        return
+    # One connection opened here, so that send() leaves it open: the record is written between the
+    # server's acceptance and the goodbye, whose reply a server may be slow to give.
+    connection = get_connection(settings.EMAIL_DELIVERY_BACKEND)
     try:
-        thawed(message, connection=get_connection(settings.EMAIL_DELIVERY_BACKEND)).send()
+        connection.open()
+        thawed(message, connection=connection).send()
     except Exception as error:  # whatever the mail backend raises, retry later
+        _close(connection)
         _retry(message, attempt, error)
-    else:
-        logger.info("E-mail %r sent (try %s)", message["subject"], attempt)
+        return
+    _remember_sent(message_id)
+    logger.info("E-mail %r sent (try %s)", message["subject"], attempt)
+    _close(connection)
+
+
+@periodic(name="Forgetting old sent e-mails", every=lambda: timedelta(days=1))
+def forget_sent_emails() -> int:
+    deleted, _ = SentEmail.objects.filter(sent_at__lt=timezone.now() - SENT_KEPT).delete()
+    return deleted
+
+
+def _message_id(message: dict) -> str:
+    return next(value for name, value in message["headers"].items() if name.lower() == "message-id")
+
+
+def _remember_sent(message_id: str) -> None:
+    # Found already only after two runs at once (shop.worker.lease): both have sent it.
+    SentEmail.objects.get_or_create(message_id=message_id, defaults={"sent_at": timezone.now()})
+
+
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # the message is sent (or will be retried): a failed goodbye changes nothing
+        logger.warning("The mail server connection did not close cleanly", exc_info=True)
 
 
 def _retry(message: dict, attempt: int, error: Exception) -> None:

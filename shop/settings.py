@@ -84,9 +84,11 @@ INSTALLED_APPS = [
     # Ours
     "shop.apps.ShopConfig",
     "shop.payments.apps.PaymentsConfig",
+    "shop.worker.apps.WorkerConfig",
     "blog.apps.BlogConfig",
     # The task queue after ours: the first app naming a command wins, and shop's `db_worker`
-    # (which also keeps payments reconciling, shop/payments/tasks.py) replaces django_tasks_db's.
+    # (which also runs the periodic jobs and recovers dead workers' jobs, shop/worker/) replaces
+    # django_tasks_db's.
     "django_tasks",
     "django_tasks_db",
 ]
@@ -342,8 +344,15 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Pin Senpai <orders@pinse
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work (django-tasks): e-mail retries, thumbnails, payments reconciliation.
-# `manage.py db_worker` runs the queue.
+# `manage.py db_worker` runs the queue (as many as you like: shop/worker/).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Each worker says it is alive every TASK_WORKER_BEAT_SECONDS; a job left running by a worker
+# unseen for TASK_WORKER_LOST_AFTER seconds is queued again (shop.worker.lease). Keep the bound
+# several beats long: a worker that misses it while alive may see its job run a second time.
+TASK_WORKER_BEAT_SECONDS = env.float("TASK_WORKER_BEAT_SECONDS", default=10)
+TASK_WORKER_LOST_AFTER = env.float("TASK_WORKER_LOST_AFTER", default=60)
+# Hours between the workers' runs of search's frequent-word keeping (catalogue.search_words).
+SHOP_KEEP_FREQUENT_WORDS_EVERY = env.float("SHOP_KEEP_FREQUENT_WORDS_EVERY", default=24)
 
 # --- Internationalisation ---------------------------------------------------------------------
 

@@ -117,3 +117,20 @@ def test_the_worker_gives_up_after_the_last_retry(silent_mail_server, caplog):
 
     assert retries() == []
     assert "giving up" in caplog.text
+
+
+def test_a_sent_message_is_recorded_and_a_second_run_of_its_task_sends_nothing(caplog):
+    from shop.worker.models import SentEmail
+
+    mail.send_mail("Your order", "Thanks!", None, ["fan@example.com"])
+    ((_path, args),) = queued_tasks()
+    run_queued_tasks()
+    assert SentEmail.objects.filter(message_id=args[0]["headers"]["Message-ID"]).exists()
+
+    # The same job again, as after its worker was killed before marking it done.
+    from shop import mail as shop_mail
+
+    shop_mail.deliver_email.call(*args)
+
+    assert len(mail.outbox) == 1
+    assert "was sent already" in caplog.text

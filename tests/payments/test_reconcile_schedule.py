@@ -12,6 +12,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from shop.payments import reconcile, signals, tasks
+from shop.worker import periodic
 from tests.shopping import held_without_order
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def _every_seven_minutes_no_grace(settings):
 
 
 def waiting_runs() -> list[DBTaskResult]:
-    return list(tasks.waiting_runs())
+    return list(periodic.waiting_runs(tasks.reconcile_payments))
 
 
 def minutes_from_now(run) -> float:
@@ -78,7 +79,7 @@ def test_runs_never_pile_up(stripe_sim):
 def test_the_worker_runs_the_chain_it_started(stripe_sim, sim_client, worker_loop_skipped):
     intent = held_without_order(sim_client)
     start_worker()
-    (first,) = DBTaskResult.objects.ready()
+    (first,) = waiting_runs()
 
     # What the worker's loop does with it: claim it (now running), run it, mark it done.
     first.claim("worker-1")
@@ -98,7 +99,7 @@ def test_starting_the_worker_queues_a_run_now_when_none_is_waiting(worker_loop_s
 
 
 def test_starting_the_worker_again_queues_no_second_run(worker_loop_skipped):
-    tasks.schedule_reconciliation(after=timedelta(minutes=3))
+    periodic.schedule(tasks.reconcile_payments, after=timedelta(minutes=3))
 
     start_worker()
     start_worker()

@@ -1,0 +1,33 @@
+"""The periodic jobs every task worker keeps going (shop.worker.periodic), and their intervals.
+
+Not here, because something else triggers them: the facet counts' compaction (queued by the change
+that needs it, catalogue.facet_counts) and scheduled blog posts (a post is live once its
+`published_at` has come, read at request time; the page cache sees the moment, shop.pagecache).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+
+from catalogue import search_words
+from shop.mail import forget_sent_emails
+from shop.payments.tasks import reconcile_payments
+from shop.worker.periodic import periodic
+
+logger = logging.getLogger("shop.worker")
+
+
+@periodic(
+    name="Keeping frequent search words",
+    every=lambda: timedelta(hours=settings.SHOP_KEEP_FREQUENT_WORDS_EVERY),
+)
+def keep_frequent_words() -> list[str]:
+    """Keep counts for the words that have grown frequent since the last run (PostgreSQL)."""
+    words = search_words.keep_frequent_words()
+    if words:
+        logger.info("Search now keeps counts for %d more words", len(words))
+    return words
+
+
+PERIODIC_JOBS = (reconcile_payments, keep_frequent_words, forget_sent_emails)
