@@ -76,9 +76,11 @@ def deliver_email(message: dict, attempt: int) -> None:
         _close(connection)
         _retry(message, attempt, error)
         return
-    _remember_sent(message_id)
+    try:
+        _remember_sent(message_id)
+    finally:
+        _close(connection)
     logger.info("E-mail %r sent (try %s)", message["subject"], attempt)
-    _close(connection)
 
 
 @periodic(name="Forgetting old sent e-mails", every=lambda: timedelta(days=1))
