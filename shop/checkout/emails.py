@@ -1,34 +1,64 @@
-"""The order confirmation e-mail, queued for the task worker once the order is paid.
+"""The order confirmation e-mail, written by the task worker once the order is paid.
 
-Oscar's dispatcher renders it and the shop's mail backend (shop.mail) queues it: the worker sends
-it and retries while the mail server is down. Queuing is a database insert, and even that failing
-must not turn a paid order into an error page.
+"Place order" only queues `send_order_confirmation` with the order number (one insert): the worker
+renders the message from the order with Oscar's dispatcher, records the order's communication
+event, and hands the message to the shop's mail backend (shop.mail), whose `deliver_email` task
+sends it and retries while the mail server is down. Even the queuing failing must not turn a paid
+order into an error page.
 """
 
 import logging
 
 from django.conf import settings
 from django.contrib.sites.models import Site
+from django.db import transaction
 from django.urls import reverse
-from oscar.core.loading import get_class
+from django_tasks import task
+from oscar.core.loading import get_class, get_model
 
 logger = logging.getLogger("shop.checkout")
 
+CommunicationEvent = get_model("order", "CommunicationEvent")
+Order = get_model("order", "Order")
 OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 
 
-def send_order_placed_email(order, context: dict) -> bool:
-    """Queue it; on failure, log with the order number (the order and the payment stand)."""
+def queue_order_confirmation(order_number: str, *, site_root: str = "") -> bool:
+    """Queue the confirmation; on failure, log with the order number (the order and the payment
+    stand). `site_root` ("https://host") is where the shopper placed the order, for its link."""
     try:
-        OrderDispatcher(logger=logger).send_order_placed_email_for_user(order, context)
+        send_order_confirmation.enqueue(order_number, site_root)
     except Exception as error:  # never fatal for an order already placed
-        logger.error("Order %s: confirmation e-mail could not be queued (%s)", order.number, error)
+        logger.error("Order %s: confirmation e-mail could not be queued (%s)", order_number, error)
         return False
     return True
 
 
-def message_context(order) -> dict:
-    """What the checkout gives the e-mail templates, rebuilt without a request."""
+@task()
+def send_order_confirmation(order_number: str, site_root: str) -> bool:
+    """Render the confirmation and queue it for delivery, once per order: a run again (a worker
+    killed after this commit, a twin worker) finds the order's ORDER_PLACED event and stops."""
+    code = OrderDispatcher.ORDER_PLACED_EVENT_CODE
+    with transaction.atomic():  # the event and the queued message commit together
+        order = (
+            Order._default_manager.select_for_update(of=("self",))
+            .select_related("user", "shipping_address", "shipping_address__country")
+            .filter(number=order_number)
+            .first()
+        )
+        if order is None:
+            logger.error("Order %s: no such order, no confirmation", order_number)
+            return False
+        if CommunicationEvent._default_manager.filter(order=order, event_type__code=code).exists():
+            return False
+        context = message_context(order, site_root=site_root)
+        OrderDispatcher(logger=logger).send_order_placed_email_for_user(order, context)
+    return True
+
+
+def message_context(order, *, site_root: str = "") -> dict:
+    """What the checkout gives the e-mail templates, rebuilt without a request: the link starts
+    with `site_root` when given, else with the Sites framework's domain."""
     if order.user_id:
         path = reverse("customer:order", kwargs={"order_number": order.number})
     else:
@@ -41,7 +71,7 @@ def message_context(order) -> dict:
         "order": order,
         "lines": order.lines.all(),
         "status_path": path,
-        "status_url": absolute_url(path),
+        "status_url": f"{site_root}{path}" if site_root else absolute_url(path),
     }
 
 

@@ -158,7 +158,8 @@ class UnattendedCheckout(PaymentDetailsView):
         return http.HttpResponse(status=409)
 
     def send_order_placed_email(self, order):
-        self.confirmation = (order, emails.message_context(order))
+        # No browser: the link takes the Sites framework's domain.
+        self.confirmation = {"order_number": str(order.number), "site_root": ""}
 
 
 def unattended_request(attempt: PaymentAttempt) -> HttpRequest:

@@ -34,7 +34,7 @@ from oscar.core.loading import get_class, get_classes, get_model
 
 from catalogue.parsing import parse_id
 from shop.checkout import fingerprint
-from shop.checkout.emails import send_order_placed_email
+from shop.checkout.emails import queue_order_confirmation
 from shop.order.utils import OutOfStock
 from shop.payments import services as payments
 from shop.payments.client import keys
@@ -173,7 +173,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         # and the confirmation is queued only once the money is taken (or left to reconcile).
         if held.status == PaymentAttempt.Status.PLACED:
             payments.capture(held)
-            send_order_placed_email(*self.confirmation)
+            queue_order_confirmation(**self.confirmation)
         return response
 
     def current_submission(self, basket) -> dict:
@@ -291,8 +291,10 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return self.handle_successful_order(order)
 
     def send_order_placed_email(self, order):
-        # Oscar asks while the order's transaction is open: note it, place_once queues it later.
-        self.confirmation = (order, self.get_message_context(order))
+        # Oscar asks while the order's transaction is open: note it, place_once queues it later;
+        # the worker writes it, with links to the host the shopper used.
+        root = f"{self.request.scheme}://{self.request.get_host()}"
+        self.confirmation = {"order_number": str(order.number), "site_root": root}
 
     def return_url(self) -> str:
         return self.request.build_absolute_uri(reverse("checkout:payment-return"))

@@ -6,10 +6,13 @@ when every word is in its title or the names it is listed under (franchise, char
 attributes, UPC), 3 otherwise (the description) — then the most purchased, the newest, the highest
 id. A total order, so pages never overlap or skip. On PostgreSQL a page reads each tier it reaches
 in the order of the best-selling index (`product_listed_best_selling`) and stops when the page is
-full: "pin" (31k matches) reads the first few dozen entries instead of ranking every match.
+full: "pin" (31k matches) reads the first few dozen entries instead of ranking every match. A
+small tier 2 or 3 is found through the GIN indexes on the words a product has only among its
+names, or only in its description (catalogue migration 0045), not by reading every match.
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchQuery, SearchVectorExact, SearchVectorField
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -20,6 +23,7 @@ from django.db.models import (
     IntegerField,
     Q,
     QuerySet,
+    TextField,
     Value,
     When,
 )
@@ -37,8 +41,8 @@ MAX_WORDS = 10
 GROUPED = ("product_class_id", "franchise_id", "band", "is_available", "warning_level")
 IN_TIER = {  # on PostgreSQL's ranked matches (see matching())
     1: Q(in_title=True),
-    2: Q(in_title=False, in_names=True),
-    3: Q(in_names=False),
+    2: Q(in_title=False, in_names=True, may_be_names_tier=True),
+    3: Q(in_names=False, may_be_description_tier=True),
 }
 WITHIN_TIER = ("-num_purchases", "-date_created", "-id")
 # Matches sorted in one query by their tier; above this, a page reads the tiers in index order.
@@ -67,6 +71,19 @@ class Weighted(Func):
         self.template = f"ts_filter(%(expressions)s, '{{{','.join(weights)}}}'::\"char\"[])"
 
 
+def only_in(vector, weights: str, *, not_in: str) -> Func:
+    """The words of a stored vector with these weights and none of those (ts_delete of
+    ts_filter): spelled as catalogue migration 0045's indexes are, so the planner uses them."""
+    others = Func(
+        Weighted(vector, not_in),
+        function="tsvector_to_array",
+        output_field=ArrayField(TextField()),
+    )
+    return Func(
+        Weighted(vector, weights), others, function="ts_delete", output_field=SearchVectorField()
+    )
+
+
 def matching(products: QuerySet, query: str, *, ranked: bool = True) -> QuerySet:
     """Products matching every word of the query, annotated with their `tier` (see above) unless
     not `ranked` (facet counts need no ranking).
@@ -93,6 +110,7 @@ def matching(products: QuerySet, query: str, *, ranked: bool = True) -> QuerySet
         products = products.alias(
             in_title=ExpressionWrapper(in_title, output_field=BooleanField()),
             in_names=ExpressionWrapper(in_names, output_field=BooleanField()),
+            **_small_tier_tests(words),
         )
     else:
         in_title, in_names = Q(), Q()
@@ -248,6 +266,29 @@ def searched_counts(query: str, filters) -> tuple[list[dict], list[dict]] | None
     for row in groups:
         del row["tier"], row["character_id"]
     return cells, groups
+
+
+def _small_tier_tests(words: list[str]) -> dict:
+    """Tests tiers 2 and 3 imply and an index can answer, for IN_TIER. With plain words (each one
+    lexeme, all required), a tier-2 match has one of them among its names but not in its title,
+    and a tier-3 match one only in its description. Other queries (phrases, "or", "-word") get
+    no such test: their tiers' own filters decide alone."""
+    plain = all(w.isalnum() and (w.isascii() or w.isalpha()) for w in words)
+    if not plain or any(w.lower() == "or" for w in words):
+        everyone = ExpressionWrapper(Value(True), output_field=BooleanField())
+        return {"may_be_names_tier": everyone, "may_be_description_tier": everyone}
+    any_word = SearchQuery(" or ".join(words), search_type="websearch", config=SEARCH_CONFIG)
+    vector = F("search_document")
+    names_only = only_in(vector, "b", not_in="a")
+    description_only = only_in(vector, "c", not_in="ab")
+    return {
+        "may_be_names_tier": ExpressionWrapper(
+            SearchVectorExact(names_only, any_word), output_field=BooleanField()
+        ),
+        "may_be_description_tier": ExpressionWrapper(
+            SearchVectorExact(description_only, any_word), output_field=BooleanField()
+        ),
+    }
 
 
 def _search_query(words: list[str]) -> SearchQuery:

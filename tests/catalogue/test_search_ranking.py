@@ -144,3 +144,46 @@ def test_every_page_of_a_kept_word_runs_the_same_queries(client, settings, lante
         assert response.status_code == 200 and response.context["products"]
         queries_by_page[page] = len(queries)
     assert len(set(queries_by_page.values())) == 1, queries_by_page
+
+
+@pytest.mark.django_db
+def test_two_words_spread_over_title_names_and_description_keep_their_tiers(client, many_matches):
+    """Tiers 2 and 3 are found through the words a product has only among its names, or only in
+    its description: a word in several fields still counts where the rule says."""
+    lantern = FranchiseFactory(name="Lantern Festival")
+    first = [merch("Moon Lantern"), merch("Lantern Moon Pin", franchise=lantern)]
+    second = [
+        merch("Moon Charm", franchise=lantern),
+        merch("Moon Charm Two", franchise=lantern, description="<p>A lantern.</p>"),
+    ]
+    third = [
+        merch("Moon Sticker", description="<p>A lantern and the moon.</p>"),
+        merch("Plain Sticker", description="<p>Moon lantern.</p>"),
+    ]
+    sold(second[0], 40)
+    sold(third[1], 90)
+
+    titles, count = every_page(client, "moon lantern")
+
+    assert titles == expected_order([first, second, third])
+    assert count == 6
+
+
+@pytest.mark.django_db
+def test_a_small_tier_of_a_frequent_word_is_read_through_its_index():
+    """The last page of "pin" needs its few tier-2 matches: the index on the words only among
+    the names finds them, instead of reading every match (catalogue migration 0045)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the tiers' indexes are PostgreSQL's")
+    franchise = FranchiseFactory(name="Lantern Festival")
+    for n in range(300):
+        merch(f"Lantern Pin {n}")
+    merch("Festival Keychain", franchise=franchise)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalogue_product")
+
+    words = selectors.matching(Product.objects.all(), "lantern")
+    plan = words.filter(selectors.IN_TIER[2]).explain()
+
+    assert "catalogue_product_names_only_gin" in plan
+    assert [p.title for p in words.filter(selectors.IN_TIER[2])] == ["Festival Keychain"]

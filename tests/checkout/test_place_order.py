@@ -76,10 +76,18 @@ def test_guest_pays_and_lands_on_the_thank_you_page(
     assert (stock.num_in_stock, stock.num_allocated) == (5, 2)
     assert Basket.objects.get(pk=attempt.basket_id).status == Basket.SUBMITTED
     assert mail.outbox == []  # queued for the task worker
-    assert run_queued_tasks() == 1
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["fan@example.com"]
-    assert order.number in mail.outbox[0].subject
+    assert run_queued_tasks() == 2  # it writes the confirmation, then sends it
+    (message,) = mail.outbox
+    assert message.to == ["fan@example.com"]
+    assert message.subject == f"Your Pin Senpai order #{order.number} is confirmed"
+    status_path = reverse(
+        "customer:anon-order",
+        kwargs={"order_number": order.number, "hash": order.verification_hash()},
+    )
+    assert f"http://testserver{status_path}" in message.body  # the host the shopper used
+    assert list(order.communication_events.values_list("event_type__code", flat=True)) == [
+        "ORDER_PLACED"
+    ]
 
 
 def test_the_browser_cannot_set_the_price(client, pin, stripe_sim, sim_client):
