@@ -12,6 +12,7 @@ payments and e-mails. One table; the command exits non-zero when a target is mis
 
 from __future__ import annotations
 
+import io
 import itertools
 import os
 import random
@@ -34,6 +35,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, Sum
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -401,37 +403,43 @@ def run(
     run_id = f"soak_{os.getpid()}_{secrets.token_hex(3)}"
     out = out / run_id
     out.mkdir(parents=True, exist_ok=True)
+    # The run's cache entries, this process's (the seed's) and the servers', under a prefix of
+    # their own: nothing cached before the run is read, and all is deleted after it.
+    prefix = f"{settings.CACHE_KEY_PREFIX}-{run_id}"
+    caches = {**settings.CACHES, "default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
     original_name = connection.settings_dict["NAME"]
     connection.settings_dict.setdefault("TEST", {})["NAME"] = run_id
     stdout.write(f"Making the database {run_id} and the demo shop in it…")
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        return _soak(
-            run_id,
-            seconds=seconds,
-            warmup=warmup,
-            order_rate=order_rate,
-            readers=readers,
-            pause=pause,
-            first_port=first_port,
-            out=out,
-            stdout=stdout,
-        )
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(original_name, verbosity=0)
-        stdout.write(f"Dropped the database {run_id}; logs are in {out}.")
+    # A SIGTERM unwinds like Ctrl-C: every `finally` stops what it started.
+    with load._sigterm_stops_the_run(), override_settings(CACHES=caches, CACHE_KEY_PREFIX=prefix):
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            call_command("seed_demo", stdout=io.StringIO())  # its story is long: not shown
+            return _soak(
+                run_id,
+                seconds=seconds,
+                warmup=warmup,
+                order_rate=order_rate,
+                readers=readers,
+                pause=pause,
+                first_port=first_port,
+                out=out,
+                stdout=stdout,
+            )
+        finally:
+            _forget_cache(prefix)
+            connection.close()
+            connection.creation.destroy_test_db(original_name, verbosity=0)
+            stdout.write(f"Dropped the database {run_id}; logs are in {out}.")
 
 
 def _soak(run_id, *, seconds, warmup, order_rate, readers, pause, first_port, out, stdout):
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 -- its story is long
     items, before = drop.prepare_stock(stdout=stdout)
     since = timezone.now()
-    cache_prefix = f"{settings.CACHE_KEY_PREFIX}-{run_id}"
     env = load.production_env(secrets.token_urlsafe(50)) | {
         "DATABASE_URL": database_url(run_id),
         "REDIS_URL": settings.REDIS_URL,
-        "CACHE_KEY_PREFIX": cache_prefix,  # a cache of its own: nothing cached before the run
+        "CACHE_KEY_PREFIX": settings.CACHE_KEY_PREFIX,
         "LOG_LEVEL": "INFO",
         "SHOP_BENCH_STRIPE_SIMULATOR": "1",  # bench/settings.py: pay through the simulator
         "STRIPE_SECRET_KEY": "",
@@ -447,8 +455,6 @@ def _soak(run_id, *, seconds, warmup, order_rate, readers, pause, first_port, ou
     logs["task worker"] = out / "task-worker.log"
     most_connections = 0
     with ExitStack() as stack:
-        stack.enter_context(load._sigterm_stops_the_run())
-        stack.callback(_forget_cache, cache_prefix)
         sink = stack.enter_context(SMTPSink(port=first_port + 2 if first_port else 0))
         stripe = stack.enter_context(serve(Simulator(), port=first_port + 3 if first_port else 0))
         stack.callback(stripe.simulator.close)
