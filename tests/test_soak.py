@@ -2,6 +2,9 @@
 counts, and the books it checks (duplicate orders, money taken) on a tiny database. The mail sink
 the task worker sends to takes a message from Django's SMTP backend."""
 
+import os
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -20,6 +23,7 @@ from shop.devtools.bench.soak import (
     passed,
     payments_measure,
     table,
+    worker_rss,
 )
 from shop.devtools.smtp_sink import SMTPSink
 from shop.payments.models import PaymentAttempt
@@ -134,6 +138,17 @@ def test_the_table_shows_each_verdict_and_one_miss_fails_the_soak():
     assert verdicts == ["—", "met", "NOT MET"]
     assert not passed(measures)
     assert passed(measures[:2])
+
+
+def test_each_child_process_memory_is_read():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        found = worker_rss(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
+
+    assert found.get(child.pid, 0) > MiB  # a Python interpreter's few MiB, at least
 
 
 # --- The books, on a tiny database ---------------------------------------------------------------

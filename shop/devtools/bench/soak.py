@@ -48,6 +48,11 @@ from shop.payments.money import minor_units
 from . import drop, load, report
 from .common import BenchError
 
+try:
+    import psutil
+except ImportError:
+    psutil = None
+
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -214,7 +219,16 @@ def payments_measure(payment_intents: dict[str, dict]) -> Measure:
 
 
 def worker_rss(master_pid: int) -> dict[int, int]:
-    """RSS in bytes of each worker (child process) of a gunicorn master, from /proc (Linux)."""
+    """RSS in bytes of each worker (child process) of a gunicorn master: psutil's figure when it
+    is installed (it is not a dependency), else /proc's (Linux)."""
+    if psutil is not None:
+        found = {}
+        for child in psutil.Process(master_pid).children():
+            try:
+                found[child.pid] = child.memory_info().rss
+            except psutil.NoSuchProcess:  # it ended meanwhile
+                continue
+        return found
     found = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
