@@ -12,6 +12,7 @@ from django.core.mail import EmailMessage
 from django.core.mail.backends.smtp import EmailBackend
 from oscar.core.loading import get_model
 
+from shop.devtools.bench.drop import Buyable
 from shop.devtools.bench.soak import (
     Measure,
     connection_measure,
@@ -20,6 +21,7 @@ from shop.devtools.bench.soak import (
     error_measure,
     memory_measures,
     order_measures,
+    order_mix,
     passed,
     payments_measure,
     table,
@@ -149,6 +151,16 @@ def test_each_child_process_memory_is_read():
         child.wait()
 
     assert found.get(child.pid, 0) > MiB  # a Python interpreter's few MiB, at least
+
+
+def test_most_order_picks_are_products_that_do_not_sell_out():
+    plentiful = [Buyable(f"Pin {n}", f"/p/{n}/", f"/add/{n}/", scarce=False) for n in range(4)]
+    scarce = [Buyable(f"Rare {n}", f"/r/{n}/", f"/add/r{n}/", scarce=True) for n in range(4)]
+
+    mix = order_mix(plentiful + scarce)
+
+    assert set(mix) == set(plentiful + scarce)
+    assert sum(item.scarce for item in mix) / len(mix) == 0.25
 
 
 # --- The books, on a tiny database ---------------------------------------------------------------

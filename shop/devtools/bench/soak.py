@@ -19,7 +19,6 @@ import random
 import re
 import runpy
 import secrets
-import subprocess
 import sys
 import threading
 import time
@@ -258,19 +257,6 @@ def gunicorn_sizes() -> tuple[int, int]:
     return conf["workers"], conf["threads"]
 
 
-def start(command: list[str], *, env: dict[str, str], log_path: Path) -> subprocess.Popen:
-    with open(log_path, "ab") as log:
-        # Its own session: stopping it (load._stop) reaches every process it started.
-        return subprocess.Popen(
-            command,
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
 def connections_now(db_name: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -349,6 +335,13 @@ class Readers:
         return Measure(
             "pages answered", "0 errors", f"{failed:,} of {self.requests:,}", failed == 0
         )
+
+
+def order_mix(items: list[drop.Buyable]) -> list[drop.Buyable]:
+    """What the orders pick from, one pick each: the plentiful products three times over, so that
+    most orders are placed (the soak is about what they leave behind), and the scarce ones once,
+    keeping the sold-out answer in the mix once they run out."""
+    return [item for item in items if not item.scarce] * 3 + [item for item in items if item.scarce]
 
 
 class Alternating:
@@ -475,7 +468,7 @@ def _soak(run_id, *, seconds, warmup, order_rate, readers, pause, first_port, ou
         env |= {"STRIPE_SIMULATOR_URL": stripe.url, "EMAIL_URL": sink.url}
         servers = {}
         for name, port in zip(INSTANCES, ports, strict=True):
-            servers[name] = start(
+            servers[name] = load.start(
                 [
                     *[sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "shop.wsgi"],
                     # gunicorn's default control socket is one path per user: two instances on
@@ -487,7 +480,7 @@ def _soak(run_id, *, seconds, warmup, order_rate, readers, pause, first_port, ou
                 log_path=logs[f"app {name}"],
             )
             stack.callback(load._stop, servers[name])
-        worker = start(
+        worker = load.start(
             [sys.executable, "manage.py", "db_worker", "--no-startup-delay"],
             env=env | {"PGAPPNAME": APP_NAME.format("worker")},
             log_path=logs["task worker"],
@@ -508,7 +501,7 @@ def _soak(run_id, *, seconds, warmup, order_rate, readers, pause, first_port, ou
             f"orders at {order_rate:g}/s…"
         )
         reading = Readers(ports, browse_urls(), count=readers, pause=pause)
-        stream = drop.OrderStream(placer, items, rate=order_rate)
+        stream = drop.OrderStream(placer, order_mix(items), rate=order_rate)
         with reading, stream:
             most_connections = _watch(run_id, warmup, processes, logs)
             memory_start = all_worker_rss(masters)
