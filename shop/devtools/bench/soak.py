@@ -468,13 +468,11 @@ def _soak(run_id, *, seconds, warmup, order_rate, readers, pause, first_port, ou
         env |= {"STRIPE_SIMULATOR_URL": stripe.url, "EMAIL_URL": sink.url}
         servers = {}
         for name, port in zip(INSTANCES, ports, strict=True):
+            # gunicorn's default control socket is one path per user: two instances on one
+            # machine would replace each other's, so each gets its own.
+            control = f"--control-socket={out / f'app-{name}.ctl'}"
             servers[name] = load.start(
-                [
-                    *[sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "shop.wsgi"],
-                    # gunicorn's default control socket is one path per user: two instances on
-                    # one machine would replace each other's.
-                    f"--control-socket={out / f'app-{name}.ctl'}",
-                ],
+                [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "shop.wsgi", control],
                 env=env
                 | {"GUNICORN_BIND": f"{load.HOST}:{port}", "PGAPPNAME": APP_NAME.format(name)},
                 log_path=logs[f"app {name}"],
