@@ -10,7 +10,7 @@ VENV_PYTHON := .venv/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: run test lint check install
+.PHONY: run test lint check install soak
 
 run: install  ## Migrate, load the demo data and serve on http://127.0.0.1:8000/
 	$(VENV_PYTHON) manage.py serve_demo
@@ -24,6 +24,17 @@ lint: install  ## What CI checks before the tests
 	.venv/bin/lint-imports --no-cache
 	$(VENV_PYTHON) manage.py makemigrations --check --dry-run
 	$(VENV_PYTHON) manage.py check
+
+# The soak makes its own database on this PostgreSQL server (and drops it) and keys its cache
+# entries apart in this Redis (and deletes them): neither's existing data is touched.
+SOAK_SECONDS ?= 600
+SOAK_WARMUP ?= 60
+SOAK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+SOAK_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+soak: install  ## Two app instances, a task worker and orders for SOAK_SECONDS; fails on a missed target
+	DATABASE_URL=$(SOAK_DATABASE_URL) REDIS_URL=$(SOAK_REDIS_URL) \
+		$(VENV_PYTHON) manage.py soak --seconds $(SOAK_SECONDS) --warmup $(SOAK_WARMUP) $(SOAK_ARGS)
 
 install: $(UV)
 	$(UV) sync --frozen --python $(PYTHON) --quiet

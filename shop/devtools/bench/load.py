@@ -101,10 +101,21 @@ def gunicorn(*, workers: int, env: dict[str, str], log_path: Path, threads: int 
     With `threads` above 1, gthread workers: a request waiting on Stripe or a row lock holds one
     thread, not a whole worker."""
     port = free_port()
-    command = gunicorn_command(port, workers=workers, threads=threads)
+    server = start(
+        gunicorn_command(port, workers=workers, threads=threads), env=env, log_path=log_path
+    )
+    try:
+        _wait_until_ready(server, port, log_path)
+        yield port
+    finally:
+        _stop(server)
+
+
+def start(command: list[str], *, env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """Run `command` in the project folder, its output appended to `log_path`. In a session of its
+    own: a Ctrl-C reaches this process, which then stops it (`_stop`) with all it started."""
     with open(log_path, "ab") as log:
-        # Its own session: a Ctrl-C reaches this process, which then stops the server itself.
-        server = subprocess.Popen(
+        return subprocess.Popen(
             command,
             cwd=settings.BASE_DIR,
             env=env,
@@ -112,11 +123,6 @@ def gunicorn(*, workers: int, env: dict[str, str], log_path: Path, threads: int 
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        try:
-            _wait_until_ready(server, port, log_path)
-            yield port
-        finally:
-            _stop(server)
 
 
 def _wait_until_ready(server: subprocess.Popen, port: int, log_path: Path, timeout=60.0) -> None:
