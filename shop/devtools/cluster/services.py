@@ -139,6 +139,8 @@ def postgres_bin() -> Path:
 
 def port_is_free(port: int) -> bool:
     with socket.socket() as probe:
+        # As the servers bind: connections of an earlier run left in TIME_WAIT do not count.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
         except OSError:
