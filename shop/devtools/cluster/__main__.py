@@ -59,7 +59,8 @@ def main() -> int:
     print(
         f"cluster-check: {'passed' if code == 0 else 'FAILED'} in {time.monotonic() - started:.0f} s"
     )
-    shutil.rmtree(directory / "pg", ignore_errors=True)
+    for bulky in ("pg", "static"):  # a failed run keeps only its logs
+        shutil.rmtree(directory / bulky, ignore_errors=True)
     if code == 0:
         shutil.rmtree(directory, ignore_errors=True)
     else:
