@@ -10,7 +10,7 @@ VENV_PYTHON := .venv/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: run test lint check install soak
+.PHONY: run test lint check install soak cluster-check
 
 run: install  ## Migrate, load the demo data and serve on http://127.0.0.1:8000/
 	$(VENV_PYTHON) manage.py serve_demo
@@ -24,6 +24,9 @@ lint: install  ## What CI checks before the tests
 	.venv/bin/lint-imports --no-cache
 	$(VENV_PYTHON) manage.py makemigrations --check --dry-run
 	$(VENV_PYTHON) manage.py check
+
+cluster-check: install  ## The production shape on 127.0.0.1 (deploy/), its journeys and faults: one table
+	$(VENV_PYTHON) -m shop.devtools.cluster
 
 # The soak makes its own database on this PostgreSQL server (and drops it) and keys its cache
 # entries apart in this Redis (and deletes them): neither's existing data is touched.

@@ -58,11 +58,13 @@ class ViewCounter:
         # Outside the lock: views counted meanwhile go into the next batch.
         try:
             write_views(batch)
-        except DatabaseError:
+        except DatabaseError as error:
+            # One line, no traceback: while the database is down every flush fails the same way.
             logger.warning(
-                "Product views of %d products not saved; kept for the next flush",
+                "Product views of %d products not saved (%s: %s); kept for the next flush",
                 len(batch),
-                exc_info=True,
+                type(error).__name__,
+                " ".join(str(error).split())[:200],
             )
             with self._lock:
                 self._pending.update(batch)

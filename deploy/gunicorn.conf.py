@@ -1,7 +1,8 @@
 """Gunicorn's settings for the shop in production: `gunicorn -c deploy/gunicorn.conf.py shop.wsgi`.
 
 Every value has an environment override (GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_THREADS,
-GUNICORN_TIMEOUT, GUNICORN_ACCESS_LOG); the defaults suit one app server with its own cores.
+GUNICORN_TIMEOUT, GUNICORN_ACCESS_LOG, GUNICORN_CONTROL_SOCKET); the defaults suit one app server
+with its own cores.
 """
 
 import os
@@ -53,5 +54,13 @@ max_requests_jitter = 500
 accesslog = "-" if _flag("GUNICORN_ACCESS_LOG", False) else None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# gunicornc's control socket only where one is asked for, at its own path: the default path is one
+# per user account, so a second server on the host (cluster-check runs two) failed to listen there,
+# logging an error, and gunicornc would have talked to whichever server started first.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
+
 # The proxy in front sets X-Forwarded-Proto (settings.SECURE_PROXY_SSL_HEADER trusts it).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -9,6 +9,8 @@ from django.template import loader
 from django.utils.log import log_response
 from django.views import defaults
 
+from shop import replicas
+
 RETRY_AFTER_SECONDS = 30
 
 
@@ -18,6 +20,12 @@ def server_error(request):
     Django calls it while handling the exception, from a view or any middleware (a session read
     or save, the basket), which a middleware's process_exception would not all see."""
     error = sys.exception()
+    if isinstance(error, DatabaseError) and replicas.render_runs_again():
+        # Thrown away: the page cache renders the page again on the primary, and the shopper
+        # gets that. Not logged: the database is not unavailable (shop.replicas logs the replica).
+        response = HttpResponse(status=503)
+        response._has_been_logged = True
+        return response
     if isinstance(error, (OperationalError, InterfaceError)) and database_is_unreachable():
         return database_unavailable(request, error)
     return defaults.server_error(request)

@@ -57,7 +57,11 @@ def readyz(request):
     body = {"status": "unavailable" if failing else "ok", **parts}
     if failing:
         body["failing"] = list(failing)
-    return JsonResponse(body, status=503 if failing else 200)
+    response = JsonResponse(body, status=503 if failing else 200)
+    # _log_change said it: not also Django's "Service Unavailable" line for every probe, once a
+    # second from each balancer, for as long as the part is down.
+    response._has_been_logged = True
+    return response
 
 
 def _database_answers() -> str:

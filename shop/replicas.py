@@ -145,6 +145,13 @@ def reading() -> Iterator[Reading]:
         _in_use.reset(token)
 
 
+def render_runs_again() -> bool:
+    """The render under way read from a replica that failed: shop.pagecache runs it again on the
+    primary and drops what this one answers."""
+    in_use = _in_use.get()
+    return in_use is not None and in_use[1].failed
+
+
 class ReplicaRouter:
     """Reads of REPLICA_APPS inside `reading()` go to its replica; everything else, and every
     write, to the primary (always named: objects read from a replica must not take writes there)."""

@@ -5,10 +5,12 @@ usual, by the same process (shop/errors.py). Any other database error stays a 50
 import logging
 
 import pytest
-from django.db import connection
+from django.core.handlers.exception import convert_exception_to_response
+from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import path
 
+from shop import errors, replicas
 from shop import urls as shop_urls
 from tests.factories import merch
 from tests.redis_standin import refused_port
@@ -136,3 +138,24 @@ def test_postgresql_refusing_connections_is_a_503_and_its_return_needs_no_restar
     assert_one_line_logged(caplog, "/catalogue/")
     back = production.get("/catalogue/")
     assert back.status_code == 200 and b"Cheeky Pink-Haired" in back.content
+
+
+def test_a_render_that_failed_on_a_read_replica_is_not_logged_as_an_outage(
+    rf, settings, monkeypatch, caplog
+):
+    """The page cache renders it again on the primary (shop.pagecache), and the shopper gets that
+    page: an error line saying the database is unavailable would be false."""
+    settings.DEBUG = False
+    monkeypatch.setattr(errors, "database_is_unreachable", lambda: True)  # the replica's is gone
+
+    def view(request):
+        raise OperationalError("terminating connection due to administrator command")
+
+    token = replicas._in_use.set((replicas.Replica("replica1"), replicas.Reading(failed=True)))
+    try:
+        response = convert_exception_to_response(view)(rf.get("/catalogue/"))
+    finally:
+        replicas._in_use.reset(token)
+
+    assert response.status_code == 503  # dropped for the render on the primary
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -8,7 +8,13 @@ import pytest
 from gunicorn.config import Config
 
 CONF = Path(__file__).resolve().parent.parent / "deploy" / "gunicorn.conf.py"
-ENV = ("GUNICORN_WORKERS", "GUNICORN_THREADS", "GUNICORN_TIMEOUT", "GUNICORN_ACCESS_LOG")
+ENV = (
+    "GUNICORN_WORKERS",
+    "GUNICORN_THREADS",
+    "GUNICORN_TIMEOUT",
+    "GUNICORN_ACCESS_LOG",
+    "GUNICORN_CONTROL_SOCKET",
+)
 
 
 def loaded(monkeypatch, *, cpus: int, **env) -> Config:
@@ -50,3 +56,11 @@ def test_the_environment_overrides_the_sizes_and_turns_the_access_log_on(monkeyp
 
     assert quiet.accesslog is None
     assert (tuned.workers, tuned.threads, tuned.accesslog) == (5, 8, "-")
+
+
+def test_two_servers_on_one_host_share_no_control_socket(monkeypatch, tmp_path):
+    assert loaded(monkeypatch, cpus=2).control_socket_disable is True
+
+    path = str(tmp_path / "app1.ctl")
+    config = loaded(monkeypatch, cpus=2, GUNICORN_CONTROL_SOCKET=path)
+    assert config.control_socket_disable is False and config.control_socket == path

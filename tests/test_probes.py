@@ -59,6 +59,17 @@ def test_readyz_names_the_database_when_it_does_not_answer(client, database_down
     assert_plain_probe(response)
 
 
+def test_a_part_that_stays_down_is_logged_once_not_once_per_probe(client, database_down, caplog):
+    probes._last_failing = ()
+
+    answers = [client.get("/readyz").status_code for _probe in range(3)]
+
+    assert answers == [503, 503, 503]
+    logged = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
+    assert logged == [("shop.probes", "WARNING", "Not ready: database failed (OperationalError)")]
+    probes._last_failing = ()
+
+
 def test_readyz_names_the_cache_when_redis_refuses(client, settings):
     redis_cache.forget_breakers()
     settings.CACHES = {

@@ -78,6 +78,7 @@ class Heartbeat:
         self.worker_id = worker_id
         self.on_beat = on_beat
         self._stopped = threading.Event()
+        self._failing = False  # a database error is logged when beats start failing, not per beat
         self._thread = threading.Thread(target=self._run, name="task-worker-beat", daemon=True)
 
     def start(self) -> None:
@@ -107,5 +108,17 @@ class Heartbeat:
             requeue_abandoned()
             if self.on_beat:
                 self.on_beat()
-        except Exception:  # a database down or locked (SQLite) for a moment: the next beat retries
+        except (
+            DatabaseError
+        ) as error:  # down or restarting, or locked (SQLite): the next beat retries
+            if not self._failing:
+                self._failing = True
+                reason = " ".join(str(error).split())[:200]
+                logger.warning("Task worker %s: beats failing (%s)", self.worker_id, reason)
+            connection.close_if_unusable_or_obsolete()
+        except Exception:
             logger.warning("Task worker %s: beat failed", self.worker_id, exc_info=True)
+        else:
+            if self._failing:
+                self._failing = False
+                logger.warning("Task worker %s: beating again", self.worker_id)

@@ -208,7 +208,8 @@ class OrderPlacer:
             "thank-you": reverse("checkout:thank-you"),
         }
 
-    def place(self, item: Buyable) -> str:
+    def place(self, item: Buyable, *, email: str = scenarios.GUEST_EMAIL) -> str:
+        """`email`: the guest's, which tells one order from another (cluster-check's)."""
         browser = load.HttpShopper(self.port)
         self._expect(browser, "GET", item.page_url, None, 200)
         # The basket sends a refused product back to the basket, an added one on to `next`.
@@ -219,7 +220,7 @@ class OrderPlacer:
             return SOLD_OUT
         if not self._redirected_to(browser, "checkout"):
             raise OrderFailed(f"Add to basket answered {status} {browser.location}".rstrip())
-        for step in scenarios.guest_checkout_steps():
+        for step in scenarios.guest_checkout_steps(email):
             if self._expect(browser, "POST", step.url, step.data, 302) == SOLD_OUT:
                 return SOLD_OUT
         if self._expect(browser, "GET", self.urls["preview"], None, 200) == SOLD_OUT:

@@ -156,10 +156,10 @@ def shopper_steps(shopper: str) -> list[Step]:
     return steps
 
 
-def guest_checkout_steps() -> list[Step]:
+def guest_checkout_steps(email: str = GUEST_EMAIL) -> list[Step]:
     """From a basket to the review page: a guest's e-mail, address and shipping method."""
     return [
-        Step(reverse("checkout:index"), {"username": GUEST_EMAIL, "options": "anonymous"}),
+        Step(reverse("checkout:index"), {"username": email, "options": "anonymous"}),
         Step(reverse("checkout:shipping-address"), ADDRESS),
         Step(reverse("checkout:shipping-method"), {"method_code": "standard"}),
     ]
