@@ -248,8 +248,9 @@ class ImageField(models.ImageField):
             return
         try:
             file.save(file.name, file.file, save=False)
-        except OSError:  # a full disk, or object storage down (shop.storage says so the same way)
-            logger.exception("An uploaded image was not stored")
+        except OSError as error:  # a full disk, or object storage down (shop.storage says so too)
+            # One line: an outage of the store is not a bug to trace.
+            logger.error("An uploaded image was not stored: %s", " ".join(str(error).split())[:200])
             raise ValidationError({self.name: refuse("storage_unavailable")}) from None
         data.stored_as = file.name
 

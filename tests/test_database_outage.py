@@ -159,3 +159,28 @@ def test_a_render_that_failed_on_a_read_replica_is_not_logged_as_an_outage(
 
     assert response.status_code == 503  # dropped for the render on the primary
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def test_a_stripe_webhook_while_the_database_is_gone_is_a_503_stripe_retries(
+    production, stripe_sim, database_gone, caplog
+):
+    event = {
+        "id": "evt_during_outage",
+        "object": "event",
+        "type": "payment_intent.succeeded",
+        "data": {"object": {"id": "pi_during_outage", "object": "payment_intent"}},
+    }
+    body, signature = stripe_sim.webhook_request(event)
+
+    response = production.post(
+        "/payments/stripe/webhook/",
+        data=body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signature,
+    )
+
+    assert response.status_code == 503  # not 2xx: Stripe sends it again later
+    [record] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert record.getMessage().startswith("Stripe webhook evt_during_outage")
+    assert "the database is not answering" in record.getMessage()
+    assert record.exc_info is None

@@ -11,12 +11,13 @@ retry processes it again.
 import logging
 
 import stripe
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
+from shop.errors import database_is_unreachable
 from shop.payments import services
 from shop.payments.client import keys, stripe_client
 from shop.payments.intents import IntentStatus
@@ -58,7 +59,20 @@ def stripe_webhook(request):
             handler = HANDLERS.get(event.type)
             if handler is not None:
                 handler(obj, intent_id)
-    except Exception:
+    except Exception as error:
+        if isinstance(error, DatabaseError) and database_is_unreachable():
+            # An outage (a restart, a failover) is one line, not a traceback per event.
+            logger.warning(
+                "Stripe webhook %s (%s) not handled, the database is not answering (%s); "
+                "Stripe will retry",
+                event.id,
+                event.type,
+                " ".join(str(error).split())[:200],
+            )
+            response = HttpResponse("Database unavailable.", status=503)
+            response["Retry-After"] = "30"
+            response._has_been_logged = True  # the line above says it: not Django's too
+            return response
         logger.exception("Stripe webhook %s (%s) failed; Stripe will retry", event.id, event.type)
         return HttpResponse("Handler failed.", status=500)
     return HttpResponse("OK")
