@@ -3,10 +3,11 @@ not answer.
 
 django-redis (with IGNORE_EXCEPTIONS) already turns a failed call into a miss, but each failed call
 waits for its socket timeout, and a page makes ~30 of them. Here the first failure opens a breaker:
-for `BYPASS_SECONDS` every call is a miss at once, with no network; then one call tries Redis
-again, and the cache is used as before as soon as it answers. An outage is logged when it begins,
-once per interval while it lasts (how many calls failed or were skipped), and when it ends: one
-line each, no traceback.
+for `BYPASS_SECONDS` every call is a miss at once, with no network; then a PING from a thread of
+its own tries Redis again (no request waits for it, so a Redis that stops answering costs a page
+at most its first call's timeout), and the cache is used as before as soon as it answers. An
+outage is logged when it begins, once per interval while it lasts (how many calls failed or were
+skipped), and when it ends: one line each, no traceback.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ class Breaker:
     def __init__(self, *, bypass_seconds: float, clock: Callable[[], float] = time.monotonic):
         self.bypass_seconds = bypass_seconds
         self.clock = clock
+        # Asks Redis whether it answers (the backend sets a PING); without one, the first call
+        # after an interval tries Redis itself.
+        self.probe: Callable[[], object] | None = None
+        self.run_probe: Callable[[Callable[[], None]], None] = _in_a_thread
         self._lock = threading.Lock()
         self.open_until: float | None = None  # None: closed, Redis is used
         self.down_since = 0.0
@@ -51,9 +56,21 @@ class Breaker:
             if now < self.open_until:
                 self.bypassed += 1
                 return False
-            # The interval is over: this call tries Redis, the others keep skipping it meanwhile.
+            # The interval is over: one try, while every other call keeps skipping Redis.
             self.open_until = now + self.bypass_seconds
-            return True
+            if self.probe is None:
+                return True  # this call is the try
+            self.bypassed += 1
+        self.run_probe(self._try_probe)
+        return False
+
+    def _try_probe(self) -> None:
+        try:
+            self.probe()
+        except Exception as error:  # whatever the client raises: still down
+            self.failed_with(error)
+        else:
+            self.succeeded()
 
     def succeeded(self) -> None:
         if self.open_until is None:
@@ -98,6 +115,10 @@ class Breaker:
         self.next_report = now + self.bypass_seconds
 
 
+def _in_a_thread(probe: Callable[[], None]) -> None:
+    threading.Thread(target=probe, name="redis-probe", daemon=True).start()
+
+
 def _describe(error: BaseException | None) -> str:
     return f"{type(error).__name__}: {error}" if error is not None else "no answer"
 
@@ -129,6 +150,12 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         bypass_seconds = params.get("OPTIONS", {}).get("BYPASS_SECONDS", 5)
         self.breaker = breaker_for(server, bypass_seconds=bypass_seconds)
+        if self.breaker.probe is None:
+            self.breaker.probe = self._ping
+
+    def _ping(self) -> None:
+        # Past the breaker: this is the call that finds out whether Redis answers again.
+        super().client.get_client(write=True).ping()
 
     @property
     def client(self):

@@ -4,6 +4,7 @@ traceback, signing in and checking out work from the database, and caching resum
 
 import logging
 import re
+import threading
 import uuid
 
 import pytest
@@ -67,6 +68,7 @@ def redis_at(settings, clock):
             }
         }
         cache.breaker.clock = clock
+        cache.breaker.run_probe = lambda probe: probe()  # in the request: its waits are counted
         return cache.breaker
 
     yield use
@@ -227,3 +229,29 @@ def test_calls_failing_together_make_one_record_and_one_call_tries_again(caplog)
         "2 calls failed and 2 bypassed since the last report"
     ]
     assert len(outage_records(caplog)) == 2
+
+
+def test_after_an_interval_redis_is_asked_again_from_a_thread_of_its_own_not_by_a_request():
+    clock = Clock()
+    breaker = redis_cache.Breaker(bypass_seconds=BYPASS_SECONDS, clock=clock)
+    answered = threading.Event()
+    asked_from = []
+
+    def ping():
+        asked_from.append(threading.current_thread())
+        if not answered.wait(5):
+            raise TimeoutError("no reply")
+
+    breaker.probe = ping
+    breaker.failed_with(TimeoutError("no reply"))
+    clock.advance(BYPASS_SECONDS)
+
+    # The call that ends the interval, and those while Redis is being asked, skip it at once.
+    assert [breaker.allows_call(), breaker.allows_call()] == [False, False]
+    assert breaker.is_open
+    answered.set()
+    [prober] = asked_from
+    prober.join(5)
+
+    assert prober is not threading.current_thread()
+    assert not breaker.is_open and breaker.allows_call()
