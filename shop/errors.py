@@ -3,13 +3,14 @@ every request gets the shop's own page at once, with Retry-After, and one log li
 
 import sys
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.utils.log import log_response
 from django.views import defaults
 
 from shop import replicas
+from shop.outages import database_is_unreachable
 
 RETRY_AFTER_SECONDS = 30
 
@@ -29,22 +30,6 @@ def server_error(request):
     if isinstance(error, (OperationalError, InterfaceError)) and database_is_unreachable():
         return database_unavailable(request, error)
     return defaults.server_error(request)
-
-
-def database_is_unreachable() -> bool:
-    """A connection of this request failed and is gone or unusable: a refused connect, a server
-    that restarted under it. A deadlock or a timed-out statement leaves it usable: a 500 then."""
-    for conn in connections.all(initialized_only=True):
-        if not conn.errors_occurred:
-            continue
-        if conn.connection is None:
-            return True
-        try:
-            if not conn.is_usable():
-                return True
-        except DatabaseError:
-            return True
-    return False
 
 
 def database_unavailable(request, error: Exception) -> HttpResponse:

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
-from shop.errors import database_is_unreachable
+from shop.outages import database_is_unreachable
 from shop.payments import services
 from shop.payments.client import keys, stripe_client
 from shop.payments.intents import IntentStatus

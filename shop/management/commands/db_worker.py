@@ -19,7 +19,7 @@ from django.db import InterfaceError, OperationalError, connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
-from shop.errors import database_is_unreachable
+from shop.outages import database_is_unreachable
 from shop.worker import periodic
 from shop.worker.jobs import PERIODIC_JOBS
 from shop.worker.lease import Heartbeat
