@@ -11,7 +11,8 @@ that a failing test still ends.
 import contextlib
 import socket
 import threading
-import time
+
+from tests.loopback import LoopbackServer
 
 REAL_REDIS = ("127.0.0.1", 6379)
 
@@ -32,50 +33,18 @@ def refused_port() -> int:
         return probe.getsockname()[1]
 
 
-class RedisStandIn:
+class RedisStandIn(LoopbackServer):
     def __init__(self, *, hold_for: float = 15.0):
-        self.hold_for = hold_for
+        super().__init__(hold_for=hold_for)
         self.silent = True
         self.waited = 0
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.1)
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._open: list[socket.socket] = []
 
-    @property
-    def port(self) -> int:
-        return self._listener.getsockname()[1]
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._stopped.set()
-        self._thread.join()
-        self._listener.close()
-        for each in self._open:
-            each.close()
-
-    def _serve(self) -> None:
-        held = []
-        while not self._stopped.is_set():
-            try:
-                connection, _address = self._listener.accept()
-            except TimeoutError:
-                pass
-            else:
-                self._open.append(connection)
-                if self.silent:
-                    self.waited += 1
-                    held.append((time.monotonic(), connection))
-                else:
-                    self._relay(connection)
-            now = time.monotonic()
-            for since, connection in [each for each in held if now - each[0] > self.hold_for]:
-                connection.close()
-                held.remove((since, connection))
+    def on_connection(self, connection: socket.socket) -> None:
+        if self.silent:
+            self.waited += 1
+            self.keep_silent(connection)
+        else:
+            self._relay(connection)
 
     def _relay(self, client: socket.socket) -> None:
         server = socket.create_connection(REAL_REDIS, timeout=5)

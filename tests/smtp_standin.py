@@ -4,53 +4,23 @@ SMTP starts with the server's greeting: a client without a timeout waits for it 
 stand-in lets go of each connection after `hold_for` seconds so that a failing test still ends.
 """
 
-import contextlib
 import socket
 import threading
-import time
+
+from tests.loopback import LoopbackServer
 
 
-class SilentSMTPServer:
+class SilentSMTPServer(LoopbackServer):
     def __init__(self, *, hold_for: float = 15.0):
-        self.hold_for = hold_for
+        super().__init__(hold_for=hold_for)
         self.connections = 0
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.1)
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
 
-    @property
-    def port(self) -> int:
-        return self._listener.getsockname()[1]
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._stopped.set()
-        self._thread.join()
-        self._listener.close()
-
-    def _serve(self) -> None:
-        held = []
-        while not self._stopped.is_set():
-            try:
-                connection, _address = self._listener.accept()
-            except TimeoutError:
-                pass
-            else:
-                self.connections += 1
-                held.append((time.monotonic(), connection))
-            now = time.monotonic()
-            for since, connection in [each for each in held if now - each[0] > self.hold_for]:
-                connection.close()
-                held.remove((since, connection))
-        for _since, connection in held:
-            connection.close()
+    def on_connection(self, connection: socket.socket) -> None:
+        self.connections += 1
+        self.keep_silent(connection)
 
 
-class RecordingSMTPServer:
+class RecordingSMTPServer(LoopbackServer):
     """A mail server on 127.0.0.1 that speaks enough SMTP for Django's backend and keeps every
     message it accepts (answered "250" after the message's data).
 
@@ -68,40 +38,13 @@ class RecordingSMTPServer:
         self.holding = threading.Event()
         self._held = 0
         self._lock = threading.Lock()
-        self._clients: list[socket.socket] = []
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.1)
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
+        super().__init__()
 
-    @property
-    def port(self) -> int:
-        return self._listener.getsockname()[1]
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._stopped.set()
-        self._thread.join()
-        self._listener.close()
-        for client in self._clients:
-            with contextlib.suppress(OSError):  # the sender has gone already
-                client.shutdown(socket.SHUT_RDWR)
-            client.close()
-
-    def _serve(self) -> None:
-        while not self._stopped.is_set():
-            try:
-                client, _address = self._listener.accept()
-            except TimeoutError:
-                continue
-            self._clients.append(client)
-            with self._lock:
-                held = self.hold if self.hold and self._held < self.hold_times else None
-                self._held += bool(held)
-            threading.Thread(target=self._converse, args=(client, held), daemon=True).start()
+    def on_connection(self, client: socket.socket) -> None:
+        with self._lock:
+            held = self.hold if self.hold and self._held < self.hold_times else None
+            self._held += bool(held)
+        threading.Thread(target=self._converse, args=(client, held), daemon=True).start()
 
     def _converse(self, client: socket.socket, held: str | None) -> None:
         lines = client.makefile("rb")
