@@ -115,7 +115,8 @@ class Heartbeat:
                 self._failing = True
                 reason = " ".join(str(error).split())[:200]
                 logger.warning("Task worker %s: beats failing (%s)", self.worker_id, reason)
-            connection.close_if_unusable_or_obsolete()
+            if not connection.in_atomic_block:  # the beat's own thread is never inside one
+                connection.close_if_unusable_or_obsolete()  # reconnect on the next beat
         except Exception:
             logger.warning("Task worker %s: beat failed", self.worker_id, exc_info=True)
         else:
