@@ -231,13 +231,23 @@ def thumbnail_urls(name: str) -> set[str]:
 # --- The faults, under load ---------------------------------------------------------------------
 
 
+def _accepts(port: int) -> bool:
+    try:
+        socket.create_connection((HOST, port), timeout=0.2).close()
+    except OSError:
+        return False
+    return True
+
+
 def app_killed(shop: Shop, traffic: Traffic) -> Row:
     cluster = shop.cluster
     time.sleep(3)  # some load on both instances first
     killed_at = time.monotonic()
     cluster.kill("app1", group=True)
-    # Reaped: its sockets are closed. A request sent just before may already sit in the kernel's
-    # accept queue of the dead instance: in flight on it, though no process had read it yet.
+    # Gone once its port refuses connections: until then (its master is reaped first, its
+    # workers a moment later) the kernel may still queue a request for it, in flight on it
+    # though no process will read it.
+    _wait(lambda: not _accepts(cluster.ports.apps[0]), 5, every=0.01)
     gone_at = time.monotonic()
     out = _wait(
         lambda: all(
