@@ -12,15 +12,13 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
-from oscar.core.loading import get_model
 
 from catalogue import view_counts
 from shop import redis_cache
 from shop.worker import jobs, periodic
+from tests.catalogue.viewing import view, views_of
 from tests.factories import merch
 from tests.redis_standin import RedisStandIn, redis_is_reachable, refused_port
-
-ProductRecord = get_model("analytics", "ProductRecord")
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_DB = 12
@@ -35,17 +33,6 @@ class Killed(BaseException):
 
 def killed(*args, **kwargs):
     raise Killed
-
-
-def views_of(product) -> int:
-    record = ProductRecord.objects.filter(product=product).first()
-    return record.num_views if record else 0
-
-
-def view(client, product):
-    response = client.get(product.get_absolute_url())
-    assert response.status_code == 200
-    return response
 
 
 def shared_cache(settings, port: int = 6379) -> str:

@@ -5,15 +5,13 @@ import uuid
 
 import pytest
 from django.core.cache import cache
-from oscar.core.loading import get_model
 
 from catalogue import view_counts
+from tests.catalogue.viewing import views_of
 from tests.factories import merch
 from tests.races import on_postgresql_with_commits
 from tests.redis_standin import redis_is_reachable
 from tests.worker.conftest import wait_for
-
-ProductRecord = get_model("analytics", "ProductRecord")
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
 
@@ -35,11 +33,6 @@ def shared_redis(settings):
     }
     yield prefix
     cache.delete_pattern("*")
-
-
-def views_of(product) -> int:
-    record = ProductRecord.objects.filter(product=product).first()
-    return record.num_views if record else 0
 
 
 def test_a_worker_writes_the_views_counted_in_redis_and_keeps_doing_so(shared_redis, start_worker):
