@@ -46,7 +46,7 @@ _scripts: dict[str, object] = {}
 
 def add_and_read(values: dict[str, object]) -> dict[str, object]:
     """`cache.add` of each key, never expiring, then the value each key holds."""
-    client = _redis_client()
+    client = redis_client()
     if client is not None:
         keys = [client.make_key(key) for key in values]
         held = _run(client, ADD_AND_READ, keys, [client.encode(v) for v in values.values()])
@@ -65,7 +65,7 @@ def set_many(
     delete = list(delete)
     if not values and not delete:
         return
-    client = _redis_client()
+    client = redis_client()
     if client is not None:
         keys = [client.make_key(key) for key in [*values, *delete]]
         ttl = max(int(timeout * 1000), 1) if timeout is not None else 0
@@ -78,7 +78,7 @@ def set_many(
         cache.delete_many(delete)
 
 
-def _redis_client():
+def redis_client():
     """django-redis's client of the default cache, or None for another backend."""
     try:
         client = getattr(cache, "client", None)

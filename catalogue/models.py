@@ -358,4 +358,16 @@ class ProductImage(AbstractProductImage):
     original = ImageField(_("Original"), upload_to=get_image_upload_path, max_length=255)
 
 
+class ProductViewBatch(models.Model):
+    """Product views a task worker took from Redis and added to ProductRecord.num_views, by the
+    batch's id: a run that takes the same batch again (its worker killed after the commit, before
+    Redis let go of it) finds it here and adds nothing (catalogue.view_counts)."""
+
+    batch_id = models.CharField(max_length=32, unique=True)
+    written_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.batch_id
+
+
 from oscar.apps.catalogue.models import *  # noqa: E402, F403

@@ -1,12 +1,22 @@
-"""Product page views: counted in memory, written to Oscar's ProductRecord.num_views in batches.
+"""Product page views: counted where every app server can see them, and added to Oscar's
+ProductRecord.num_views in batches, never inside a request.
 
 Oscar's analytics receiver runs an UPDATE inside every product request (on SQLite under load:
 "database is locked"), and a page served by the page cache (shop.pagecache) never runs the view
-at all. Here a view only adds one to a per-process counter: from `product_viewed` (below) when the
-view runs, from the page cache on a hit. The counts are written after a response has been sent
-(`request_finished`) once SHOP_PRODUCT_VIEWS_FLUSH_SECONDS have passed, and at process exit.
-Each gunicorn worker counts and flushes its own views; its threads share the counter. A failed
-write keeps the counts for the next flush and never reaches a shopper.
+at all. Here a view is counted from `product_viewed` (below) when the view runs, and by the page
+cache on a hit, in one of two places:
+
+- With a shared Redis cache, one HINCRBY into a hash that every app server shares: nothing is kept
+  in the process, so a server killed with SIGKILL loses no view. A task worker's periodic job
+  (`write_shared_views`, every SHOP_PRODUCT_VIEWS_FLUSH_SECONDS) takes the hash whole (a RENAME,
+  with a batch id) and adds it to num_views in a transaction that also records the batch id, then
+  lets go of it in Redis. A run killed before its commit leaves the batch in Redis for the next run;
+  one killed after it finds its batch id recorded and adds nothing: each view is written once.
+- Without one (the local demo, tests), or while the cache's breaker skips Redis
+  (shop.redis_cache), in a per-process counter, written after a response has been sent
+  (`request_finished`) once SHOP_PRODUCT_VIEWS_FLUSH_SECONDS have passed, and at process exit. Its
+  threads share the counter; a failed write keeps the counts for the next flush and never reaches
+  a shopper.
 """
 
 from __future__ import annotations
@@ -15,18 +25,26 @@ import atexit
 import logging
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Mapping
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.signals import request_finished
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.dispatch import receiver
+from django.utils import timezone
 from oscar.apps.catalogue.signals import product_viewed
 from oscar.core.loading import get_class, get_model
+from redis.exceptions import RedisError
+
+from .cache_batches import redis_client
 
 Product = get_model("catalogue", "Product")
+ProductViewBatch = get_model("catalogue", "ProductViewBatch")
 ProductRecord = get_model("analytics", "ProductRecord")
 UserProductView = get_model("analytics", "UserProductView")
 UserRecord = get_model("analytics", "UserRecord")
@@ -45,6 +63,10 @@ class ViewCounter:
     def add(self, product_id: int) -> None:
         with self._lock:
             self._pending[product_id] += 1
+
+    def pending(self) -> dict[int, int]:
+        with self._lock:
+            return dict(self._pending)
 
     def flush(self, *, force: bool = False) -> None:
         """Write the pending counts if the interval has passed (or `force`)."""
@@ -76,8 +98,113 @@ class ViewCounter:
 counter = ViewCounter()
 
 
+# The hash every app server counts into, and the batch a worker has taken from it and is writing
+# (each under the cache's key prefix). The batch's id is a field of its own beside the product ids.
+COUNTING = "product-views:counting"
+WRITING = "product-views:writing"
+BATCH_ID = "batch"
+
+# A batch left by a run that did not finish, else the views counted so far as a new batch (its id
+# ARGV[2] in the field ARGV[1]); nothing when there is neither. Atomic: a view counted meanwhile
+# is in the batch or in the next one, never in both.
+TAKE = """
+if redis.call('EXISTS', KEYS[2]) == 0 then
+    if redis.call('EXISTS', KEYS[1]) == 0 then
+        return {}
+    end
+    redis.call('RENAME', KEYS[1], KEYS[2])
+    redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+end
+return redis.call('HGETALL', KEYS[2])
+"""
+# Lets go of the batch ARGV[2] once it is written, and of no other.
+RELEASE = """
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+    return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+# A batch id matters while its batch may still be in Redis: until the next run lets go of it.
+BATCH_IDS_KEPT = timedelta(days=7)
+
+_scripts: dict[str, object] = {}
+
+
 def count_view(product_id: int) -> None:
+    client = redis_client()
+    if client is not None:
+        try:
+            client.get_client(write=True).hincrby(client.make_key(COUNTING), product_id, 1)
+            return
+        except (RedisError, OSError) as error:
+            _tell_breaker(error)
     counter.add(product_id)
+
+
+def write_shared_views() -> int:
+    """Add the views counted in Redis to ProductRecord.num_views, each once; the views written.
+    The task workers' periodic job (shop.worker.jobs). Redis or the database not answering: one
+    line, and the views stay in Redis for the next run."""
+    client = redis_client()
+    if client is None:
+        return 0  # no shared cache (or the breaker skips it): the app servers write their own
+    written = 0
+    try:
+        # A batch a killed run left, then what was counted since; or one new batch and nothing.
+        for _ in range(2):
+            taken = _take(client)
+            if taken is None:
+                break
+            batch_id, views = taken
+            with transaction.atomic():
+                _, is_new = ProductViewBatch.objects.get_or_create(
+                    batch_id=batch_id, defaults={"written_at": timezone.now()}
+                )
+                if is_new:  # else a run killed after its commit wrote it
+                    write_views(views)
+                    written += sum(views.values())
+            _release(client, batch_id)
+        ProductViewBatch.objects.filter(written_at__lt=timezone.now() - BATCH_IDS_KEPT).delete()
+    except (RedisError, OSError, DatabaseError) as error:
+        if isinstance(error, RedisError | OSError):
+            _tell_breaker(error)
+        logger.warning(
+            "Product views not moved from Redis (%s: %s); left there for the next run",
+            type(error).__name__,
+            " ".join(str(error).split())[:200],
+        )
+    return written
+
+
+def _take(client) -> tuple[str, dict[int, int]] | None:
+    """The batch to write, by its id: product id → views."""
+    keys = [client.make_key(COUNTING), client.make_key(WRITING)]
+    held = _run(client, TAKE, keys, [BATCH_ID, uuid.uuid4().hex])
+    if not held:
+        return None
+    fields = dict(zip(held[::2], held[1::2], strict=True))
+    batch_id = fields.pop(BATCH_ID.encode()).decode()
+    return batch_id, {int(product_id): int(views) for product_id, views in fields.items()}
+
+
+def _release(client, batch_id: str) -> None:
+    _run(client, RELEASE, [client.make_key(WRITING)], [BATCH_ID, batch_id])
+
+
+def _run(client, source: str, keys: list, args: list):
+    redis = client.get_client(write=True)
+    script = _scripts.get(source)
+    if script is None:
+        script = _scripts[source] = redis.register_script(source)
+    return script(keys=keys, args=args, client=redis)
+
+
+def _tell_breaker(error: BaseException) -> None:
+    # A call made past django-redis's own methods: the cache's breaker (shop.redis_cache) is told
+    # here, so that Redis not answering holds one call for its timeout, not every view.
+    breaker = getattr(cache, "breaker", None)
+    if breaker is not None:
+        breaker.failed_with(error)
 
 
 def flush(*, force: bool = False) -> None:

@@ -501,8 +501,9 @@ SHOP_PAGE_CACHE = env.bool("SHOP_PAGE_CACHE", default=True)
 # Count how pages are served (hit, built, ...) in the cache: the benchmark's settings turn it on.
 SHOP_PAGE_CACHE_COUNTS = False
 
-# Product page views are counted in memory and added to Oscar's ProductRecord.num_views at most
-# this often, after a response (catalogue.view_counts): no write in the request path.
+# How often product page views are added to Oscar's ProductRecord.num_views
+# (catalogue.view_counts): with Redis, by the task workers' periodic job; without it, by each
+# process after a response. No write in the request path.
 SHOP_PRODUCT_VIEWS_FLUSH_SECONDS = env.float("SHOP_PRODUCT_VIEWS_FLUSH_SECONDS", default=30)
 
 # --- Shipping (shop/shipping) ------------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 
-from catalogue import search_words
+from catalogue import search_words, view_counts
 from shop.mail import forget_sent_emails
 from shop.payments.tasks import reconcile_payments
 from shop.worker.periodic import periodic
@@ -30,4 +30,16 @@ def keep_frequent_words() -> list[str]:
     return words
 
 
+@periodic(
+    name="Writing product views",
+    every=lambda: timedelta(seconds=settings.SHOP_PRODUCT_VIEWS_FLUSH_SECONDS),
+)
+def write_product_views() -> int:
+    """Add the product views the app servers counted in Redis to their records."""
+    return view_counts.write_shared_views()
+
+
 PERIODIC_JOBS = (reconcile_payments, keep_frequent_words, forget_sent_emails)
+if settings.REDIS_URL:
+    # Without Redis each app server writes the views it counted itself (catalogue.view_counts).
+    PERIODIC_JOBS += (write_product_views,)

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
 from catalogue import view_counts
+from tests.catalogue.viewing import view, views_of
 from tests.factories import merch
 
 ProductRecord = get_model("analytics", "ProductRecord")
@@ -19,17 +20,6 @@ UserProductView = get_model("analytics", "UserProductView")
 UserRecord = get_model("analytics", "UserRecord")
 
 pytestmark = pytest.mark.django_db
-
-
-def views_of(product) -> int:
-    record = ProductRecord.objects.filter(product=product).first()
-    return record.num_views if record else 0
-
-
-def view(client, product):
-    response = client.get(product.get_absolute_url())
-    assert response.status_code == 200
-    return response
 
 
 def record_writes(queries) -> list[str]:

@@ -41,8 +41,10 @@ def run(*, synthetic: int, kinds: list[str] | None, requests: int, warmup: int, 
             ROOT_URLCONF="shop.devtools.bench.urls",
             ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
             SECURE_SSL_REDIRECT=False,
-            # Product views are written every 30 s after a response (catalogue.view_counts): here
-            # that would land in one random request's figures. --load keeps it, as production.
+            # Without Redis (or while it is out) each process writes the product views it counted
+            # every 30 s after a response (catalogue.view_counts): here that would land in one
+            # random request's figures. With Redis a view is one HINCRBY in its request, as in
+            # production, and only a task worker writes them.
             SHOP_PRODUCT_VIEWS_FLUSH_SECONDS=float("inf"),
         ),
     ):
