@@ -351,6 +351,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # several beats long: a worker that misses it while alive may see its job run a second time.
 TASK_WORKER_BEAT_SECONDS = env.float("TASK_WORKER_BEAT_SECONDS", default=10)
 TASK_WORKER_LOST_AFTER = env.float("TASK_WORKER_LOST_AFTER", default=60)
+# Days a finished job's row stays in the queue's table (its result, its traceback) before the
+# workers' daily run deletes it (shop.worker.jobs.forget_finished_jobs).
+TASK_RESULTS_KEPT_DAYS = env.float("TASK_RESULTS_KEPT_DAYS", default=14)
 # Hours between the workers' runs of search's frequent-word keeping (catalogue.search_words).
 SHOP_KEEP_FREQUENT_WORDS_EVERY = env.float("SHOP_KEEP_FREQUENT_WORDS_EVERY", default=24)
 

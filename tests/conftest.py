@@ -29,13 +29,16 @@ def pytest_configure(config):
     )
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _migrated_rows_survive_flushes(django_db_setup, django_db_blocker):
-    """A transactional test (browser journeys, concurrency) ends with a flush, which empties the
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's, then: a transactional test (browser journeys, concurrency) ends with a flush, which empties the
     rows the data migrations made: the groups ("Blog editors", "Catalogue managers") and the
     shop's e-mail communication types. Django then remakes the permissions (post_migrate), and
     this the groups, with the ids and permissions they had after migrating (the demo snapshot's
-    rows, tests/demo_snapshot.py, refer to those ids), and the communication types."""
+    rows, tests/demo_snapshot.py, refer to those ids), and the communication types.
+
+    It extends the set-up rather than running for every session: a run with no test that uses the
+    database sets none up, and the rows would be read from the database the settings name."""
     from django.contrib.auth.models import Group, Permission
     from oscar.core.loading import get_model
 

@@ -1,12 +1,15 @@
 """The database not answering (PostgreSQL down or restarting): every page is the shop's own 503
-with Retry-After and one log line, no traceback; the first request after it is back is served as
-usual, by the same process (shop/errors.py). Any other database error stays a 500."""
+with Retry-After, no traceback; the outage is logged when it starts, once per interval while it
+lasts (with the count of 503s) and when it ends, not once per request. The first request after it
+is back is served as usual, by the same process (shop/errors.py). Any other database error stays a
+500."""
 
 import logging
 
 import pytest
 from django.core.handlers.exception import convert_exception_to_response
 from django.db import OperationalError, connection
+from django.db.backends.signals import connection_created
 from django.test import Client
 from django.urls import path
 
@@ -42,6 +45,24 @@ TRANSACTION_STATE = (
     "run_on_commit",
     "errors_occurred",
 )
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """Each test starts with the database answering, as far as this process's outage log knows."""
+    clock = Clock()
+    outage = errors.DatabaseOutage(report_every=30, clock=clock)
+    monkeypatch.setattr(errors, "outage", outage)
+    yield clock
+    outage.stop_watching()
 
 
 @pytest.fixture
@@ -84,17 +105,65 @@ def assert_branded_503(response):
 
 
 def assert_one_line_logged(caplog, path):
-    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    [record] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert record.levelno == logging.ERROR
     assert record.getMessage().startswith("Database unavailable (")
-    assert record.getMessage().endswith(path)
+    assert record.getMessage().endswith(f"first: {path}")
     assert record.exc_info is None
+
+
+def outage_lines(caplog) -> list[str]:
+    return [
+        f"{r.levelname} {r.getMessage()}"
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and r.name == "shop.errors"
+    ]
 
 
 def test_pages_are_a_branded_503_while_the_database_is_gone(production, database_gone, caplog):
     for url in ["/", "/catalogue/", "/basket/", "/accounts/login/"]:
-        caplog.clear()
         assert_branded_503(production.get(url))
-        assert_one_line_logged(caplog, url)
+
+    assert_one_line_logged(caplog, "/")
+
+
+def test_an_outage_is_logged_at_its_start_once_per_interval_with_a_count_and_at_its_end(
+    production, database_gone, caplog, clock
+):
+    for _ in range(5):
+        production.get("/catalogue/")
+    clock.now += 29
+    production.get("/basket/")
+    assert len(caplog.records) == 1  # five or six requests: one line
+
+    clock.now += 1
+    production.get("/basket/")
+    clock.now += 12
+    production.get("/")
+    production.get("/")
+    database_gone()  # as Django's connect() says once the server takes connections again:
+    connection_created.send(sender=type(connection), connection=connection)
+    connection_created.send(sender=type(connection), connection=connection)
+
+    assert outage_lines(caplog) == [
+        "ERROR Database unavailable (OperationalError: connection refused): every request "
+        "answered 503 until it is back; first: /catalogue/",
+        "ERROR Database still unavailable after 30 s (OperationalError: connection refused): "
+        "6 requests answered 503 since the last report",
+        "WARNING Database answering again after 42 s: 2 requests answered 503 since the last "
+        "report",
+    ]
+    assert all(r.exc_info is None for r in caplog.records)
+
+
+def test_another_outage_is_logged_afresh(production, database_gone, caplog, clock):
+    production.get("/catalogue/")
+    connection_created.send(sender=type(connection), connection=connection)
+    caplog.clear()
+
+    production.get("/basket/")
+
+    assert_one_line_logged(caplog, "/basket/")
 
 
 @pytest.fixture
@@ -138,6 +207,7 @@ def test_postgresql_refusing_connections_is_a_503_and_its_return_needs_no_restar
     assert_one_line_logged(caplog, "/catalogue/")
     back = production.get("/catalogue/")
     assert back.status_code == 200 and b"Cheeky Pink-Haired" in back.content
+    assert outage_lines(caplog)[-1].startswith("WARNING Database answering again after ")
 
 
 def test_a_render_that_failed_on_a_read_replica_is_not_logged_as_an_outage(

@@ -1,6 +1,5 @@
 """`manage.py soak`'s judgement, without the soak: the table and its verdicts, the log lines it
-counts, and the books it checks (duplicate orders, money taken) on a tiny database. The mail sink
-the task worker sends to takes a message from Django's SMTP backend."""
+counts, and the books it checks (duplicate orders, money taken) on a tiny database."""
 
 import os
 import subprocess
@@ -8,8 +7,6 @@ import sys
 from decimal import Decimal
 
 import pytest
-from django.core.mail import EmailMessage
-from django.core.mail.backends.smtp import EmailBackend
 from oscar.core.loading import get_model
 
 from shop.devtools.bench.drop import Buyable
@@ -27,7 +24,6 @@ from shop.devtools.bench.soak import (
     table,
     worker_rss,
 )
-from shop.devtools.smtp_sink import SMTPSink
 from shop.payments.models import PaymentAttempt
 from tests.factories import merch
 from tests.orders import paid_order
@@ -232,26 +228,3 @@ def test_an_order_without_its_capture_or_a_wrong_amount_is_reported(pin):
     short = payments_measure({"pi_1": intent(cents - 1)})
     assert short.met is False
     assert "≠" in short.observed
-
-
-# --- The mail sink -------------------------------------------------------------------------------
-
-
-def test_the_mail_sink_keeps_what_django_sends_over_smtp():
-    with SMTPSink() as sink:
-        backend = EmailBackend(host="127.0.0.1", port=sink.port, timeout=5)
-        message = EmailMessage(
-            "Your order is confirmed",
-            "Thank you.\n.\nA line with a dot.",  # a lone dot would end DATA unless escaped
-            "shop@example.com",
-            ["mika@example.com"],
-        )
-
-        sent = backend.send_messages([message])
-
-        (kept,) = sink.parsed()
-
-    assert sent == 1
-    assert kept["Subject"] == "Your order is confirmed"
-    assert kept["To"] == "mika@example.com"
-    assert kept.get_payload().splitlines() == ["Thank you.", ".", "A line with a dot."]

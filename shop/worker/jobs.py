@@ -9,6 +9,9 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from catalogue import search_words, view_counts
 from shop.mail import forget_sent_emails
@@ -39,7 +42,27 @@ def write_product_views() -> int:
     return view_counts.write_shared_views()
 
 
-PERIODIC_JOBS = (reconcile_payments, keep_frequent_words, forget_sent_emails)
+# Rows deleted per statement: each DELETE holds its locks for a moment, whatever the backlog.
+FORGET_BATCH = 1000
+FINISHED = (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED)
+
+
+@periodic(name="Forgetting old finished jobs", every=lambda: timedelta(days=1))
+def forget_finished_jobs() -> int:
+    """Delete the queue's rows of jobs that succeeded or failed more than TASK_RESULTS_KEPT_DAYS
+    ago; waiting and running jobs (the periodic chains among them) are never touched."""
+    before = timezone.now() - timedelta(days=settings.TASK_RESULTS_KEPT_DAYS)
+    old = DBTaskResult.objects.filter(status__in=FINISHED, finished_at__lt=before).order_by()
+    forgotten = 0
+    while batch := list(old.values_list("pk", flat=True)[:FORGET_BATCH]):
+        deleted, _ = old.filter(pk__in=batch).delete()
+        forgotten += deleted
+    if forgotten:
+        logger.info("Forgot %d finished jobs", forgotten)
+    return forgotten
+
+
+PERIODIC_JOBS = (reconcile_payments, keep_frequent_words, forget_sent_emails, forget_finished_jobs)
 if settings.REDIS_URL:
     # Without Redis each app server writes the views it counted itself (catalogue.view_counts).
     PERIODIC_JOBS += (write_product_views,)

@@ -83,6 +83,11 @@ class Cluster:
     def stop(self, name: str) -> None:
         self.run("pg_ctl", "-D", str(self.dir / name), "-m", "immediate", "-w", "stop")
 
+    @property
+    def on_primary(self) -> tuple[str, ...]:
+        """A client program's options to reach the primary as its superuser."""
+        return ("-h", "127.0.0.1", "-p", str(self.ports["primary"]), "-U", "postgres")
+
     def url(self, name: str, database: str = "shop") -> str:
         return f"postgres://postgres@127.0.0.1:{self.ports[name]}/{database}"
 
@@ -112,30 +117,14 @@ class Cluster:
             capture_output=True,
         ).stdout
         subprocess.run(
-            [
-                str(self.bin / "pg_restore"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.ports["primary"]),
-                "-U",
-                "postgres",
-                "-d",
-                "shop",
-                "--no-owner",
-            ],
+            [str(self.bin / "pg_restore"), *self.on_primary, "-d", "shop", "--no-owner"],
             input=dump,
             check=True,
             capture_output=True,
         )
         self.run(
             "pg_basebackup",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(self.ports["primary"]),
-            "-U",
-            "postgres",
+            *self.on_primary,
             "-D",
             str(self.dir / "replica"),
             "-R",

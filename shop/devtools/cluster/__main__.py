@@ -73,16 +73,16 @@ def run(cluster: Cluster, started: float) -> list[Row]:
     from django.utils import timezone
 
     from shop.devtools.bench import drop
+    from shop.devtools.smtp_sink import SMTPSink
     from shop.devtools.stripe_simulator import Simulator, serve
 
     from . import checks
-    from .mailbox import Mailbox
     from .traffic import Traffic
 
     say(started, f"Starting PostgreSQL, Redis and S3 on 127.0.0.1; work in {cluster.dir}")
     boot(cluster, started)
     with (
-        Mailbox(cluster.ports.smtp) as mailbox,
+        SMTPSink(port=cluster.ports.smtp) as mailbox,
         serve(Simulator(), port=cluster.ports.stripe) as stripe,
     ):
         stripe.simulator.webhook_urls = (

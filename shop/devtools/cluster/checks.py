@@ -22,10 +22,10 @@ from PIL import Image
 from catalogue import images
 from shop.devtools.bench import drop, scenarios
 from shop.devtools.bench.load import HttpShopper
+from shop.devtools.smtp_sink import SMTPSink
 
 from . import report
 from .browser import form_with, post_multipart, timed_get
-from .mailbox import Mailbox
 from .report import LogMark, Row
 from .services import BUCKET, HOST, Cluster
 from .traffic import Traffic
@@ -51,7 +51,7 @@ def fresh_db() -> None:
 class Shop:
     """What the checks share: the cluster, the mail server, the accounts made for the run."""
 
-    def __init__(self, cluster: Cluster, mailbox: Mailbox, placer: drop.OrderPlacer):
+    def __init__(self, cluster: Cluster, mailbox: SMTPSink, placer: drop.OrderPlacer):
         self.cluster = cluster
         self.mailbox = mailbox
         self.placer = placer
@@ -477,21 +477,20 @@ def worker_killed(shop: Shop, traffic: Traffic) -> Row:
             False,
         )
     message = mailbox.held[0]
+    message_id, subject, to = (str(message[h]) for h in ("Message-ID", "Subject", "To"))
     cluster.start_worker()
     started = time.monotonic()
-    sent = _wait(lambda: mailbox.copies(message.message_id) > 0, MAIL_RERUN_WAIT)
+    sent = _wait(lambda: mailbox.copies(message_id) > 0, MAIL_RERUN_WAIT)
     took = time.monotonic() - started
     time.sleep(2)  # a second copy would come right after the first
-    copies = mailbox.copies(message.message_id)
+    copies = mailbox.copies(message_id)
     return Row(
         "task worker SIGKILL mid e-mail",
         "the job runs again; the e-mail is sent once",
         (
-            f"{message.subject!r} to {message.to}: sent {copies}x, {report.seconds(took)} after "
-            "the restart"
+            f"{subject!r} to {to}: sent {copies}x, {report.seconds(took)} after the restart"
             if sent
-            else f"{message.subject!r} to {message.to}: not sent again within "
-            f"{MAIL_RERUN_WAIT:g} s of the restart"
+            else f"{subject!r} to {to}: not sent again within {MAIL_RERUN_WAIT:g} s of the restart"
         ),
         copies == 1,
     )
@@ -530,7 +529,7 @@ def orders_reconcile(shop: Shop, traffic: Traffic, *, before: dict, since) -> Ro
     outcomes = Counter(
         h.outcome if not h.outcome.startswith("failed") else "failed" for h in traffic.orders
     )
-    delivered = Counter(mail.message_id for mail in shop.mailbox.delivered)
+    delivered = Counter(str(mail["Message-ID"]) for mail in shop.mailbox.messages)
     twice = [mid for mid, n in delivered.items() if n > 1]
     passed = bool(placed) and not lost and not doubled and not stock and not twice
     return Row(
@@ -539,7 +538,7 @@ def orders_reconcile(shop: Shop, traffic: Traffic, *, before: dict, since) -> Ro
         f"orders tried {sum(outcomes.values())} ({_counts(outcomes)}), {sum(emails.values())} "
         f"stored; lost {len(lost)}, duplicated {len(doubled)}; stock problems {len(stock)}"
         + (f" ({stock[0]})" if stock else "")
-        + f"; e-mails {len(shop.mailbox.delivered)}, sent twice {len(twice)}",
+        + f"; e-mails {len(shop.mailbox.messages)}, sent twice {len(twice)}",
         passed,
     )
 
