@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -24,11 +24,12 @@ from functools import lru_cache
 
 from django.db.models import Q
 from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from oscar.core.loading import get_model
 
 from . import cache_batches, generations
-from .buying import LOW_STOCK, StockState, stock_words
+from .buying import LOW_STOCK, PurchaseAction, StockState, stock_state, stock_words
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -102,6 +103,30 @@ def cut_words(product, availability, *, available: str, sold_out: str) -> str:
     if punch is None:
         return available if availability.is_available_to_buy else sold_out
     return punch.cut(product, state_of(availability), available=available, sold_out=sold_out)
+
+
+def slot(product, info, action: str, render: Callable[[StockState | None, str], str]) -> SafeString:
+    """A stock slot (the `{% stock_slot %}` tag, a listing's tiles): `render(stock, action)` with
+    the stock words for Oscar's purchase `info` and the purchase action, once; or, while a page
+    is cut, as if available (with the punch's markers for the words) and as sold out, for the
+    page cache to fill on each response. `stock` is None for `info` without an availability."""
+    punch = active()
+    if not hasattr(info, "availability"):
+        # A page rendered without purchase info (Oscar's stock alert form, when invalid,
+        # renders the product page with its own context): no stock words, as before.
+        return render(None, action)
+    if punch is None:
+        return render(stock_state(info), action)
+    # Only these two actions follow the stock; the others come first (catalogue.buying).
+    if action in (PurchaseAction.ADD_TO_BASKET, PurchaseAction.NOTIFY_ME):
+        if_available, if_sold_out = PurchaseAction.ADD_TO_BASKET, PurchaseAction.NOTIFY_ME
+    else:
+        if_available = if_sold_out = action
+    available = render(StockState(punch.code, punch.label, True), if_available)
+    sold_out = render(stock_words(is_available=False, left=None), if_sold_out)
+    return mark_safe(
+        punch.cut(product, state_of(info.availability), available=available, sold_out=sold_out)
+    )
 
 
 @lru_cache(maxsize=64)
