@@ -205,12 +205,19 @@ def states_for(
     return states
 
 
-def remember(states: dict[int, State], *, started_ns: int) -> None:
+def state_tags(states: dict[int, State]) -> set[str]:
+    """The tags the kept states of these products are stamped with."""
+    return {generations.TAXONOMY, *map(generations.stock, states)}
+
+
+def remember(states: dict[int, State], *, started_ns: int, now: dict | None = None) -> None:
     """Keep the states a render saw, for the hits that follow, unless a product's stock changed
-    after the render began (what it read may be older than the new version)."""
+    after the render began (what it read may be older than the new version). `now`: the current
+    versions of `state_tags(states)` (and maybe others), read already."""
     if not states:
         return
-    now, _ = generations.versions({generations.TAXONOMY, *map(generations.stock, states)})
+    if now is None:
+        now, _ = generations.versions(state_tags(states))
     kept = {}
     for pk, state in states.items():
         stamp = _stamp(pk, now)
