@@ -129,9 +129,8 @@ def slot(product, info, action: str, render: Callable[[StockState | None, str], 
     )
 
 
-@lru_cache(maxsize=64)
-def _marker(token: str) -> re.Pattern:
-    return re.compile(rf"@@stock-{token}-(\d+)@@")
+# Every render's slot markers (`Punch.cut`): one pattern, not one compiled per render's token.
+_MARKER = re.compile(r"@@stock-([0-9a-f]+)-(\d+)@@")
 
 
 @lru_cache(maxsize=256)
@@ -146,14 +145,16 @@ def fill(body: str, token: str, slots: tuple[Slot, ...], states: dict[int, State
     language = get_language()
 
     def filled(match) -> str:
-        slot = slots[int(match.group(1))]
+        if match.group(1) != token:
+            return match.group(0)
+        slot = slots[int(match.group(2))]
         state = states[slot.product_id]
         if not state[0]:
             return slot.sold_out
         shown_code, shown_label = _shown(state, language)
         return slot.available.replace(code, shown_code).replace(label, shown_label)
 
-    return _marker(token).sub(filled, body)
+    return _MARKER.sub(filled, body)
 
 
 # --- States kept in the shared cache ------------------------------------------------------
