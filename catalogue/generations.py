@@ -196,10 +196,16 @@ def is_current(stamp: dict[str, int], now: dict[str, int]) -> bool:
     return all(now.get(tag) == version for tag, version in stamp.items())
 
 
-def stamp_after(tags: Iterable[str], *, started_ns: int) -> dict[str, int] | None:
+def stamp_after(
+    tags: Iterable[str], *, started_ns: int, read: dict[str, int] | None = None
+) -> dict[str, int] | None:
     """The versions to store with something computed from rows read since `started_ns`; None when
-    a tag was bumped since (or just before): what was read may be older than its version."""
-    stamp, _ = versions(tags)
+    a tag was bumped since (or just before): what was read may be older than its version.
+    `read`: the versions of these tags (and maybe others) just read with `versions()`."""
+    tags = {EVERYTHING, *tags}
+    if read is None:
+        read, _ = versions(tags)
+    stamp = {tag: read[tag] for tag in tags}
     as_of = _reads_as_of.get()
     read_as_of = started_ns if as_of is None else min(started_ns, as_of)
     return stamp if shows_all_of(stamp, as_of_ns=read_as_of) else None

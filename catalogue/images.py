@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 
 from django.conf import DEFAULT_STORAGE_ALIAS, settings
 from django.core.exceptions import ValidationError
@@ -131,11 +131,16 @@ def thumbnail_name(source_name: str, size: Size, width: int, fmt: str) -> str:
     return _name(_source_key(source_name), size, width, fmt)
 
 
+# Names are hashes of the source's name and the settings: kept for the images this process has
+# shown lately, as a listing shows them again on each render, without caching any URL (a signed
+# one expires).
+@lru_cache(maxsize=4096)
 def _source_key(source_name: str) -> str:
     """The first of the two hashes: the same for every size and format of one source."""
     return tokey(source_name, _storage_in_key())
 
 
+@lru_cache(maxsize=16384)
 def _name(source_key: str, size: Size, width: int, fmt: str) -> str:
     geometry, options, prefix, extension = _naming(size, width, fmt)
     key = tokey(source_key, geometry, options)
@@ -180,6 +185,8 @@ def _thumbnail_storage_url():
 def _forget_naming(setting, **kwargs):
     if setting in ("MEDIA_URL", "STORAGES") or setting.startswith("THUMBNAIL_"):
         for worked_out in (
+            _source_key,
+            _name,
             _options_with_sorl_defaults,
             _naming,
             _storage_in_key,

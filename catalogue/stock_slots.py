@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -24,11 +24,12 @@ from functools import lru_cache
 
 from django.db.models import Q
 from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from oscar.core.loading import get_model
 
 from . import cache_batches, generations
-from .buying import LOW_STOCK, StockState, stock_words
+from .buying import LOW_STOCK, PurchaseAction, StockState, stock_state, stock_words
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -104,9 +105,32 @@ def cut_words(product, availability, *, available: str, sold_out: str) -> str:
     return punch.cut(product, state_of(availability), available=available, sold_out=sold_out)
 
 
-@lru_cache(maxsize=64)
-def _marker(token: str) -> re.Pattern:
-    return re.compile(rf"@@stock-{token}-(\d+)@@")
+def slot(product, info, action: str, render: Callable[[StockState | None, str], str]) -> SafeString:
+    """A stock slot (the `{% stock_slot %}` tag, a listing's tiles): `render(stock, action)` with
+    the stock words for Oscar's purchase `info` and the purchase action, once; or, while a page
+    is cut, as if available (with the punch's markers for the words) and as sold out, for the
+    page cache to fill on each response. `stock` is None for `info` without an availability."""
+    punch = active()
+    if not hasattr(info, "availability"):
+        # A page rendered without purchase info (Oscar's stock alert form, when invalid,
+        # renders the product page with its own context): no stock words, as before.
+        return render(None, action)
+    if punch is None:
+        return render(stock_state(info), action)
+    # Only these two actions follow the stock; the others come first (catalogue.buying).
+    if action in (PurchaseAction.ADD_TO_BASKET, PurchaseAction.NOTIFY_ME):
+        if_available, if_sold_out = PurchaseAction.ADD_TO_BASKET, PurchaseAction.NOTIFY_ME
+    else:
+        if_available = if_sold_out = action
+    available = render(StockState(punch.code, punch.label, True), if_available)
+    sold_out = render(stock_words(is_available=False, left=None), if_sold_out)
+    return mark_safe(
+        punch.cut(product, state_of(info.availability), available=available, sold_out=sold_out)
+    )
+
+
+# Every render's slot markers (`Punch.cut`): one pattern, not one compiled per render's token.
+_MARKER = re.compile(r"@@stock-([0-9a-f]+)-(\d+)@@")
 
 
 @lru_cache(maxsize=256)
@@ -121,14 +145,16 @@ def fill(body: str, token: str, slots: tuple[Slot, ...], states: dict[int, State
     language = get_language()
 
     def filled(match) -> str:
-        slot = slots[int(match.group(1))]
+        if match.group(1) != token:
+            return match.group(0)
+        slot = slots[int(match.group(2))]
         state = states[slot.product_id]
         if not state[0]:
             return slot.sold_out
         shown_code, shown_label = _shown(state, language)
         return slot.available.replace(code, shown_code).replace(label, shown_label)
 
-    return _marker(token).sub(filled, body)
+    return _MARKER.sub(filled, body)
 
 
 # --- States kept in the shared cache ------------------------------------------------------
@@ -180,12 +206,19 @@ def states_for(
     return states
 
 
-def remember(states: dict[int, State], *, started_ns: int) -> None:
+def state_tags(states: dict[int, State]) -> set[str]:
+    """The tags the kept states of these products are stamped with."""
+    return {generations.TAXONOMY, *map(generations.stock, states)}
+
+
+def remember(states: dict[int, State], *, started_ns: int, now: dict | None = None) -> None:
     """Keep the states a render saw, for the hits that follow, unless a product's stock changed
-    after the render began (what it read may be older than the new version)."""
+    after the render began (what it read may be older than the new version). `now`: the current
+    versions of `state_tags(states)` (and maybe others), read already."""
     if not states:
         return
-    now, _ = generations.versions({generations.TAXONOMY, *map(generations.stock, states)})
+    if now is None:
+        now, _ = generations.versions(state_tags(states))
     kept = {}
     for pk, state in states.items():
         stamp = _stamp(pk, now)

@@ -171,6 +171,11 @@ class RedisCache(DjangoRedisCache):
             self._client.close(**kwargs)
 
 
+# The client's methods that never reach Redis: a cold page calls them for each of its dozens of
+# keys (catalogue.cache_batches).
+_LOCAL = frozenset({"make_key", "encode", "decode"})
+
+
 class _Watched:
     """django-redis's client, telling the breaker how each call went."""
 
@@ -182,7 +187,7 @@ class _Watched:
 
     def __getattr__(self, name: str):
         attribute = getattr(self._client, name)
-        if not callable(attribute):
+        if not callable(attribute) or name in _LOCAL:
             return attribute
         breaker = self._breaker
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django import template
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from oscar.templatetags.currency_filters import currency
 
@@ -82,37 +81,13 @@ class StockSlotNode(template.Node):
         self.product, self.info, self.action, self.nodelist = product, info, action, nodelist
 
     def render(self, context):
-        product = self.product.resolve(context)
-        info = self.info.resolve(context)
-        action = self.action.resolve(context)
-        punch = stock_slots.active()
-        if not hasattr(info, "availability"):
-            # A page rendered without purchase info (Oscar's stock alert form, when invalid,
-            # renders the product page with its own context): no stock words, as before.
-            with context.push(stock=None, action=action):
+        def rendered(stock, action) -> str:
+            with context.push(stock=stock, action=action):
                 return self.nodelist.render(context)
-        if punch is None:
-            with context.push(stock=buying.stock_state(info), action=action):
-                return self.nodelist.render(context)
-        # Only these two actions follow the stock; the others come first (catalogue.buying).
-        if action in (buying.PurchaseAction.ADD_TO_BASKET, buying.PurchaseAction.NOTIFY_ME):
-            if_available, if_sold_out = (
-                buying.PurchaseAction.ADD_TO_BASKET,
-                buying.PurchaseAction.NOTIFY_ME,
-            )
-        else:
-            if_available = if_sold_out = action
-        available = buying.StockState(punch.code, punch.label, True)
-        with context.push(stock=available, action=if_available):
-            as_available = self.nodelist.render(context)
-        sold_out = buying.stock_words(is_available=False, left=None)
-        with context.push(stock=sold_out, action=if_sold_out):
-            as_sold_out = self.nodelist.render(context)
-        return mark_safe(
-            punch.cut(
-                product,
-                stock_slots.state_of(info.availability),
-                available=as_available,
-                sold_out=as_sold_out,
-            )
+
+        return stock_slots.slot(
+            self.product.resolve(context),
+            self.info.resolve(context),
+            self.action.resolve(context),
+            rendered,
         )

@@ -210,12 +210,15 @@ class PageCacheMiddleware:
         if self.storable(response) and not _used_a_nonce(request):
             # What a replica returned may be as old as the moment it was last known current.
             read_as_of = started if read.as_of_ns is None else min(started, read.as_of_ns)
-            stamp = generations.stamp_after(tags | _page_tags(request), started_ns=read_as_of)
+            page_tags = tags | _page_tags(request)
+            # The page's stamp and its stock states' versions, in one round trip.
+            now, _ = generations.versions(page_tags | stock_slots.state_tags(punch.states))
+            stamp = generations.stamp_after(page_tags, started_ns=read_as_of, read=now)
             if stamp is not None:
                 punched = None
                 if punch.slots:
                     punched = (punch.token, tuple(_without_token(slot) for slot in punch.slots))
-                    stock_slots.remember(punch.states, started_ns=started)
+                    stock_slots.remember(punch.states, started_ns=started, now=now)
                 body = _without_csrf(rendered)
                 entry = (
                     stamp,

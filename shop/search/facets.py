@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils.formats import localize
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 
 from catalogue import facet_counts, parsing
@@ -110,9 +111,15 @@ class FacetValue:
     def count_label(self) -> str:
         """The count as a screen reader says it ("1 product", "20 products"): a sidebar shows
         dozens, and a `blocktrans` each was the slowest part of rendering it."""
-        return ngettext("%(counter)s product", "%(counter)s products", self.count) % {
-            "counter": localize(self.count)
-        }
+        return _count_label(self.count, get_language())
+
+
+@lru_cache(maxsize=1024)
+def _count_label(count: int, language: str) -> str:
+    # Translated and localised once per count: a sidebar's counts repeat across listings.
+    return ngettext("%(counter)s product", "%(counter)s products", count) % {
+        "counter": localize(count)
+    }
 
 
 @dataclass

@@ -8,10 +8,14 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache, caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from redis.connection import AbstractConnection
 
 from catalogue import cache_batches, generations
 from shop.pagecache import listings
+from tests.caching.conftest import is_hit
+from tests.factories import merch
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +102,21 @@ def test_a_cold_listing_part_stores_its_value_as_its_build_lock_goes(redis_cache
     assert value == ["tile"] and trips == 4
     assert cache.get("build:shop:part:test:cold") is None
     assert round_trips(lambda: listings.remember("test:cold", tags, list)) == (["tile"], 1)
+
+
+@pytest.mark.page_cache
+def test_a_cold_page_reads_its_stamp_and_its_stock_states_versions_together(client):
+    pins = [merch(f"Round Trip Pin {n}") for n in range(3)]
+    stock_tags = {generations.stock(pin.pk) for pin in pins}
+    with mock.patch.object(generations, "versions", wraps=generations.versions) as read:
+        assert client.get("/catalogue/").status_code == 200
+
+    with_stock = [set(c.args[0]) for c in read.call_args_list if stock_tags & set(c.args[0])]
+    assert len(with_stock) == 1  # the page's stamp and the states it keeps: one round trip
+    assert stock_tags | {generations.TAXONOMY, generations.ALL_LISTINGS} <= with_stock[0]
+    # The states were kept: the hit fills the stock words without reading stock records.
+    with CaptureQueriesContext(connection) as queries:
+        hit = client.get("/catalogue/")
+    assert is_hit(hit)
+    assert not [q for q in queries.captured_queries if "partner_stockrecord" in q["sql"]]
+    assert hit.content.decode().count("In stock") >= 3

@@ -2,6 +2,7 @@
 equals an independent count of the same filter, and every state lives in the URL."""
 
 import pickle
+import re
 from decimal import Decimal
 from itertools import combinations
 
@@ -253,3 +254,23 @@ def test_screen_readers_hear_each_facet_count_as_products(client):
 
     assert '<span class="facet__count" aria-label="1 product">1</span>' in html
     assert '<span class="facet__count" aria-label="2 products">2</span>' in html
+
+
+@pytest.mark.django_db
+def test_facet_values_past_the_twelfth_fold_away_unless_ticked(client):
+    for n in range(14):
+        merch(f"Pin {n}", franchise=FranchiseFactory(name=f"Series <{n:02}>", slug=f"s-{n:02}"))
+
+    html = client.get("/catalogue/", {"franchise": "s-13"}).content.decode()
+
+    choices = re.findall(
+        r'<li( class="facet__value--more")?>\s*<label>\s*<input type="checkbox" name="franchise"'
+        r' value="([^"]+)"( checked)?>\s*<span class="facet__label">([^<]*)</span>',
+        html,
+    )
+    # The ticked value comes first; the values past the twelfth wait behind "more".
+    assert [(value, bool(folded), bool(ticked)) for folded, value, ticked, _ in choices] == [
+        ("s-13", False, True),
+        *((f"s-{n:02}", n >= 11, False) for n in range(13)),
+    ]
+    assert choices[1][3] == "Series &lt;00&gt;"
