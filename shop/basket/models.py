@@ -156,7 +156,9 @@ class LinesStatement:
 class Statement:
     """A queryset's SQL compiled once per process, run again with another value in place of its
     one `PLACEHOLDER` parameter; rows become instances as Django's ModelIterable makes them, from
-    the compiler's description of the columns (which it keeps)."""
+    the compiler's description of the columns (which it keeps). On PostgreSQL the statement is
+    also prepared on each connection (`Prepared`): the lines query, a dozen joins and subqueries,
+    took PostgreSQL longer to parse and plan (0.6 ms) than to run (0.1 ms), on every view."""
 
     PLACEHOLDER = -7_319_533  # no row has it
     _compiled: dict = {}
@@ -180,8 +182,46 @@ class Statement:
         params[self.placeholder] = value
         compiler = copy.copy(self.compiler)
         compiler.connection = connections[self.using]
+        if compiler.connection.vendor == "postgresql":
+            compiler.connection = Prepared(compiler.connection)
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
         return list(ModelIterable(_Compiled(compiler, known_related_objects or {})))
+
+
+try:
+    import psycopg
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+
+    TIMESTAMPTZ_OID = psycopg.adapters.types["timestamptz"].oid
+except ImportError:  # no psycopg: SQLite only, nothing is prepared
+    pass
+
+
+class Prepared:
+    """A PostgreSQL connection as a compiler uses it, whose cursors bind parameters on the server,
+    so the connection prepares what they run (`prepare_threshold` in settings): parsed and planned
+    once per connection (a generic plan after five runs), then only executed. Django's own
+    cursors keep binding on the client, and the shop's other queries are never prepared. The
+    cursor is wrapped as Django wraps its own, so these queries are logged, counted and their
+    errors translated as any other."""
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    def __getattr__(self, name):
+        return getattr(self._connection, name)
+
+    def cursor(self):
+        db = self._connection
+        db.close_if_health_check_failed()  # what BaseDatabaseWrapper.cursor() does first
+        db.ensure_connection()
+        with db.wrap_database_errors:
+            cursor = psycopg.Cursor(db.connection)
+            loader = db.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+            if db.timezone != loader.timezone:  # as Django's create_cursor()
+                register_tzloader(db.timezone, cursor)
+            return db._prepare_cursor(cursor)
 
 
 class _Compiled:
