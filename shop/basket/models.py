@@ -197,6 +197,15 @@ try:
     from psycopg.pq import Format
 
     TIMESTAMPTZ_OID = psycopg.adapters.types["timestamptz"].oid
+
+    class _ServerBinding(psycopg.Cursor):
+        """psycopg's server-binding cursor, noting what a prepared run ran where Django's query
+        log reads it (`_query`, which psycopg notes only for a statement sent unprepared)."""
+
+        def _send_query_prepared(self, name, pgq, *, binary=None):
+            self._query = pgq
+            super()._send_query_prepared(name, pgq, binary=binary)
+
 except ImportError:  # no psycopg: SQLite only, nothing is prepared
     pass
 
@@ -220,7 +229,7 @@ class Prepared:
         db.close_if_health_check_failed()  # what BaseDatabaseWrapper.cursor() does first
         db.ensure_connection()
         with db.wrap_database_errors:
-            cursor = psycopg.Cursor(db.connection)
+            cursor = _ServerBinding(db.connection)
             loader = db.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
             if db.timezone != loader.timezone:  # as Django's create_cursor()
                 register_tzloader(db.timezone, cursor)
