@@ -193,6 +193,11 @@ else:
     # The shop's queries read a page of rows through an index; JIT only pays for long analytical
     # scans, yet a high cost estimate alone made PostgreSQL spend ~200 ms compiling a 0.1 ms query.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Django's cursors bind parameters on the client and never prepare. The basket's statements
+    # (shop/basket/models.py, `Prepared`) run on a server-binding cursor, and are prepared on
+    # their first run on each connection: parsing and planning the lines query cost more than
+    # running it, on every basket and checkout view.
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 0)
 # Read replicas (shop.replicas): anonymous storefront and blog renders read the catalogue and the
 # blog from one that has replayed the primary up to REPLICA_MAX_LAG seconds ago; all else, and
 # every write, stays on the primary. A replica that does not answer within a second is skipped.

@@ -22,7 +22,7 @@ from django import http
 from django.conf import settings
 from django.contrib import messages
 from django.core.signing import BadSignature, Signer
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -33,6 +33,7 @@ from oscar.apps.checkout import views
 from oscar.core.loading import get_class, get_classes, get_model
 
 from catalogue.parsing import parse_id
+from shop.basket.models import Statement
 from shop.checkout import fingerprint
 from shop.checkout.emails import queue_order_confirmation
 from shop.order.utils import OutOfStock
@@ -45,6 +46,7 @@ logger = logging.getLogger("shop.checkout")
 
 Applicator, forget_offers = get_classes("offer.applicator", ["Applicator", "forget_offers"])
 Basket = get_model("basket", "Basket")
+Country = get_model("address", "Country")
 Line = get_model("basket", "Line")
 Order = get_model("order", "Order")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
@@ -89,6 +91,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        with_country(ctx.get("shipping_address"))
         ctx["payment"] = self.payment_context(ctx)
         return ctx
 
@@ -423,3 +426,19 @@ class PaymentReturnView(PaymentDetailsView):
 
     def post(self, request, *args, **kwargs):
         return http.HttpResponseNotAllowed(["GET"])
+
+
+def with_country(address) -> None:
+    """Give the review page's address its country, read by SQL compiled once per process
+    (shop.basket.models.Statement) where the address would look it up through the ORM when the
+    page shows it: building that query was about a tenth of the review page's Python."""
+    if address is None or not address.country_id or type(address).country.is_cached(address):
+        return
+    using = router.db_for_read(Country)
+    statement = Statement.compiled(
+        ("country", using),
+        lambda: Country._default_manager.using(using).filter(pk=Statement.PLACEHOLDER),
+    )
+    found = statement.run(address.country_id)
+    if found:  # else the page's own lookup says the country is gone, as before
+        address.country = found[0]

@@ -5,6 +5,7 @@ the same pictures, stock and offers as the ORM's own query gives, and a change s
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
@@ -71,3 +72,21 @@ def test_the_statement_reads_what_the_orms_query_reads(client):
     assert [getattr(line, name) for line in read] == [True, False]
     assert read[0].basket is basket._wrapped and read[0].stockrecord.price == Decimal("10.00")
     assert basket.total_incl_tax == Decimal("29.00")
+
+
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="prepared statements are PostgreSQL's"
+)
+def test_postgresql_parses_and_plans_the_lines_statement_once_per_connection(client):
+    moon = merch("Moon Pin", price="10.00")
+    add_to_basket(client, moon)
+    for _ in range(7):  # PostgreSQL settles on one generic plan after five custom ones
+        assert titles_on_basket_page(client) == ["Moon Pin"]
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['SELECT "basket_line"."id"%'],
+        )
+        (generic_plans,) = cursor.fetchone()
+    assert generic_plans >= 2
