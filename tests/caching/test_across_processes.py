@@ -39,7 +39,9 @@ def redis_is_reachable(url: str = REDIS_URL) -> bool:
 
 def share_redis(settings, url: str, prefix: str) -> Iterator[None]:
     """A fixture's body: the test's cache is this Redis database under this key prefix, shared
-    with the process the test starts, and emptied before and after."""
+    with the process the test starts, and its keys deleted before and after. Only its own keys:
+    FLUSHDB (`cache.clear()`) would empty the database under another test running at the same
+    time in another pytest-xdist worker."""
     if not redis_is_reachable(url):
         pytest.skip(f"Redis is not reachable at {url}")
     settings.CACHES = {
@@ -49,9 +51,9 @@ def share_redis(settings, url: str, prefix: str) -> Iterator[None]:
             "KEY_PREFIX": prefix,
         }
     }
-    cache.clear()
+    cache.delete_pattern("*")
     yield
-    cache.clear()
+    cache.delete_pattern("*")
 
 
 @pytest.fixture

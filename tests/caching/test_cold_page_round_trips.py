@@ -15,6 +15,7 @@ from redis.connection import AbstractConnection
 from catalogue import cache_batches, generations
 from shop.pagecache import listings
 from tests.caching.conftest import is_hit
+from tests.caching.test_across_processes import share_redis
 from tests.factories import merch
 
 pytestmark = pytest.mark.django_db
@@ -25,22 +26,7 @@ REDIS_URL = os.environ.get("SHOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
 
 @pytest.fixture
 def redis_cache(settings):
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "shop-cold-tags",
-        }
-    }
-    cache.clear()
-    yield
-    cache.clear()
+    yield from share_redis(settings, REDIS_URL, "shop-cold-tags")
 
 
 def round_trips(call):
