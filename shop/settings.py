@@ -196,7 +196,8 @@ else:
     # Django's cursors bind parameters on the client and never prepare. The basket's statements
     # (shop/basket/models.py, `Prepared`) run on a server-binding cursor, and are prepared on
     # their first run on each connection: parsing and planning the lines query cost more than
-    # running it, on every basket and checkout view.
+    # running it, on every basket and checkout view. Prepared statements live on a server session:
+    # behind a transaction-mode pooler (pgbouncer) set this to None, and nothing is prepared.
     DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 0)
 # Read replicas (shop.replicas): anonymous storefront and blog renders read the catalogue and the
 # blog from one that has replayed the primary up to REPLICA_MAX_LAG seconds ago; all else, and
