@@ -1,9 +1,10 @@
 """The one sanitising policy for HTML that staff write, and the fields it guards on every save.
 
-What survives is text markup, tables, images, http(s)/mailto links and spoilers (catalogue.spoilers);
-scripts, styles, frames, SVG, event handlers, `style=` and `javascript:`/`data:` URLs go, and links to other hosts get
-rel="noopener noreferrer". The blog's Markdown passes the same policy (blog.markup), with the few
-attributes its own renderer writes.
+What survives is text markup, tables, images, http(s)/mailto links and spoilers
+(catalogue.spoilers); scripts, styles, frames, SVG, event handlers, `style=` and
+`javascript:`/`data:` URLs go, and links to other hosts get rel="noopener noreferrer". The
+blog's Markdown passes the same policy (blog.markup), with the few attributes its own renderer
+writes.
 
 `STAFF_HTML_FIELDS` names every field whose HTML a page shows unescaped, by model label so that
 the catalogue imports no other app (as catalogue.generations does). `connect()` (catalogue.apps)
