@@ -38,6 +38,14 @@ def preview_url(post: Post) -> str:
     return reverse("blog:preview", kwargs={"pk": post.pk})
 
 
+BODY_HELP = _(
+    "Markdown. A line [[product:UPC]] embeds a live product card; [[products:UPC, UPC, UPC]] a "
+    "row of them. ||like this|| hides a spoiler inside a sentence; a line :::spoiler Episode 12 "
+    "opens a hidden block (the label is optional) that a line ::: closes. Readers reveal them; "
+    "summaries, feeds and link previews never show them."
+)
+
+
 class PostAdminForm(forms.ModelForm):
     insert_product = forms.CharField(
         label=_("Insert a product"),
@@ -65,6 +73,7 @@ class PostAdminForm(forms.ModelForm):
             "admin:blog_post_product_search"
         )
         if "body" in self.fields:
+            self.fields["body"].help_text = BODY_HELP
             self.fields["body"].widget.attrs["data-preview-url"] = reverse(
                 "admin:blog_post_markdown_preview"
             )

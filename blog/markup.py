@@ -6,6 +6,8 @@ Embeds are lines of their own:
     [[product:PIN-CHEEKY-PINK]]                  one live product card (UPC, or the product's slug)
     [[products:PIN-KON-FOX, STK-KON-FOX]]        a row of cards
 
+Spoilers (`||…||` inline, `:::spoiler Label` … `:::` blocks) are blog.spoiler_markdown's.
+
 They become `<div data-product-embed="...">` placeholders that survive sanitising; the live cards
 (price, stock, basket button) are put in at request time by blog.cards, after sanitising.
 
@@ -24,7 +26,10 @@ import markdown
 from django.utils.html import strip_tags
 
 from catalogue.parsing import parse_id
+from catalogue.spoilers import without_spoilers
 from catalogue.staff_html import sanitise
+
+from .spoiler_markdown import SpoilerExtension
 
 WORDS_PER_MINUTE = 200
 MAX_ROW = 6
@@ -71,7 +76,7 @@ def render(
     source = EMBED_LINE.sub(lambda m: _placeholder("embed", m.group(1)), body)
     source = ROW_LINE.sub(lambda m: _placeholder("row", _row_keys(m.group(1))), source)
     md = markdown.Markdown(
-        extensions=["extra", "sane_lists", "toc"],
+        extensions=["extra", "sane_lists", "toc", SpoilerExtension()],
         extension_configs={"toc": {"toc_depth": "2-3"}},
         output_format="html",
     )
@@ -87,7 +92,7 @@ def render(
     words = len(strip_tags(html).split())
     return Rendered(
         html=html,
-        toc=_flatten(md.toc_tokens),
+        toc=_outside_spoilers(_flatten(md.toc_tokens), html),
         reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)),
         products=_unique(embeds + products),
     )
@@ -147,6 +152,12 @@ def _flatten(tokens: list[dict]) -> list[dict]:
         flat.append({"id": token["id"], "name": strip_tags(token["name"]), "level": token["level"]})
         flat.extend(_flatten(token.get("children", [])))
     return flat
+
+
+def _outside_spoilers(toc: list[dict], html: str) -> list[dict]:
+    """The contents list is always visible: a heading hidden in a spoiler stays out of it."""
+    shown = without_spoilers(html)
+    return [heading for heading in toc if f'id="{heading["id"]}"' in shown]
 
 
 def _unique(refs: list[ProductRef]) -> list[ProductRef]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from catalogue import generations
+from catalogue import generations, spoilers
 from catalogue.images import make_thumbnails_after_commit
 from catalogue.staff_html import site_hosts
 
@@ -110,6 +110,14 @@ def publication_problems(post: Post) -> list[str]:
     problems = []
     if not post.summary.strip():
         problems.append(_("Write a summary: listings, feeds and search engines show it."))
+    shown_plain = [post.title, post.summary, post.seo_title, post.seo_description, post.hero_alt]
+    if any(spoilers.has_markers(text) for text in shown_plain):
+        problems.append(
+            _(
+                "Spoilers belong in the body: the title, summary, SEO fields and alt text are "
+                "shown where nothing can hide them (listings, feeds, search engines)."
+            )
+        )
     if post.hero_image and not post.hero_alt.strip():
         problems.append(_("Describe the hero image in its alt text."))
     missing = resolve_products(markup.render(post.body).products).missing_keys

@@ -1,9 +1,10 @@
 """The one sanitising policy for HTML that staff write, and the fields it guards on every save.
 
-What survives is text markup, tables, images and http(s)/mailto links; scripts, styles, frames,
-SVG, event handlers, `style=` and `javascript:`/`data:` URLs go, and links to other hosts get
-rel="noopener noreferrer". The blog's Markdown passes the same policy (blog.markup), with the few
-attributes its own renderer writes.
+What survives is text markup, tables, images, http(s)/mailto links and spoilers
+(catalogue.spoilers); scripts, styles, frames, SVG, event handlers, `style=` and
+`javascript:`/`data:` URLs go, and links to other hosts get rel="noopener noreferrer". The
+blog's Markdown passes the same policy (blog.markup), with the few attributes its own renderer
+writes.
 
 `STAFF_HTML_FIELDS` names every field whose HTML a page shows unescaped, by model label so that
 the catalogue imports no other app (as catalogue.generations does). `connect()` (catalogue.apps)
@@ -23,18 +24,21 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models.signals import pre_save
 
+from . import spoilers
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption",
     "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "mark", "ol", "p", "pre",
     "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
     "tr", "ul",
-}  # fmt: skip
+} | spoilers.TAGS  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
     "img": {"src", "alt", "title", "width", "height"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
+    **spoilers.ATTRIBUTES,
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 EXTERNAL_REL = "noopener noreferrer"
@@ -69,8 +73,12 @@ def sanitise(
         attributes=allowed,
         url_schemes=URL_SCHEMES,
         link_rel=None,  # rel is ours to set, on external links only
+        allowed_classes=spoilers.CLASSES,
+        set_tag_attribute_values=spoilers.FORCED_ATTRIBUTES,
         strip_comments=True,
     )
+    # A class the policy does not allow leaves `class=""` behind.
+    clean = spoilers.without_stray_inputs(clean.replace(' class=""', ""))
     return _mark_external_links(clean, own_hosts=site_hosts() if own_hosts is None else own_hosts)
 
 
