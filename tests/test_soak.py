@@ -139,12 +139,18 @@ def test_the_table_shows_each_verdict_and_one_miss_fails_the_soak():
 
 
 def test_each_child_process_memory_is_read():
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import time; print('up', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE,
+    )
     try:
+        # Read once the interpreter runs: just after the fork it is a few KiB still in exec.
+        assert child.stdout.readline() == b"up\n"
         found = worker_rss(os.getpid())
     finally:
         child.kill()
         child.wait()
+        child.stdout.close()
 
     assert found.get(child.pid, 0) > MiB  # a Python interpreter's few MiB, at least
 
