@@ -26,6 +26,7 @@ import markdown
 from django.utils.html import strip_tags
 
 from catalogue.parsing import parse_id
+from catalogue.spoiler_syntax import outside_links
 from catalogue.spoilers import without_spoilers
 from catalogue.staff_html import sanitise
 
@@ -83,6 +84,7 @@ def render(
     # Headings start at h2: the page's h1 is the title.
     html = md.convert(_shift_headings(source))
     html = sanitise(html, own_hosts=own_hosts, attributes=MARKUP_ATTRIBUTES)
+    html = outside_links(html)  # a spoiler in a link's text: a click reveals, not follows
     html, products = _mark_links(html, attribution=attribution, own_hosts=own_hosts)
     embeds = [
         ProductRef(key=key, is_embedded=True)

@@ -11,7 +11,11 @@ the catalogue imports no other app (as catalogue.generations does). `connect()` 
 cleans them before every save: the dashboard, the admin, commands and the demo seed alike.
 Templates may then show them with `|safe`: ours say so beside the filter, and Oscar's own offer,
 range, shipping-method and flat-page templates render these same fields. Bulk writes send no
-signal: code that writes these fields in bulk passes them through `sanitise()` itself.
+signal: code that writes these fields in bulk passes them through `clean()` (or `sanitise()`) itself.
+
+In the fields of `WITH_SPOILERS`, whose pages show spoilers hidden, spoiler syntax typed in the
+editor is written out as spoilers on save (catalogue.spoiler_syntax); elsewhere (offers, shipping
+methods, flat pages) Oscar's templates show some of these fields escaped, and it stays as typed.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models.signals import pre_save
 
-from . import spoilers
+from . import spoiler_syntax, spoilers
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption",
@@ -54,6 +58,9 @@ STAFF_HTML_FIELDS = {
     "flatpages.FlatPage": ("content",),
 }
 
+# The models whose descriptions the catalogue's own pages show, spoilers hidden.
+WITH_SPOILERS = {"catalogue.Product", "catalogue.Category", "catalogue.Franchise"}
+
 ANCHOR = re.compile(r"<a\b[^>]*>")
 HREF = re.compile(r'\shref="([^"]*)"')
 
@@ -82,20 +89,33 @@ def sanitise(
     return _mark_external_links(clean, own_hosts=site_hosts() if own_hosts is None else own_hosts)
 
 
+def clean(html: str, *, with_spoilers: bool = False) -> str:
+    """What a staff HTML field stores: `html` as the policy lets it through and, `with_spoilers`,
+    its spoiler syntax written out as spoilers. Cleaning clean HTML changes nothing."""
+    clean = sanitise(html)
+    if with_spoilers:
+        # Sanitised again: the spoilers' markup in the policy's own order of attributes.
+        clean = sanitise(spoiler_syntax.written_out(clean))
+    return clean
+
+
 def site_hosts() -> frozenset[str]:
     """The hosts whose links are not external: the ones the site answers on."""
     return frozenset(host.lstrip(".") for host in settings.ALLOWED_HOSTS if host != "*")
 
 
-def sanitise_fields(instance, *, fields) -> bool:
-    """Clean `fields` of a model instance in place; True if any changed."""
+def sanitise_fields(instance, *, fields, with_spoilers: bool | None = None) -> bool:
+    """Clean `fields` of a model instance in place; True if any changed. Spoiler syntax is written
+    out in the models of `WITH_SPOILERS` unless `with_spoilers` says otherwise."""
+    if with_spoilers is None:
+        with_spoilers = instance._meta.label in WITH_SPOILERS
     changed = False
     for name in fields:
         value = getattr(instance, name)
         if value:
-            clean = sanitise(value)
-            if clean != value:
-                setattr(instance, name, clean)
+            cleaned = clean(value, with_spoilers=with_spoilers)
+            if cleaned != value:
+                setattr(instance, name, cleaned)
                 changed = True
     return changed
 
