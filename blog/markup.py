@@ -29,6 +29,7 @@ from catalogue.parsing import parse_id
 from catalogue.spoiler_syntax import outside_links
 from catalogue.spoilers import without_spoilers
 from catalogue.staff_html import sanitise
+from catalogue.structured_data import plain_text
 
 from .spoiler_markdown import SpoilerExtension
 
@@ -64,6 +65,7 @@ class ProductRef:
 @dataclass
 class Rendered:
     html: str
+    text: str = ""  # what search reads: the text, without the spoilers
     toc: list[dict] = field(default_factory=list)  # [{"id", "name", "level"}] for h2/h3
     reading_minutes: int = 1
     products: list[ProductRef] = field(default_factory=list)
@@ -94,6 +96,7 @@ def render(
     words = len(strip_tags(html).split())
     return Rendered(
         html=html,
+        text=plain_text(html),
         toc=_outside_spoilers(_flatten(md.toc_tokens), html),
         reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)),
         products=_unique(embeds + products),

@@ -93,6 +93,8 @@ class Post(models.Model):
     )
     # Rendered and sanitised on save (blog.markup); never rendered at request time.
     body_html = models.TextField(editable=False, blank=True)
+    # The body's text as search reads it: spoilers left out (blog.markup), filled with body_html.
+    body_text = models.TextField(editable=False, blank=True)
     toc = models.JSONField(editable=False, default=list, blank=True)
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
 

@@ -96,15 +96,16 @@ def nearby_posts(post: Post) -> tuple[dict, list[Post]]:
 
 
 def matching_articles(query: str, limit: int) -> list[Post]:
-    """Live posts whose title, summary or body has every word of the query: one query.
-    The search page's "Articles" section (shop.search.views)."""
+    """Live posts whose title, summary or body has every word of the query: one query. The body
+    as readers see it before revealing anything (`body_text`): a word only its spoilers hold finds
+    nothing. The search page's "Articles" section (shop.search.views)."""
     posts = Post.objects.published()
     words = query.split()[:MAX_SEARCH_WORDS]
     if not words:
         return []
     for word in words:
         posts = posts.filter(
-            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body_text__icontains=word)
         )
     return list(posts.only(*TEASER_FIELDS).newest_first()[:limit])
 

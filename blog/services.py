@@ -43,10 +43,12 @@ class Resolved:
 
 
 def render(post: Post) -> markup.Rendered:
-    """Fill the stored HTML, table of contents and reading time from the Markdown body."""
+    """Fill the stored HTML, search text, table of contents and reading time from the Markdown
+    body."""
     rendered = markup.render(post.body, attribution=post.slug, own_hosts=site_hosts())
-    post.body_html, post.toc, post.reading_minutes = (
+    post.body_html, post.body_text, post.toc, post.reading_minutes = (
         rendered.html,
+        rendered.text,
         rendered.toc,
         rendered.reading_minutes,
     )

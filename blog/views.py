@@ -126,7 +126,7 @@ def share_image(post: Post, products: list, absolute_url) -> dict:
 
 def _listing(request, posts, *, template, extra=None, empty_404=False):
     # Summary cards never show the body: leave the longest columns in the database.
-    posts = posts.defer("body", "body_html", "toc")
+    posts = posts.defer("body", "body_html", "body_text", "toc")
     page = Paginator(posts, POSTS_PER_PAGE).get_page(parse_page(request.GET.get("page")))
     if empty_404 and not page.paginator.count:
         raise Http404

@@ -1,5 +1,5 @@
-"""The product columns listings read instead of joins and subqueries: search text, warning level,
-lowest price, availability and character ids.
+"""The product columns listings read instead of joins and subqueries: search text, the description
+as search reads it, warning level, lowest price, availability and character ids.
 
 `listing_fields()` is the one rule that computes them. `refresh_listing_fields()` reads what it
 needs, stores the result and says which products changed; receivers.py calls it whenever a
@@ -21,15 +21,24 @@ from oscar.core.loading import get_model
 
 from . import facet_counts
 from .generations import bump_listings
+from .structured_data import plain_text
 
 Product = get_model("catalogue", "Product")
 ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 StockRecord = get_model("partner", "StockRecord")
 
-LISTING_FIELDS = ["search_text", "warning_level", "listing_price", "is_available", "character_ids"]
+LISTING_FIELDS = [
+    "search_text",
+    "search_description",
+    "warning_level",
+    "listing_price",
+    "is_available",
+    "character_ids",
+]
 
-# PostgreSQL's full-text configuration: the trigger that writes Product.search_document (migration
-# 0039: title weighted A, search_text B, description C) and the queries that read it must agree.
+# PostgreSQL's full-text configuration: the trigger that writes Product.search_document (migrations
+# 0039 and 0048: title weighted A, search_text B, search_description C) and the queries that read
+# it must agree.
 SEARCH_CONFIG = "english"
 
 
@@ -146,9 +155,10 @@ def listing_fields(
     offers: list,
 ) -> dict:
     """The listing columns of one product, from what it is made of: its UPC, franchise and type
-    (or its parent's), its characters and attribute values (as text), the warning levels on it
-    and its parent, and its offers (its stock records, or its children's). No query of its own
-    when the franchise, type and parent are loaded or unset."""
+    (or its parent's), its characters and attribute values (as text), its description (as text,
+    without the spoilers a reader has not revealed: a word only they hold finds nothing), the
+    warning levels on it and its parent, and its offers (its stock records, or its children's).
+    No query of its own when the franchise, type and parent are loaded or unset."""
     characters = list(characters)
     parent = product.parent
     family = [product, parent] if parent else [product]
@@ -163,6 +173,7 @@ def listing_fields(
     product_class = product.get_product_class()
     return {
         "search_text": " ".join(w for w in dict.fromkeys(words) if w),
+        "search_description": plain_text(product.description or ""),
         "character_ids": " ".join(str(pk) for pk in sorted({c.pk for c in characters})),
         "warning_level": max(warning_levels, default=0),
         "listing_price": min(prices, default=None),

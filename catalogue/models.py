@@ -267,14 +267,19 @@ class Product(AbstractProduct):
         help_text="UPC, franchise, characters, type and attribute values: what search matches "
         "besides the title and description.",
     )
+    search_description = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The description as search reads it: its text, without the spoilers.",
+    )
     character_ids = models.TextField(
         blank=True,
         editable=False,
         help_text="The product's characters' ids, space-separated in id order: search results "
         "count every facet, characters included, in one grouped query over the product rows.",
     )
-    # PostgreSQL's weighted full-text vector of title, search_text and description, written by a
-    # trigger on every insert and update (migration 0039, catalogue.indexing.SEARCH_DOCUMENT_SQL)
+    # PostgreSQL's weighted full-text vector of title, search_text and search_description, written
+    # by a trigger on every insert and update (migrations 0039 and 0048)
     # and indexed with GIN; search filters and ranks it instead of recomputing it per match.
     # Always empty on SQLite, which searches the text columns.
     search_document = SearchVectorField(null=True, editable=False)

@@ -3,8 +3,8 @@ a tile needs loaded live in catalogue.selectors.
 
 Relevance is a rule an index can serve: a match's **tier** — 1 when every word is in its title, 2
 when every word is in its title or the names it is listed under (franchise, characters, type,
-attributes, UPC), 3 otherwise (the description) — then the most purchased, the newest, the highest
-id. A total order, so pages never overlap or skip. On PostgreSQL a page reads each tier it reaches
+attributes, UPC), 3 otherwise (the description, spoilers left out) — then the most purchased, the
+newest, the highest id. A total order, so pages never overlap or skip. On PostgreSQL a page reads each tier it reaches
 in the order of the best-selling index (`product_listed_best_selling`) and stops when the page is
 full: "pin" (31k matches) reads the first few dozen entries instead of ranking every match. A
 small tier 2 or 3 is found through the GIN indexes on the words a product has only among its
@@ -119,7 +119,7 @@ def matching(products: QuerySet, query: str, *, ranked: bool = True) -> QuerySet
             products = products.filter(
                 Q(title__icontains=stem)
                 | Q(search_text__icontains=stem)
-                | Q(description__icontains=stem)
+                | Q(search_description__icontains=stem)
             )
             in_title &= Q(title__icontains=stem)
             in_names &= Q(title__icontains=stem) | Q(search_text__icontains=stem)

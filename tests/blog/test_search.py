@@ -46,3 +46,18 @@ def test_article_search_is_one_query_and_at_most_five_results(db):
         found = matching_articles("pin guide", 5)
     assert len(found) == 5
     assert len(captured) == 1
+
+
+def test_a_word_only_a_spoiler_holds_finds_no_article(client):
+    write_post(
+        "Kaguya season two",
+        summary="Where the council ends up.",
+        body="The council meets.\n\n||Shirogane resigns||.\n\n:::spoiler Episode 12\n"
+        "The lighthouse burns.\n:::",
+    )
+
+    for hidden in ("shirogane", "lighthouse", "resigns"):
+        assert matching_articles(hidden, 5) == []
+    section = articles_section(html(client, "/search/?q=council"))
+    assert "Kaguya season two" in section
+    assert "Shirogane" not in section and "lighthouse" not in section
