@@ -42,6 +42,7 @@ PLACEHOLDER = re.compile(r'<div data-product-(embed|row)="([^"]*)"></div>')
 # Oscar's product URL: /catalogue/<slug>_<pk>/ (relative, or absolute on any host we serve).
 PRODUCT_PATH = re.compile(r"^/catalogue/[\w-]*_(\d+)/$")
 HREF = re.compile(r'<a href="([^"]*)"')
+ALT = re.compile(r'<img\b[^>]*?\salt="([^"]*)"')
 
 # What the renderer writes beyond the shared policy: heading anchors and embed placeholders.
 MARKUP_ATTRIBUTES = {
@@ -107,6 +108,11 @@ def attributed(url: str, post_slug: str) -> str:
     """A product URL that says which article the reader came from (`?from=<post slug>`)."""
     separator = "&" if "?" in url else "?"
     return f"{url}{separator}{ATTRIBUTION_PARAM}={post_slug}"
+
+
+def alt_texts(html: str) -> list[str]:
+    """The alt texts of the images in rendered HTML (escaped as stored)."""
+    return ALT.findall(html)
 
 
 def split_embeds(html: str) -> list[tuple[str, list[str]]]:

@@ -112,7 +112,16 @@ def publication_problems(post: Post) -> list[str]:
     problems = []
     if not post.summary.strip():
         problems.append(_("Write a summary: listings, feeds and search engines show it."))
-    shown_plain = [post.title, post.summary, post.seo_title, post.seo_description, post.hero_alt]
+    rendered = markup.render(post.body)
+    # An image's alt text in the body is read out and shown in its place: nothing hides it either.
+    shown_plain = [
+        post.title,
+        post.summary,
+        post.seo_title,
+        post.seo_description,
+        post.hero_alt,
+        *markup.alt_texts(rendered.html),
+    ]
     if any(spoilers.has_markers(text) for text in shown_plain):
         problems.append(
             _(
@@ -122,7 +131,7 @@ def publication_problems(post: Post) -> list[str]:
         )
     if post.hero_image and not post.hero_alt.strip():
         problems.append(_("Describe the hero image in its alt text."))
-    missing = resolve_products(markup.render(post.body).products).missing_keys
+    missing = resolve_products(rendered.products).missing_keys
     if missing:
         problems.append(
             _("These product embeds point to no product: %s.") % ", ".join(sorted(set(missing)))

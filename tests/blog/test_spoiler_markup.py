@@ -58,3 +58,49 @@ def test_headings_inside_a_spoiler_stay_out_of_the_table_of_contents():
     rendered = render("## Setup\n\n:::spoiler\n## Who dies\nText.\n:::\n\n## Aftermath")
 
     assert [h["name"] for h in rendered.toc] == ["Setup", "Aftermath"]
+
+
+def test_a_spoiler_in_link_text_stands_outside_the_link_with_its_words_still_linked():
+    html = render("See [the ||golden|| pin](https://example.com/pin).").html
+
+    assert "<a" not in html.split('<label class="spoiler-inline">')[0].split("</a>")[-1]
+    assert '<span class="spoiler-inline__text"><a rel="noopener noreferrer" ' in html
+    assert 'href="https://example.com/pin">golden</a></span></label>' in html
+    assert "golden" not in without_spoilers(html)
+    assert without_spoilers(html).count('href="https://example.com/pin"') == 2  # "the ", " pin"
+
+
+def test_a_spoiler_in_emphasised_link_text_keeps_both_inside_the_spoiler():
+    html = render("[*a ||b||* c](https://example.com/)").html
+
+    assert '<span class="spoiler-inline__text"><a rel="noopener noreferrer" ' in html
+    assert "<em>b</em></a></span></label>" in html
+    assert ">b<" not in without_spoilers(html)
+
+
+def test_markers_in_code_spans_and_indented_or_fenced_code_stay_literal():
+    html = render("Type `||` twice.\n\n    ||indented||\n\n~~~\n||fenced||\n~~~\n").html
+
+    assert "spoiler" not in html
+    assert "<code>||</code>" in html and "||indented||" in html and "||fenced||" in html
+
+
+def test_a_code_span_inside_a_spoiler_is_hidden_with_it():
+    html = render("||run `rm -rf` now||").html
+
+    assert "<code>rm -rf</code>" in html and "rm -rf" not in without_spoilers(html)
+
+
+def test_unbalanced_markers_stay_as_typed_and_pairs_are_taken_from_the_left():
+    assert render("a || b and x ||y").html == "<p>a || b and x ||y</p>"
+    assert render("|| spaced ||").html == "<p>|| spaced ||</p>"
+    assert render("||a\n\nb||").html == "<p>||a</p>\n<p>b||</p>"  # not across paragraphs
+    assert without_spoilers(render("||a||b||").html) == "<p>b||</p>"
+
+
+def test_a_spoiler_overlapping_emphasis_wins_and_hides_every_word_it_spans():
+    for source, hidden in [("*a ||b* c||", ("b", "c")), ("||a **b|| c**", ("a", "b"))]:
+        shown = without_spoilers(render(source).html)
+
+        for word in hidden:
+            assert word not in shown.replace("<p>", "").replace("</p>", ""), (source, word)

@@ -87,3 +87,10 @@ def test_spoiler_syntax_in_summary_or_seo_fields_is_refused_at_publication(db):
 
     with pytest.raises(PublishError, match="Spoilers belong in the body"):
         publish(post)
+
+
+def test_spoiler_syntax_in_an_image_alt_text_in_the_body_is_refused_at_publication(db):
+    post = write_post("Draft", status="draft", body="![The ||traitor|| pin](/media/pin.png)")
+
+    with pytest.raises(PublishError, match="Spoilers belong in the body"):
+        publish(post)
