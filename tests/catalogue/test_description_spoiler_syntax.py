@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
@@ -94,6 +96,22 @@ def test_writing_out_twice_changes_nothing():
     )
 
     assert written(once) == once
+
+
+LABEL_IN_LINK = re.compile(r'<a [^>]*>(?:(?!</a>).)*<label class="spoiler-inline"', re.DOTALL)
+PIECES = [
+    "||", "|", ":::", ":::spoiler", " ", "a", "b", "<p>", "</p>", "<em>", "</em>", "<code>",
+    "</code>", '<a href="/x/">', "</a>", "<br>", "&amp;", "&nbsp;", "\n",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_any_typed_html_is_written_out_without_error_and_once_for_all(typed):
+    once = written(typed)
+
+    assert written(once) == once
+    assert "spoiler-inline__text" not in without_spoilers(once)
+    assert not LABEL_IN_LINK.search(once)
 
 
 def test_plain_sanitising_leaves_the_syntax_alone():
