@@ -11,7 +11,7 @@ the catalogue imports no other app (as catalogue.generations does). `connect()` 
 cleans them before every save: the dashboard, the admin, commands and the demo seed alike.
 Templates may then show them with `|safe`: ours say so beside the filter, and Oscar's own offer,
 range, shipping-method and flat-page templates render these same fields. Bulk writes send no
-signal: code that writes these fields in bulk passes them through `clean()` (or `sanitise()`) itself.
+signal: code that writes these fields in bulk passes them through `clean()` itself.
 
 In the fields of `WITH_SPOILERS`, whose pages show spoilers hidden, spoiler syntax typed in the
 editor is written out as spoilers on save (catalogue.spoiler_syntax); elsewhere (offers, shipping
@@ -92,11 +92,11 @@ def sanitise(
 def clean(html: str, *, with_spoilers: bool = False) -> str:
     """What a staff HTML field stores: `html` as the policy lets it through and, `with_spoilers`,
     its spoiler syntax written out as spoilers. Cleaning clean HTML changes nothing."""
-    clean = sanitise(html)
+    cleaned = sanitise(html)
     if with_spoilers:
         # Sanitised again: the spoilers' markup in the policy's own order of attributes.
-        clean = sanitise(spoiler_syntax.written_out(clean))
-    return clean
+        cleaned = sanitise(spoiler_syntax.written_out(cleaned))
+    return cleaned
 
 
 def site_hosts() -> frozenset[str]:
