@@ -120,12 +120,18 @@ def publication_problems(post: Post) -> list[str]:
         )
     if post.hero_image and not post.hero_alt.strip():
         problems.append(_("Describe the hero image in its alt text."))
-    missing = resolve_products(markup.render(post.body).products).missing_keys
+    return problems + embed_problems(post.body)
+
+
+def embed_problems(markdown: str) -> list[str]:
+    """The publish-time check of any Markdown that may embed products (post bodies, glossary
+    definitions): every embed must point to a product."""
+    missing = resolve_products(markup.render(markdown).products).missing_keys
     if missing:
-        problems.append(
+        return [
             _("These product embeds point to no product: %s.") % ", ".join(sorted(set(missing)))
-        )
-    return problems
+        ]
+    return []
 
 
 def publish(post: Post, *, by=None, at=None) -> None:
