@@ -10,7 +10,7 @@ warning keeps its definition out of the page until the reader chooses to see mat
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -81,20 +81,29 @@ def preview(request, pk):
 
 def entry_terms():
     """Terms with everything their entry shows about them (live see-also terms only)."""
-    return Term.objects.select_related("explainer").prefetch_related(
-        "content_warnings",
-        Prefetch(
-            "see_also",
-            queryset=Term.objects.published().only("name", "slug").order_by("name"),
-        ),
+    return (
+        Term.objects.select_related("explainer")
+        .annotate(related_count=Count("related_products"))
+        .prefetch_related(
+            "content_warnings",
+            Prefetch(
+                "see_also",
+                queryset=Term.objects.published().only("name", "slug").order_by("name"),
+            ),
+        )
     )
 
 
 def entry_context(request, term: Term, *, is_preview: bool = False) -> dict:
     warnings = list(term.content_warnings.all())
     withheld = consent_for(request).withholds_any(warnings)
-    products = list(for_tiles(Product.objects.browsable().filter(glossary_terms=term)))
-    load_tile_extras(products)
+    products = []
+    if term.related_count:
+        # Hidden products too: their cache tags are read, so the entry is built again when one
+        # is published. A term with none reads no product table at all.
+        products = list(for_tiles(Product.objects.filter(glossary_terms=term)))
+        load_tile_extras(products)
+        products = [p for p in products if p.is_public and p.parent_id is None]
     explainer = term.explainer if term.explainer and term.explainer.is_public else None
     posts = list(
         Post.objects.published()

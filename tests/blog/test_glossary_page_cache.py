@@ -47,3 +47,13 @@ def test_a_related_products_price_change_shows_on_the_entry(client):
     stock.save()
     page = get(client, term.get_absolute_url())
     assert b"$9.50" in page.content and b"$12.00" not in page.content
+
+
+def test_a_related_product_published_later_appears_on_the_cached_entry(client):
+    pin = merch("Oshi Pin", price="12.00", is_public=False)
+    term = write_term("Oshi", products=[pin])
+    get(client, term.get_absolute_url())
+    assert b"Oshi Pin" not in get(client, term.get_absolute_url()).content
+    pin.is_public = True
+    pin.save()
+    assert b"Oshi Pin" in get(client, term.get_absolute_url()).content
