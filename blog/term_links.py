@@ -70,7 +70,7 @@ def link_terms(
     wanted = {term.slug for term in terms} - {exclude}
     out: list[str] = []
     for raw, text in _text_runs(tokens):
-        if text is None or not (wanted - linked):
+        if text is None or text.isspace() or not (wanted - linked):
             out.append(raw)
             continue
         out.append(_link_run(raw, text, matcher, terms, linked=linked, exclude=exclude))

@@ -1,5 +1,6 @@
 """Glossary term links in staff text: the HTML they are stored as, what the sanitising policy lets
-through for them, and `without_definitions()`, the text summaries and search are made from.
+through for them, `without_definitions()`, the text summaries and search are made from, and
+`unlinked()`, the text as it was before linking (to link it afresh when terms change).
 
 blog.term_links writes them into sanitised HTML (post bodies, product and franchise
 descriptions); the catalogue owns the markup because its own fields hold it and its policy
@@ -31,6 +32,11 @@ ATTRIBUTE_VALUES = {"span": {"role": {"tooltip"}, "tabindex": {"-1"}}}
 PREFIXED = {("span", "id"), ("a", "aria-describedby")}
 
 _TIP = re.compile(rf'<span class="{TIP_CLASS}"[^>]*>[^<]*</span>')
+_LINKED = re.compile(
+    rf'<span class="{WRAPPER_CLASS}"[^>]*><a class="{LINK_CLASS}"[^>]*>([^<]*)</a>'
+    rf'(?:<span class="{TIP_CLASS}"[^>]*>[^<]*</span>)?</span>'
+    rf'|<a class="{LINK_CLASS}"[^>]*>([^<]*)</a>'
+)
 
 
 def keep_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -44,6 +50,11 @@ def without_definitions(html: str) -> str:
     """Linked HTML without the tooltips' text: what a summary, meta description or search
     document is made from, so a definition never reads as the text's own words."""
     return _TIP.sub("", html)
+
+
+def unlinked(html: str) -> str:
+    """Linked HTML with every term link back to the plain text it was made from."""
+    return _LINKED.sub(lambda match: match.group(1) or match.group(2) or "", html)
 
 
 def merged(*policies: dict[str, set[str]]) -> dict[str, set[str]]:
