@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from blog.term_links import Matcher, TermRef, link_terms, matcher_for
 from catalogue.staff_html import sanitise
+from catalogue.structured_data import plain_text
 from catalogue.term_markup import unlinked, without_definitions
 
 NTR = TermRef(
@@ -468,3 +469,9 @@ def test_any_input_never_raises(html, names, definition):
     linked, slugs = link_terms(html, terms)
 
     assert isinstance(linked, str) and slugs <= {"ntr", "ita-bag", "hard-enamel", "enamel", "any"}
+
+
+def test_meta_text_made_from_a_linked_description_holds_no_definition():
+    html, _ = link_terms("<p>A pin for NTR fans.</p><ul><li>hard enamel</li></ul>", TERMS)
+
+    assert plain_text(html) == "A pin for NTR fans. hard enamel"
