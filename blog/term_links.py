@@ -197,7 +197,7 @@ def _markup(term: TermRef, text: str) -> str:
     definition = " ".join(term.definition.split())
     if term.withheld or not definition:
         return f'<a class="{LINK_CLASS}" href="{href}">{text}</a>'
-    tip_id = _escape_attribute(ID_PREFIX + term.slug)
+    tip_id = _escape_attribute(ID_PREFIX + "-".join(term.slug.split()))  # one id, never a list
     return (
         f'<span class="{WRAPPER_CLASS}" tabindex="-1">'
         f'<a class="{LINK_CLASS}" href="{href}" aria-describedby="{tip_id}">{text}</a>'

@@ -475,3 +475,12 @@ def test_meta_text_made_from_a_linked_description_holds_no_definition():
     html, _ = link_terms("<p>A pin for NTR fans.</p><ul><li>hard enamel</li></ul>", TERMS)
 
     assert plain_text(html) == "A pin for NTR fans. hard enamel"
+
+
+def test_a_slug_with_spaces_still_makes_one_tooltip_id():
+    odd = TermRef("two words", "/glossary/two-words/", ("NTR",), "Defined.", False)
+
+    html, slugs = link_terms("<p>NTR</p>", [odd])
+
+    assert 'aria-describedby="term-two-words"' in html and 'id="term-two-words"' in html
+    assert slugs == {"two words"}
