@@ -61,7 +61,7 @@ def link_terms(
 ) -> tuple[str, frozenset[str]]:
     """Link the first mention of each term in sanitised HTML; returns the new HTML and the slugs linked."""
     terms = _unique_slugs(terms)
-    matcher = matcher_for(tuple(term.names for term in terms)) if terms else None
+    matcher = matcher_for(tuple(tuple(term.names) for term in terms)) if terms else None
     if matcher is None or not html:
         return html, frozenset()
     by_url = {term.url: term.slug for term in terms}

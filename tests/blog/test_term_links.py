@@ -484,3 +484,11 @@ def test_a_slug_with_spaces_still_makes_one_tooltip_id():
 
     assert 'aria-describedby="term-two-words"' in html and 'id="term-two-words"' in html
     assert slugs == {"two words"}
+
+
+def test_names_given_as_a_list_and_terms_as_a_generator_work_too():
+    listed = TermRef("ntr", "/glossary/ntr/", ["NTR", "netorare"], "Defined.", False)
+
+    html, slugs = link_terms("<p>netorare</p>", (term for term in [listed]))
+
+    assert linked_texts(html) == ["netorare"] and slugs == {"ntr"}
