@@ -13,7 +13,7 @@ from catalogue import generations, spoilers
 from catalogue.staff_html import site_hosts
 from catalogue.structured_data import plain_text
 
-from . import markup
+from . import glossary_links, markup
 from .models import Term, TermAlias, normalised
 from .services import PublishError, embed_problems
 
@@ -21,8 +21,10 @@ SHORT_DEFINITION_CHARS = 200
 
 
 def render(term: Term) -> None:
-    """Fill the stored HTML and the short plain-text definition from the Markdown."""
-    term.definition_html = markup.render(term.definition, own_hosts=site_hosts()).html
+    """Fill the stored HTML (other live terms linked, never the term itself) and the short
+    plain-text definition from the Markdown."""
+    html = markup.render(term.definition, own_hosts=site_hosts()).html
+    term.definition_html = glossary_links.link(html, exclude=term.slug)[0]
     term.short_definition = Truncator(plain_text(term.definition_html)).chars(
         SHORT_DEFINITION_CHARS
     )
@@ -50,12 +52,21 @@ def alias_problems(term: Term) -> list[str]:
 
 
 @transaction.atomic
-def save_term(term: Term, *, by=None) -> None:
-    """Render, save and record the names the term answers to. A term published without a time
-    is published now. Refused (AliasTaken) when another term has one of its names."""
+def save_term(term: Term, *, by=None, relink: bool = True) -> None:
+    """Render, save and record the names the term answers to, then (once committed) link again
+    every text that mentions it, by its old names and its new (blog.glossary_links). A term
+    published without a time is published now. Refused (AliasTaken) when another term has one
+    of its names."""
     problems = alias_problems(term)
     if problems:
         raise AliasTaken(problems)
+    before = Term.objects.filter(pk=term.pk).first() if term.pk else None
+    if relink:
+        mentions = [t for t in (before, term) if t is not None]
+        glossary_links.relink_after_commit(
+            names={name for t in mentions for name in t.names},
+            urls={t.get_absolute_url() for t in mentions},
+        )
     if term.status == Term.Status.PUBLISHED and term.published_at is None:
         term.published_at = timezone.now()
     render(term)

@@ -1,5 +1,6 @@
-"""Writing posts: render and sanitise on save, record the featured products and a revision,
-and publish (or restore onto a published post) only what passes the publish-time checks."""
+"""Writing posts: render and sanitise on save, link glossary terms, record the featured products,
+the terms used and a revision, and publish (or restore onto a published post) only what passes
+the publish-time checks."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from catalogue import generations, spoilers
 from catalogue.images import make_thumbnails_after_commit
 from catalogue.staff_html import site_hosts
 
-from . import markup, product_keys
+from . import glossary_links, markup, product_keys
 from .models import Post, PostProduct, PostRevision
 
 Product = get_model("catalogue", "Product")
@@ -42,15 +43,17 @@ class Resolved:
     missing_keys: list[str]  # embeds that point to no product
 
 
-def render(post: Post) -> markup.Rendered:
-    """Fill the stored HTML, table of contents and reading time from the Markdown body."""
+def render(post: Post) -> tuple[markup.Rendered, frozenset[str]]:
+    """Fill the stored HTML, table of contents and reading time from the Markdown body, with the
+    first mention of each live glossary term linked; and the slugs of the terms it uses."""
     rendered = markup.render(post.body, attribution=post.slug, own_hosts=site_hosts())
+    html, terms_used = glossary_links.link(rendered.html)
     post.body_html, post.toc, post.reading_minutes = (
-        rendered.html,
+        html,
         rendered.toc,
         rendered.reading_minutes,
     )
-    return rendered
+    return rendered, terms_used
 
 
 def resolve_products(refs: list[markup.ProductRef]) -> Resolved:
@@ -81,8 +84,9 @@ def save_post(post: Post, *, by=None) -> Resolved:
     A post published without a time is published now."""
     if post.status == Post.Status.PUBLISHED and post.published_at is None:
         post.published_at = timezone.now()
-    rendered = render(post)
+    rendered, terms_used = render(post)
     post.save()
+    glossary_links.record_mentions(post, terms_used)
     if post.hero_image:
         make_thumbnails_after_commit(post.hero_image.name, HERO_SIZES)
     resolved = resolve_products(rendered.products)

@@ -359,7 +359,7 @@ def _seed_articles(report: SeedReport) -> None:
 def _seed_glossary(report: SeedReport) -> None:
     """Each term published, with its explainer, products and warnings; see-also links once every
     term exists. Terms already there are left as staff may have edited them."""
-    from blog import glossary
+    from blog import glossary, glossary_links
     from blog.models import Post, Term
 
     author = get_user_model().objects.filter(username=DEMO_STAFF["username"]).first()
@@ -383,7 +383,7 @@ def _seed_glossary(report: SeedReport) -> None:
             status=Term.Status.PUBLISHED,
             published_at=timezone.now() - timedelta(days=30),
         )
-        glossary.save_term(term, by=author)
+        glossary.save_term(term, by=author, relink=False)  # all at once, below
         term.related_products.set(products[upc] for upc in entry.products)
         term.content_warnings.set(warnings[slug] for slug in entry.warnings)
         added[entry.name] = (term, entry)
@@ -391,6 +391,10 @@ def _seed_glossary(report: SeedReport) -> None:
     by_name = {term.name: term for term in Term.objects.filter(name__in=[t.name for t in TERMS])}
     for term, entry in added.values():
         term.see_also.set(by_name[name] for name in entry.see_also)
+    if added:
+        # The articles, products and franchises were written before the terms: link them now,
+        # rather than leave it to a worker the demo may not be running.
+        glossary_links.relink_everything()
 
 
 # --- Synthetic products for benchmarks ---------------------------------------------------------
