@@ -1,5 +1,6 @@
-"""The Django admin where staff write posts: every save goes through blog.services.save_post
-(render, featured products, revision); publishing passes the publish-time checks first."""
+"""The Django admin where staff write posts and glossary terms: every save goes through
+blog.services.save_post (render, featured products, revision) or blog.glossary.save_term (render,
+aliases); publishing either passes the same publish-time checks first."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import copy
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import model_ngettext, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -25,8 +26,8 @@ from oscar.core.loading import get_model
 
 from catalogue.staff_html import site_hosts
 
-from . import markup, services
-from .models import BlogCategory, FAQEntry, Post, PostRevision, Tag
+from . import glossary, markup, services
+from .models import BlogCategory, FAQEntry, Post, PostRevision, Tag, Term
 
 Product = get_model("catalogue", "Product")
 
@@ -105,8 +106,56 @@ class FAQEntryInline(admin.StackedInline):
     extra = 1
 
 
+class PublicationActions:
+    """ "Publish now" and "Unpublish" for the rows ticked in a list, through the model's own
+    services (`publication`: publish, unpublish and PublishError), so the list refuses exactly
+    what the form refuses."""
+
+    publication = services
+    actions = ("publish_now", "unpublish")
+
+    @admin.action(description=_("Publish now"), permissions=["change"])
+    def publish_now(self, request, queryset):
+        published, refused = 0, []
+        for row in queryset:
+            if row.is_public:
+                continue
+            try:
+                self.publication.publish(row, by=request.user, at=timezone.now())
+            except services.PublishError as error:
+                refused.append(f"“{row}”: {' '.join(error.problems)}")
+            else:
+                published += 1
+        if published:
+            self.message_user(
+                request,
+                _("Published %(count)d %(items)s.")
+                % {"count": published, "items": model_ngettext(self.opts, published)},
+                messages.SUCCESS,
+            )
+        for reason in refused:
+            self.message_user(request, _("Not published: %s") % reason, messages.ERROR)
+
+    @admin.action(description=_("Unpublish"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = 0
+        for row in queryset.filter(status=Post.Status.PUBLISHED):
+            self.publication.unpublish(row, by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d %(items)s is a draft again.",
+                "%(count)d %(items)s are drafts again.",
+                count,
+            )
+            % {"count": count, "items": model_ngettext(self.opts, count)},
+            messages.SUCCESS,
+        )
+
+
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(PublicationActions, admin.ModelAdmin):
     form = PostAdminForm
     change_form_template = "admin/blog/post/change_form.html"
     list_display = ("title", "status_label", "published_at", "author", "warnings", "preview")
@@ -124,7 +173,6 @@ class PostAdmin(admin.ModelAdmin):
     autocomplete_fields = ("tags",)
     readonly_fields = ("featured_products",)
     inlines = (FAQEntryInline,)
-    actions = ("publish_now", "unpublish")
     fieldsets = (
         (None, {"fields": ("title", "slug", "author", "category", "status", "published_at")}),
         (_("Text"), {"fields": ("summary", "insert_product", "body", "featured_products")}),
@@ -198,41 +246,6 @@ class PostAdmin(admin.ModelAdmin):
         # Renders and sanitises the body, records featured products and keeps one revision;
         # save_related then stores tags, warnings and the FAQ as usual.
         services.save_post(obj, by=request.user)
-
-    # --- actions ----------------------------------------------------------------------------
-
-    @admin.action(description=_("Publish now"), permissions=["change"])
-    def publish_now(self, request, queryset):
-        published, refused = 0, []
-        for post in queryset:
-            if post.is_public:
-                continue
-            try:
-                services.publish(post, by=request.user, at=timezone.now())
-            except services.PublishError as error:
-                refused.append(f"“{post}”: {' '.join(error.problems)}")
-            else:
-                published += 1
-        if published:
-            self.message_user(
-                request,
-                ngettext("Published %d post.", "Published %d posts.", published) % published,
-                messages.SUCCESS,
-            )
-        for reason in refused:
-            self.message_user(request, _("Not published: %s") % reason, messages.ERROR)
-
-    @admin.action(description=_("Unpublish"), permissions=["change"])
-    def unpublish(self, request, queryset):
-        count = 0
-        for post in queryset.filter(status=Post.Status.PUBLISHED):
-            services.unpublish(post, by=request.user)
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%d post is a draft again.", "%d posts are drafts again.", count) % count,
-            messages.SUCCESS,
-        )
 
     # --- extra pages: text history, product search, Markdown preview ------------------------
 
@@ -370,3 +383,95 @@ class BlogCategoryAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+
+
+# --- The glossary ---------------------------------------------------------------------------
+
+
+def term_preview_url(term: Term) -> str:
+    """The staff-only view of the term as its entry will show it (blog.glossary_views.preview)."""
+    return reverse("glossary:preview", kwargs={"pk": term.pk})
+
+
+class TermAdminForm(forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = (
+            "name", "slug", "status", "published_at", "aliases", "definition", "explainer",
+            "related_products", "content_warnings", "see_also",
+        )  # fmt: skip
+        widgets = {
+            "content_warnings": forms.CheckboxSelectMultiple,
+            "aliases": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "definition" in self.fields:
+            # The post editor's live preview (blog/admin/editor.js): the same Markdown pipeline.
+            self.fields["definition"].widget.attrs["data-preview-url"] = reverse(
+                "admin:blog_post_markdown_preview"
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        # Check the term as it would be saved, without touching the instance the admin saves.
+        candidate = construct_instance(self, copy.copy(self.instance))
+        taken = glossary.alias_problems(candidate)
+        if taken:
+            raise forms.ValidationError(taken, code="alias_taken")
+        if cleaned.get("status") != Term.Status.PUBLISHED:
+            return cleaned
+        problems = glossary.publication_problems(candidate)
+        if problems:
+            raise forms.ValidationError(
+                [_("The term cannot be published yet, so it stays a draft:"), *problems],
+                code="publication_problems",
+            )
+        return cleaned
+
+
+@admin.register(Term)
+class TermAdmin(PublicationActions, admin.ModelAdmin):
+    publication = glossary
+    form = TermAdminForm
+    change_form_template = "admin/blog/post/change_form.html"
+    list_display = ("name", "status_label", "published_at", "aliases_shown", "preview")
+    list_filter = ("status", "content_warnings")
+    search_fields = ("name", "alias_rows__name", "definition")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("explainer", "related_products", "see_also")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "status", "published_at")}),
+        (_("Meaning"), {"fields": ("aliases", "definition", "explainer")}),
+        (_("Links"), {"fields": ("related_products", "see_also", "content_warnings")}),
+    )
+
+    class Media:
+        css = {"all": ("blog/admin/editor.css",)}
+        js = ("blog/admin/editor.js",)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, term: Term) -> str:
+        return _("Scheduled") if term.is_scheduled else term.get_status_display()
+
+    @admin.display(description=_("aliases"))
+    def aliases_shown(self, term: Term) -> str:
+        return ", ".join(term.alias_list)
+
+    @admin.display(description=_("preview"))
+    def preview(self, term: Term) -> str:
+        return format_html('<a href="{}">{}</a>', term_preview_url(term), _("Preview"))
+
+    def save_model(self, request, obj, form, change):
+        # Renders and sanitises the definition and records the names the term answers to;
+        # save_related then stores products, warnings and see-also as usual.
+        glossary.save_term(obj, by=request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        term = self.get_object(request, unquote(object_id))
+        extra_context = {
+            **(extra_context or {}),
+            "preview_url": term_preview_url(term) if term else None,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)

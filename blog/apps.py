@@ -6,3 +6,11 @@ from django.apps import AppConfig
 class BlogConfig(AppConfig):
     name = "blog"
     verbose_name = "Blog"
+
+    def ready(self):
+        from catalogue import text_linkers
+
+        from . import glossary_links
+
+        # Product and franchise descriptions link glossary terms as they are saved.
+        text_linkers.register(glossary_links.link_description)

@@ -1,5 +1,9 @@
 """Explainer articles: posts with stored, sanitised HTML, their FAQ, the products they feature,
-and a revision for every save. Published = status published and `published_at` not in the future."""
+and a revision for every save; and the glossary's terms, with their aliases and the posts that use
+them. Published = status published and `published_at` not in the future, for posts and terms alike."""
+
+import re
+import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -53,27 +57,48 @@ def _time_has_come(now=None) -> Q:
     return Q(published_at__lte=now or timezone.now())
 
 
-class PostQuerySet(models.QuerySet):
-    """The publication rule, for queries; Post.is_public and Post.is_scheduled say the same of
-    one post. A post is live when its status is published and its `published_at` has come
-    (scheduling needs no cron); scheduled while it is published and that time has not come."""
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class PublicationQuerySet(models.QuerySet):
+    """The publication rule, for queries on posts and terms; `Publishable.is_public` and
+    `is_scheduled` say the same of one row. A row is live when its status is published and its
+    `published_at` has come (scheduling needs no cron); scheduled while it is published and that
+    time has not come."""
 
     def published(self, *, now=None):
-        """Live posts: what the public sees."""
-        return self.filter(Q(status=Post.Status.PUBLISHED) & _time_has_come(now))
+        """Live rows: what the public sees."""
+        return self.filter(Q(status=Status.PUBLISHED) & _time_has_come(now))
 
     def scheduled(self, *, now=None):
-        """Published posts that are not live yet."""
-        return self.filter(Q(status=Post.Status.PUBLISHED) & ~_time_has_come(now))
+        """Published rows that are not live yet."""
+        return self.filter(Q(status=Status.PUBLISHED) & ~_time_has_come(now))
 
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
 
 
-class Post(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+class Publishable:
+    """`is_public` and `is_scheduled` for one post or term (the rule: PublicationQuerySet)."""
+
+    @property
+    def is_public(self) -> bool:
+        """Live now."""
+        return self.status == Status.PUBLISHED and self._time_has_come()
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published, not live yet."""
+        return self.status == Status.PUBLISHED and not self._time_has_come()
+
+    def _time_has_come(self) -> bool:
+        return self.published_at is not None and self.published_at <= timezone.now()
+
+
+class Post(Publishable, models.Model):
+    Status = Status
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -151,7 +176,7 @@ class Post(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = PostQuerySet.as_manager()
+    objects = PublicationQuerySet.as_manager()
 
     class Meta:
         ordering = list(NEWEST_FIRST)
@@ -163,19 +188,6 @@ class Post(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("blog:detail", kwargs={"slug": self.slug})
-
-    @property
-    def is_public(self) -> bool:
-        """Live now (the rule: PostQuerySet)."""
-        return self.status == self.Status.PUBLISHED and self._time_has_come()
-
-    @property
-    def is_scheduled(self) -> bool:
-        """Published, not live yet (the rule: PostQuerySet)."""
-        return self.status == self.Status.PUBLISHED and not self._time_has_come()
-
-    def _time_has_come(self) -> bool:
-        return self.published_at is not None and self.published_at <= timezone.now()
 
 
 class FAQEntry(models.Model):
@@ -236,3 +248,143 @@ class PostRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- The glossary --------------------------------------------------------------------------
+
+
+def normalised(name: str) -> str:
+    """The form two names are compared in: "NTR", "ntr" and " N T R"-free spacing are one name,
+    so an alias can belong to one term only. Width and case folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+ALIAS_SEPARATORS = re.compile(r"[\n,;]+")
+
+
+def split_aliases(text: str) -> list[str]:
+    """The aliases written one per line (or separated by commas), each once, in order."""
+    seen, aliases = set(), []
+    for alias in ALIAS_SEPARATORS.split(text):
+        alias = " ".join(alias.split())
+        if alias and normalised(alias) not in seen:
+            seen.add(normalised(alias))
+            aliases.append(alias)
+    return aliases
+
+
+class Term(Publishable, models.Model):
+    """A word readers meet on the shop's pages (NTR, ita bag, hard enamel), explained once."""
+
+    Status = Status
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        help_text=_(
+            "Other names for the same thing, one per line (NTR: netorare, 寝取られ). "
+            "A name or alias belongs to one term only."
+        ),
+    )
+    definition = models.TextField(
+        _("definition"),
+        help_text=_("One paragraph of Markdown, in our own words. ||Spoilers|| hide as in posts."),
+    )
+    # Rendered and sanitised on save (blog.markup, as post bodies); never at request time.
+    definition_html = models.TextField(editable=False, blank=True)
+    # Plain text, spoilers left out: the tooltip on linked mentions and the meta description.
+    short_definition = models.CharField(editable=False, max_length=300, blank=True)
+    explainer = models.ForeignKey(
+        Post,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="explained_terms",
+        verbose_name=_("explainer article"),
+    )
+    related_products = models.ManyToManyField(
+        "catalogue.Product",
+        blank=True,
+        related_name="glossary_terms",
+        verbose_name=_("related products"),
+    )
+    content_warnings = models.ManyToManyField(
+        "catalogue.ContentWarning",
+        blank=True,
+        related_name="glossary_terms",
+        verbose_name=_("content warnings"),
+    )
+    see_also = models.ManyToManyField(
+        "self", blank=True, symmetrical=False, verbose_name=_("see also")
+    )
+    posts = models.ManyToManyField(
+        Post, through="PostTerm", related_name="terms", blank=True, editable=False
+    )
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("glossary:detail", kwargs={"slug": self.slug})
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_aliases(self.aliases)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name first, then the aliases: every way a text may mention the term."""
+        name = normalised(self.name)
+        return (self.name, *(a for a in self.alias_list if normalised(a) != name))
+
+    @property
+    def letter(self) -> str:
+        """The A–Z index's letter: the name's first letter, "#" for digits and other scripts."""
+        first = unicodedata.normalize("NFKD", self.name[:1]).upper()[:1]
+        return first if "A" <= first <= "Z" else "#"
+
+
+class TermAlias(models.Model):
+    """Every name a term answers to (its own name included), unique once normalised: the database
+    refuses an alias that two terms would share. Kept by blog.glossary.save_term."""
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="alias_rows")
+    name = models.CharField(max_length=100)
+    normalised = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("term alias")
+        verbose_name_plural = _("term aliases")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostTerm(models.Model):
+    """A glossary term a post's body mentions: "articles that use this term" in one query."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="term_mentions")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="post_mentions")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "term"], name="post_term_once")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} → {self.term_id}"

@@ -1,5 +1,6 @@
-"""Writing posts: render and sanitise on save, record the featured products and a revision,
-and publish (or restore onto a published post) only what passes the publish-time checks."""
+"""Writing posts: render and sanitise on save, link glossary terms, record the featured products,
+the terms used and a revision, and publish (or restore onto a published post) only what passes
+the publish-time checks."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from catalogue import generations, spoilers
 from catalogue.images import make_thumbnails_after_commit
 from catalogue.staff_html import site_hosts
 
-from . import markup, product_keys
+from . import glossary_links, markup, product_keys
 from .models import Post, PostProduct, PostRevision
 
 Product = get_model("catalogue", "Product")
@@ -42,17 +43,19 @@ class Resolved:
     missing_keys: list[str]  # embeds that point to no product
 
 
-def render(post: Post) -> markup.Rendered:
+def render(post: Post) -> tuple[markup.Rendered, frozenset[str]]:
     """Fill the stored HTML, search text, table of contents and reading time from the Markdown
-    body."""
+    body, with the first mention of each live glossary term linked; and the slugs of the terms it
+    uses."""
     rendered = markup.render(post.body, attribution=post.slug, own_hosts=site_hosts())
+    html, terms_used = glossary_links.link(rendered.html)
     post.body_html, post.body_text, post.toc, post.reading_minutes = (
-        rendered.html,
+        html,
         rendered.text,
         rendered.toc,
         rendered.reading_minutes,
     )
-    return rendered
+    return rendered, terms_used
 
 
 def resolve_products(refs: list[markup.ProductRef]) -> Resolved:
@@ -83,8 +86,9 @@ def save_post(post: Post, *, by=None) -> Resolved:
     A post published without a time is published now."""
     if post.status == Post.Status.PUBLISHED and post.published_at is None:
         post.published_at = timezone.now()
-    rendered = render(post)
+    rendered, terms_used = render(post)
     post.save()
+    glossary_links.record_mentions(post, terms_used)
     if post.hero_image:
         make_thumbnails_after_commit(post.hero_image.name, HERO_SIZES)
     resolved = resolve_products(rendered.products)
@@ -131,12 +135,18 @@ def publication_problems(post: Post) -> list[str]:
         )
     if post.hero_image and not post.hero_alt.strip():
         problems.append(_("Describe the hero image in its alt text."))
+    return problems + embed_problems(rendered)
+
+
+def embed_problems(rendered: markup.Rendered) -> list[str]:
+    """The publish-time check of any Markdown that may embed products (post bodies, glossary
+    definitions), once rendered: every embed must point to a product."""
     missing = resolve_products(rendered.products).missing_keys
     if missing:
-        problems.append(
+        return [
             _("These product embeds point to no product: %s.") % ", ".join(sorted(set(missing)))
-        )
-    return problems
+        ]
+    return []
 
 
 def publish(post: Post, *, by=None, at=None) -> None:

@@ -1,8 +1,9 @@
-"""The live posts in /sitemap.xml (registered in shop.sitemaps as "posts")."""
+"""The live posts and glossary terms in /sitemap.xml (registered in shop.sitemaps as "posts" and
+"glossary")."""
 
 from django.contrib.sitemaps import Sitemap
 
-from .models import Post
+from .models import Post, Term
 
 
 class BlogSitemap(Sitemap):
@@ -13,3 +14,13 @@ class BlogSitemap(Sitemap):
 
     def lastmod(self, post):
         return post.updated_at
+
+
+class GlossarySitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Term.objects.published().only("slug", "updated_at").order_by("name")
+
+    def lastmod(self, term):
+        return term.updated_at

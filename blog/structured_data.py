@@ -88,3 +88,42 @@ def warned_summary(text: str, warnings) -> str:
             "names": ", ".join(warning.name for warning in gated),
         }
     return text.strip()
+
+
+def glossary_graph(terms, *, absolute_url) -> dict:
+    """The glossary index as a schema.org DefinedTermSet naming each live term (names and links
+    only: a definition behind a content warning is not the index's to give)."""
+    return {"@context": SCHEMA, **_term_set(absolute_url), "hasDefinedTerm": [
+        {"@type": "DefinedTerm", "name": term.name, "url": absolute_url(term.get_absolute_url())}
+        for term in terms
+    ]}  # fmt: skip
+
+
+def term_graph(term, *, absolute_url, withheld: bool) -> dict:
+    """A glossary entry as a schema.org DefinedTerm in the glossary's DefinedTermSet; its
+    description is the short definition (no spoilers), left out while the page withholds it."""
+    url = absolute_url(term.get_absolute_url())
+    node = {
+        "@context": SCHEMA,
+        "@type": "DefinedTerm",
+        "@id": f"{url}#term",
+        "name": term.name,
+        "url": url,
+        "inDefinedTermSet": _term_set(absolute_url),
+    }
+    aliases = list(term.names[1:])
+    if aliases:
+        node["alternateName"] = aliases
+    if term.short_definition and not withheld:
+        node["description"] = term.short_definition
+    return node
+
+
+def _term_set(absolute_url) -> dict:
+    url = absolute_url(reverse("glossary:index"))
+    return {
+        "@type": "DefinedTermSet",
+        "@id": f"{url}#glossary",
+        "name": _("%(shop)s glossary") % {"shop": settings.OSCAR_SHOP_NAME},
+        "url": url,
+    }

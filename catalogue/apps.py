@@ -11,10 +11,18 @@ class CatalogueConfig(apps.CatalogueConfig):
         super().ready()
         from oscar.core.loading import get_class
 
-        from . import generations, image_receivers, receivers, staff_html, view_counts  # noqa: F401
+        from . import (  # noqa: F401
+            generations,
+            image_receivers,
+            receivers,
+            staff_html,
+            text_linkers,
+            view_counts,
+        )
 
         generations.connect()
         staff_html.connect()
+        text_linkers.connect()  # after the policy: linkers get clean HTML
 
         self.franchise_view = get_class("search.views", "FranchiseView")
         self.content_consent_view = get_class("catalogue.consent_views", "ContentConsentView")

@@ -5,9 +5,10 @@ product's page, its tile, its price), `stock:<id>` (its stock words: catalogue.s
 `listing:all`, `franchise:<id>` and
 `category:<id>` (which products a listing holds and its facet counts), `taxonomy` (categories,
 franchises, characters, product types, options and attributes: names every page shows), `menu`
-(the category menu), `blog` (posts), `offers` (the site offers the basket applies: offers, their
-conditions, benefits and ranges) and `everything` (read by all; `bump_all()`). An entry is
-fresh while every tag it read still has the version it saw: one `get_many` of the tag keys.
+(the category menu), `blog` (posts), `glossary` (the glossary's terms), `offers` (the site
+offers the basket applies: offers, their conditions, benefits and ranges) and `everything` (read
+by all; `bump_all()`). An entry is fresh while every tag it read still has the version it saw:
+one `get_many` of the tag keys.
 
 A change bumps only the tags of what it touches (`TAG_SOURCES` declares, for each tag family,
 the models whose rows it shows: tests/test_cache_generations.py checks that every table a cached
@@ -44,6 +45,7 @@ EVERYTHING = "everything"
 TAXONOMY = "taxonomy"
 MENU = "menu"
 BLOG = "blog"
+GLOSSARY = "glossary"
 ALL_LISTINGS = "listing:all"
 OFFERS = "offers"
 
@@ -140,6 +142,18 @@ TAG_SOURCES = (
             "blog.FAQEntry",
             "blog.Tag",
             "blog.BlogCategory",
+        ),
+    ),
+    TagFamily(
+        # The glossary's pages: terms, the names they answer to, and what each entry lists.
+        "glossary",
+        (
+            "blog.Term",
+            "blog.TermAlias",
+            "blog.Term_related_products",
+            "blog.Term_content_warnings",
+            "blog.Term_see_also",
+            "blog.PostTerm",
         ),
     ),
     TagFamily(
@@ -459,6 +473,11 @@ def _on_post_product(sender, instance, raw=False, **kwargs):
         bump({BLOG} | product_tags(instance.product_id))
 
 
+def _on_glossary(sender, raw=False, **kwargs):
+    if not raw:
+        bump([GLOSSARY])
+
+
 def _on_offers(sender, raw=False, **kwargs):
     if not raw:
         bump([OFFERS])
@@ -516,6 +535,9 @@ RECEIVERS = {
     "blog.FAQEntry": _on_post_part,
     "blog.Tag": _on_post_part,
     "blog.BlogCategory": _on_post_part,
+    "blog.Term": _on_glossary,
+    "blog.TermAlias": _on_glossary,
+    "blog.PostTerm": _on_glossary,
     "offer.ConditionalOffer": _on_offers,
     "offer.Condition": _on_offers,
     "offer.Benefit": _on_offers,
@@ -528,6 +550,9 @@ M2M_RECEIVERS = {
     "catalogue.ProductClass_options": lambda ids: {TAXONOMY},
     "blog.Post_tags": _post_m2m,
     "blog.Post_content_warnings": _post_m2m,
+    "blog.Term_related_products": lambda ids: {GLOSSARY},
+    "blog.Term_content_warnings": lambda ids: {GLOSSARY},
+    "blog.Term_see_also": lambda ids: {GLOSSARY},
     "offer.ConditionalOffer_combinations": lambda ids: {OFFERS},
 }
 

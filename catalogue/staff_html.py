@@ -1,10 +1,10 @@
 """The one sanitising policy for HTML that staff write, and the fields it guards on every save.
 
-What survives is text markup, tables, images, http(s)/mailto links and spoilers
-(catalogue.spoilers); scripts, styles, frames, SVG, event handlers, `style=` and
-`javascript:`/`data:` URLs go, and links to other hosts get rel="noopener noreferrer". The
-blog's Markdown passes the same policy (blog.markup), with the few attributes its own renderer
-writes.
+What survives is text markup, tables, images, http(s)/mailto links, spoilers
+(catalogue.spoilers) and glossary term links (catalogue.term_markup); scripts, styles, frames,
+SVG, event handlers, `style=` and `javascript:`/`data:` URLs go, and links to other hosts get
+rel="noopener noreferrer". The blog's Markdown passes the same policy (blog.markup), with the
+few attributes its own renderer writes.
 
 `STAFF_HTML_FIELDS` names every field whose HTML a page shows unescaped, by model label so that
 the catalogue imports no other app (as catalogue.generations does). `connect()` (catalogue.apps)
@@ -28,7 +28,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models.signals import pre_save
 
-from . import spoiler_syntax, spoilers
+from . import spoiler_syntax, spoilers, term_markup
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption",
@@ -36,14 +36,18 @@ ALLOWED_TAGS = {
     "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
     "tr", "ul",
 } | spoilers.TAGS  # fmt: skip
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
-    **spoilers.ATTRIBUTES,
-}
+ALLOWED_ATTRIBUTES = term_markup.merged(
+    {
+        "a": {"href", "title"},
+        "abbr": {"title"},
+        "img": {"src", "alt", "title", "width", "height"},
+        "td": {"colspan", "rowspan"},
+        "th": {"colspan", "rowspan", "scope"},
+    },
+    spoilers.ATTRIBUTES,
+    term_markup.ATTRIBUTES,
+)
+ALLOWED_CLASSES = term_markup.merged(spoilers.CLASSES, term_markup.CLASSES)
 URL_SCHEMES = {"http", "https", "mailto"}
 EXTERNAL_REL = "noopener noreferrer"
 
@@ -80,8 +84,10 @@ def sanitise(
         attributes=allowed,
         url_schemes=URL_SCHEMES,
         link_rel=None,  # rel is ours to set, on external links only
-        allowed_classes=spoilers.CLASSES,
+        allowed_classes=ALLOWED_CLASSES,
+        tag_attribute_values=term_markup.ATTRIBUTE_VALUES,
         set_tag_attribute_values=spoilers.FORCED_ATTRIBUTES,
+        attribute_filter=term_markup.keep_attribute,
         strip_comments=True,
     )
     # A class the policy does not allow leaves `class=""` behind.

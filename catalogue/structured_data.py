@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from . import stock_slots
 from .buying import shown_price
 from .spoilers import without_spoilers
+from .term_markup import without_definitions
 
 SCHEMA = "https://schema.org"
 IN_STOCK, OUT_OF_STOCK = f"{SCHEMA}/InStock", f"{SCHEMA}/OutOfStock"
@@ -28,9 +29,11 @@ _BLOCK_END = re.compile(r"(</(?:p|li|h[1-6]|div|blockquote|tr|td|th)>|<br\s*/?>)
 
 
 def plain_text(markup: str) -> str:
-    """A description as search engines and link previews want it: text only, on one line, and
-    none of its spoilers (they would be shown where nothing can hide them)."""
-    text = html.unescape(strip_tags(_BLOCK_END.sub(r"\1 ", without_spoilers(markup))))
+    """A description as search engines and link previews want it: text only, on one line, with
+    none of its spoilers (they would be shown where nothing can hide them) nor the definitions of
+    the glossary terms it links."""
+    shown = without_definitions(without_spoilers(markup))
+    text = html.unescape(strip_tags(_BLOCK_END.sub(r"\1 ", shown)))
     return " ".join(text.split())
 
 

@@ -1,10 +1,11 @@
-"""Sitemaps of the storefront: products, categories, franchises, blog posts and the fixed pages."""
+"""Sitemaps of the storefront: products, categories, franchises, blog posts, glossary terms and the
+fixed pages."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from blog.sitemaps import BlogSitemap
+from blog.sitemaps import BlogSitemap, GlossarySitemap
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -40,7 +41,7 @@ class PageSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "catalogue:index", "blog:index"]
+        return ["home", "catalogue:index", "blog:index", "glossary:index"]
 
     def location(self, name):
         return reverse(name)
@@ -52,4 +53,5 @@ SITEMAPS = {
     "categories": CategorySitemap,
     "franchises": FranchiseSitemap,
     "posts": BlogSitemap,
+    "glossary": GlossarySitemap,
 }

@@ -1,4 +1,5 @@
-"""Root URLconf: Oscar's storefront and dashboard, the Django admin, the blog and shop-wide pages."""
+"""Root URLconf: Oscar's storefront and dashboard, the Django admin, the blog and its glossary, and
+shop-wide pages."""
 
 from django.apps import apps
 from django.conf import settings
@@ -29,6 +30,7 @@ urlpatterns = [
     path("payments/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path("csp-report/", csp_report, name="csp-report"),
     path("blog/", include("blog.urls")),
+    path("glossary/", include("blog.glossary_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Oscar's sign-in, registration and sign-out at their own addresses, with our views.
     path("accounts/", include("shop.accounts.urls")),

@@ -127,6 +127,9 @@ def test_whole_pages_read_only_their_tags_sources(rich_shop):
         reverse("blog:index"),
         post.get_absolute_url(),
         reverse("blog:tag", kwargs={"slug": tag.slug}),
+        reverse("glossary:index"),
+        reverse("glossary:detail", kwargs={"slug": "hard-enamel"}),
+        reverse("glossary:detail", kwargs={"slug": "ntr"}),
     ]
     client = Client()
     client.post(reverse("catalogue:content-consent"), {"shows_mature": "1"})

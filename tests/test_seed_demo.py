@@ -198,3 +198,25 @@ def test_demo_blog_has_the_ntr_explainer_and_more_articles_one_scheduled_one_dra
     assert Post.objects.filter(status="draft").count() == 1
     for post in Post.objects.exclude(pk=ntr.pk):
         assert post.featured.exists(), post.slug  # every article points readers at products
+
+
+def test_demo_glossary_has_twenty_published_terms_with_ntr_behind_its_warning(demo_shop):
+    from blog.models import Term, TermAlias
+    from shop.devtools.demo.glossary import TERMS
+
+    assert len(TERMS) >= 20
+    assert Term.objects.published().count() == len(TERMS)
+    ntr = Term.objects.get(slug="ntr")
+    assert ntr.names == ("NTR", "netorare", "寝取られ")
+    assert set(TermAlias.objects.filter(term=ntr).values_list("name", flat=True)) == {
+        "NTR",
+        "netorare",
+        "寝取られ",
+    }
+    assert list(ntr.content_warnings.values_list("slug", flat=True)) == ["ntr"]
+    assert ntr.explainer.slug == "what-does-ntr-mean"
+    for name in ["Ecchi", "Ita bag", "Hard enamel", "Soft enamel", "Rubber clutch", "Oshi"]:
+        term = Term.objects.get(name=name)
+        assert term.definition_html.startswith("<p>") and term.short_definition, name
+    assert Term.objects.get(name="Hard enamel").related_products.filter(upc="PIN-SAKURA-SEASON")
+    assert Term.objects.get(name="Soft enamel").see_also.filter(name="Hard enamel")

@@ -63,15 +63,19 @@ CACHED_VIEWS = frozenset(
         "blog:detail",
         "blog:tag",
         "blog:category",
+        "glossary:index",
+        "glossary:detail",
     }
 )
 # (blog tag version, timestamp): when the next scheduled post goes live, 0 if none; read with the
 # tag versions in one cache round trip, and worked out again for each version of the blog.
 SCHEDULE_KEY = "shop:pages:next-scheduled-post"
 # What every cached page shows besides what its views read: the taxonomy's names (the menu, the
-# facets, the breadcrumbs, the warning names); and the blog, on the blog's pages.
+# facets, the breadcrumbs, the warning names); the blog, on the blog's pages; and the glossary
+# with the blog (its entries list the articles that use a term), on the glossary's.
 PAGE_TAGS = frozenset({generations.TAXONOMY})
 BLOG_TAGS = frozenset({generations.TAXONOMY, generations.BLOG})
+GLOSSARY_TAGS = BLOG_TAGS | {generations.GLOSSARY}
 TIMEOUT = 10 * 60
 # Query parameters no cached page is drawn from: `from` names the article a reader followed
 # (blog.markup.attributed), `utm_*` a campaign. They must not split one page into many entries.
@@ -318,6 +322,8 @@ def _page_tags(request) -> frozenset[str]:
     match = request.resolver_match
     if match is not None and match.view_name.startswith("blog:"):
         return BLOG_TAGS
+    if match is not None and match.view_name.startswith("glossary:"):
+        return GLOSSARY_TAGS
     return PAGE_TAGS
 
 

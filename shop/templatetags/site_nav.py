@@ -10,6 +10,7 @@ register = template.Library()
 SECTIONS = (
     ("catalogue", "/catalogue/", True),
     ("blog", "/blog/", True),
+    ("glossary", "/glossary/", True),
     ("accounts", "/accounts/", True),
     ("search", "/search/", False),
     ("basket", "/basket/", False),

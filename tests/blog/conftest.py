@@ -1,4 +1,5 @@
-"""What the blog's tests share: writing posts the way staff do (blog.services), and reading pages."""
+"""What the blog's tests share: writing posts and glossary terms the way staff do (blog.services,
+blog.glossary), and reading pages."""
 
 import datetime as dt
 
@@ -6,7 +7,8 @@ import pytest
 from django.utils import timezone
 from django.utils.text import slugify
 
-from blog.models import BlogCategory, FAQEntry, Post, Tag
+from blog import glossary
+from blog.models import BlogCategory, FAQEntry, Post, Tag, Term
 from blog.services import publish, save_post
 
 
@@ -60,3 +62,34 @@ def html(client, url, status=200) -> str:
 @pytest.fixture
 def staff(django_user_model):
     return django_user_model.objects.create_user("editor", "editor@example.com", "x", is_staff=True)
+
+
+def write_term(
+    name="Hard enamel",
+    *,
+    slug=None,
+    aliases="",
+    definition="Enamel filled level with the metal lines and polished flat.",
+    status="published",
+    published_at=None,
+    warnings=(),
+    products=(),
+    explainer=None,
+    see_also=(),
+):
+    """A glossary term saved and (unless a draft) published through blog.glossary, as the admin
+    does."""
+    term = Term(
+        name=name,
+        slug=slug or slugify(name),
+        aliases=aliases,
+        definition=definition,
+        explainer=explainer,
+    )
+    glossary.save_term(term)
+    term.content_warnings.set(warnings)
+    term.related_products.set(products)
+    term.see_also.set(see_also)
+    if status == Term.Status.PUBLISHED:
+        glossary.publish(term, at=published_at or timezone.now() - dt.timedelta(hours=1))
+    return term

@@ -1,6 +1,6 @@
-"""Seeding the demo shop from the story in catalogue.py and articles.py. Idempotent: each step
-creates what is missing and leaves the rest alone. `add_synthetic_products` adds bulk stock for
-the benchmark."""
+"""Seeding the demo shop from the story in catalogue.py, articles.py and glossary.py. Idempotent:
+each step creates what is missing and leaves the rest alone. `add_synthetic_products` adds bulk
+stock for the benchmark."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ from .catalogue import (
     attribute_values,
     description,
 )
+from .glossary import TERMS
 
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
@@ -106,7 +107,8 @@ class Vocabulary:
 def seed_demo(*, with_staff: bool) -> SeedReport:
     """The shop opens: its site and the countries it ships to, its warehouse, the words its merch
     is described with, each product on the shelves, its shipping methods, a staff login (with
-    DEBUG), and the blog's explainer articles that point readers at the products."""
+    DEBUG), the blog's explainer articles that point readers at the products, and the glossary
+    of the words they use."""
     report = SeedReport()
     _seed_site(report)
     _seed_countries(report)
@@ -119,6 +121,7 @@ def seed_demo(*, with_staff: bool) -> SeedReport:
     if with_staff:
         _seed_staff(report)
     _seed_articles(report)
+    _seed_glossary(report)
     return report
 
 
@@ -351,6 +354,47 @@ def _seed_articles(report: SeedReport) -> None:
             for n, (q, a) in enumerate(article.faq)
         )
         report.count("articles")
+
+
+def _seed_glossary(report: SeedReport) -> None:
+    """Each term published, with its explainer, products and warnings; see-also links once every
+    term exists. Terms already there are left as staff may have edited them."""
+    from blog import glossary, glossary_links
+    from blog.models import Post, Term
+
+    author = get_user_model().objects.filter(username=DEMO_STAFF["username"]).first()
+    explainers = {
+        post.slug: post for post in Post.objects.filter(slug__in=[t.explainer for t in TERMS])
+    }
+    products = {
+        p.upc: p for p in Product.objects.filter(upc__in=[u for t in TERMS for u in t.products])
+    }
+    warnings = {w.slug: w for w in ContentWarning.objects.all()}
+    added = {}
+    for entry in TERMS:
+        if Term.objects.filter(slug=slugify(entry.name)).exists():
+            continue
+        term = Term(
+            name=entry.name,
+            slug=slugify(entry.name),
+            aliases="\n".join(entry.aliases),
+            definition=entry.definition,
+            explainer=explainers.get(entry.explainer),
+            status=Term.Status.PUBLISHED,
+            published_at=timezone.now() - timedelta(days=30),
+        )
+        glossary.save_term(term, by=author, relink=False)  # all at once, below
+        term.related_products.set(products[upc] for upc in entry.products)
+        term.content_warnings.set(warnings[slug] for slug in entry.warnings)
+        added[entry.name] = (term, entry)
+        report.count("glossary terms")
+    by_name = {term.name: term for term in Term.objects.filter(name__in=[t.name for t in TERMS])}
+    for term, entry in added.values():
+        term.see_also.set(by_name[name] for name in entry.see_also)
+    if added:
+        # The articles, products and franchises were written before the terms: link them now,
+        # rather than leave it to a worker the demo may not be running.
+        glossary_links.relink_everything()
 
 
 # --- Synthetic products for benchmarks ---------------------------------------------------------

@@ -1,0 +1,57 @@
+"""A hook for other apps to rewrite the catalogue's staff HTML as it is saved (the blog links
+glossary terms in product and franchise descriptions), without the catalogue importing them.
+
+`register(linker)` adds a function `linker(html) -> html`; before every save of a field in
+`LINKED_FIELDS`, after the sanitising policy has cleaned it (catalogue.staff_html), each linker
+runs on it in turn. A linker must give clean HTML back (the policy allows what it writes) and
+change nothing when run twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.apps import apps
+from django.db.models.signals import pre_save
+
+LINKED_FIELDS = {
+    "catalogue.Product": ("description",),
+    "catalogue.Franchise": ("description",),
+}
+
+_linkers: list[Callable[[str], str]] = []
+
+
+def register(linker: Callable[[str], str]) -> None:
+    if linker not in _linkers:
+        _linkers.append(linker)
+
+
+def linked(html: str) -> str:
+    """The HTML as every registered linker leaves it."""
+    for linker in _linkers:
+        html = linker(html)
+    return html
+
+
+def connect() -> None:
+    """Called after catalogue.staff_html.connect(): its receivers clean the fields first."""
+    for label, fields in LINKED_FIELDS.items():
+        pre_save.connect(
+            _link_before_save(fields),
+            sender=apps.get_model(label),
+            dispatch_uid=f"text-linkers-{label}",
+            weak=False,
+        )
+
+
+def _link_before_save(fields):
+    def receiver(instance, raw=False, **kwargs):
+        if raw or not _linkers:
+            return
+        for name in fields:
+            value = getattr(instance, name)
+            if value:
+                setattr(instance, name, linked(value))
+
+    return receiver

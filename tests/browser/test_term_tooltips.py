@@ -1,0 +1,99 @@
+"""A glossary term's definition in a real browser: shown on keyboard focus, hover and tap with no
+JavaScript, kept on screen at the right edge, and on phones a sheet at the foot of the screen.
+The page is the shop's stylesheet around linked text, served by the test itself (no database)."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from blog.term_links import TermRef, link_terms
+from tests.browser.checks import BROWSER_TESTS, DESKTOP, PHONE
+
+pytestmark = BROWSER_TESTS
+
+ARTICLE = "http://127.0.0.1:18200/blog/what-is-ntr/"
+NTR = TermRef(
+    "ntr", "/glossary/ntr/", ("NTR",), "A story in which a partner is taken by another.", False
+)
+BODY = (
+    "<p>Readers ask what NTR means.</p>"
+    '<p style="text-align: right">Words at the end of a long line: NTR</p>'
+)
+
+
+def article_page(body):
+    css = (Path(settings.BASE_DIR) / "static/shop/css/shop.css").read_text()
+    html, _ = link_terms(body, [NTR])
+    return (
+        '<!doctype html><html lang="en"><meta name="viewport" content="width=device-width, '
+        f'initial-scale=1"><title>NTR</title><style>{css}</style><main>{html}</main>'
+    )
+
+
+@pytest.fixture
+def open_article(browser):
+    contexts = []
+
+    def open_article(body=BODY, **options):
+        context = browser.new_context(java_script_enabled=False, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.route(
+            "**/*",
+            lambda route: route.fulfill(
+                content_type="text/html",
+                body=article_page(body) if route.request.url == ARTICLE else "<h1>NTR</h1>",
+            ),
+        )
+        page.goto(ARTICLE)
+        return page
+
+    yield open_article
+    for context in contexts:
+        context.close()
+
+
+def test_definition_shows_on_keyboard_focus_and_on_hover(open_article):
+    page = open_article(BODY.split("<p style")[0], viewport=DESKTOP)
+    tip = page.get_by_role("tooltip", include_hidden=True)
+
+    link = page.get_by_role("link", name="NTR")
+
+    expect(tip).to_be_hidden()
+    page.keyboard.press("Tab")
+    expect(link).to_be_focused()
+    expect(tip).to_be_visible()
+    expect(link).to_have_accessible_description(NTR.definition)
+
+    page.keyboard.press("Shift+Tab")
+    expect(tip).to_be_hidden()
+    link.hover()
+    expect(tip).to_be_visible()
+
+
+def test_a_tooltip_at_the_right_edge_stays_on_screen(open_article):
+    page = open_article(BODY.split("</p>", 1)[1], viewport=DESKTOP)
+
+    page.get_by_role("link", name="NTR").hover()
+    box = page.get_by_role("tooltip").bounding_box()
+
+    assert box["x"] >= 0 and box["x"] + box["width"] <= DESKTOP["width"]
+
+
+def test_on_a_touch_screen_the_first_tap_shows_the_definition_and_the_second_follows_the_link(
+    open_article,
+):
+    page = open_article(viewport=PHONE, has_touch=True, is_mobile=True)
+    term = page.locator(".term").first
+    tip = term.get_by_role("tooltip", include_hidden=True)
+
+    term.tap()
+    expect(tip).to_be_visible()
+    assert page.url == ARTICLE
+    box = tip.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]  # a sheet, not clipped
+
+    term.get_by_role("link").tap()
+    page.wait_for_url("**/glossary/ntr/")
