@@ -23,7 +23,7 @@ What counts as a mention
 The markup (catalogue.term_markup) shows the definition without JavaScript:
 - hover and keyboard focus: CSS shows the tooltip on `.term:hover` and `.term:focus-within`;
 - screen readers: the link's `aria-describedby` names the `role="tooltip"` span, which is
-  `visibility: hidden` until shown, so it is announced once, as the link's description;
+  `display: none` until shown, so it is announced once, as the link's description;
 - tap: on screens that cannot hover, a term's link takes no taps until the term has focus; the
   first tap lands on the wrapper (`tabindex="-1"`: focusable by pointer, not a Tab stop),
   which shows the definition, and a second tap follows the link. A withheld (mature or adult)

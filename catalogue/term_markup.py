@@ -31,11 +31,12 @@ ATTRIBUTE_VALUES = {"span": {"role": {"tooltip"}, "tabindex": {"-1"}}}
 # page's own elements.
 PREFIXED = {("span", "id"), ("a", "aria-describedby")}
 
-_TIP = re.compile(rf'<span class="{TIP_CLASS}"[^>]*>[^<]*</span>')
+# The tags as written here, or as an editor (TinyMCE) writes them back: the class anywhere.
+_TIP_TAG = rf'<span\b[^>]*\bclass="{TIP_CLASS}"[^>]*>[^<]*</span>'
+_LINK_TAG = rf'<a\b[^>]*\bclass="{LINK_CLASS}"[^>]*>([^<]*)</a>'
+_TIP = re.compile(_TIP_TAG)
 _LINKED = re.compile(
-    rf'<span class="{WRAPPER_CLASS}"[^>]*><a class="{LINK_CLASS}"[^>]*>([^<]*)</a>'
-    rf'(?:<span class="{TIP_CLASS}"[^>]*>[^<]*</span>)?</span>'
-    rf'|<a class="{LINK_CLASS}"[^>]*>([^<]*)</a>'
+    rf'<span\b[^>]*\bclass="{WRAPPER_CLASS}"[^>]*>{_LINK_TAG}(?:{_TIP_TAG})?</span>|{_LINK_TAG}'
 )
 
 

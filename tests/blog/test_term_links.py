@@ -492,3 +492,15 @@ def test_names_given_as_a_list_and_terms_as_a_generator_work_too():
     html, slugs = link_terms("<p>netorare</p>", (term for term in [listed]))
 
     assert linked_texts(html) == ["netorare"] and slugs == {"ntr"}
+
+
+def test_unlinked_and_without_definitions_read_the_markup_in_any_attribute_order():
+    rewritten = (
+        '<p><span tabindex="-1" class="term"><a href="/glossary/ntr/" aria-describedby="term-ntr" '
+        'class="term__link">NTR</a><span id="term-ntr" class="term__tip" role="tooltip">Def.'
+        '</span></span> and <a href="/glossary/ita-bag/" class="term__link">ita bag</a></p>'
+    )
+
+    assert unlinked(rewritten) == "<p>NTR and ita bag</p>"
+    assert "Def." not in without_definitions(rewritten)
+    assert link_terms(rewritten, TERMS) == (rewritten, {"ntr", "ita-bag"})

@@ -75,7 +75,10 @@ def test_definition_shows_on_keyboard_focus_and_on_hover(open_article):
 
 def test_a_tooltip_at_the_right_edge_stays_on_screen(open_article):
     page = open_article(BODY.split("</p>", 1)[1], viewport=DESKTOP)
+    widths = "() => [document.documentElement.scrollWidth, innerWidth]"
 
+    scroll_width, width = page.evaluate(widths)
+    assert scroll_width <= width  # the hidden tooltip does not widen the page
     page.get_by_role("link", name="NTR").hover()
     box = page.get_by_role("tooltip").bounding_box()
 
