@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.paginator import InvalidPage, Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from catalogue.product_page import Crumb
 from shop.pagecache import listings
 
 from . import facets, selectors
+from .suggestions import suggest
 
 SearchForm = get_class("search.forms", "SearchForm")
 Category = get_model("catalogue", "Category")
@@ -279,3 +280,15 @@ class FacetedSearchView(ProductListView):
         generations.read([generations.BLOG])
         ctx["articles"] = matching_articles(query, self.articles_shown) if query else []
         return ctx
+
+
+@transaction.non_atomic_requests  # read-only: no transaction
+def suggestions(request):
+    """What the search box suggests for `q` as a shopper types: an HTML fragment of grouped links
+    (shop/partials/suggestions.html), filled into the header's list by static/shop/js/search-suggest.js."""
+    query = parsing.parse_text(request.GET.get("q"), max_length=SearchForm.MAX_QUERY_LENGTH)
+    return render(
+        request,
+        "shop/partials/suggestions.html",
+        {"answer": suggest(query), "query": query},
+    )
