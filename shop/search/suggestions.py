@@ -181,7 +181,7 @@ class Articles(Source):
     tags = frozenset({generations.BLOG})
 
     def rows(self):
-        return Post.objects.published().only("pk", "slug", "title", "published_at")
+        return Post.objects.published().only("pk", "slug", "title", "summary", "published_at")
 
     def tie_breaks(self):
         return ("-published_at", "-pk")
