@@ -2,16 +2,16 @@
 come close to the text, typos included ("enamle pin", "pinc hair", "netorae").
 
 Each kind of thing is a `Source` in `SOURCES`: one query, the closest few first. PostgreSQL
-matches with pg_trgm's word similarity (`<%`: the best-matching stretch of the name, so a short
-query finds a long title) through the GIN trigram indexes of catalogue migration 0047 and blog
-migration 0003; the threshold is the connection's `pg_trgm.word_similarity_threshold`
-(shop/settings.py). SQLite has no trigrams: a source reads up to `SQLITE_CANDIDATES` rows sharing
-a word's first letters and ranks them with difflib (`closeness()`), so a typo in the first three
-letters of every word finds nothing there.
+matches with pg_trgm's word similarity (`<%`: every word of the query close to some stretch of
+the name, so "pinc hair" finds a long title) through the GIN trigram indexes of catalogue
+migration 0047 and blog migration 0003; the threshold is the connection's
+`pg_trgm.word_similarity_threshold` (shop/settings.py). SQLite has no trigrams: a source reads up
+to `SQLITE_CANDIDATES` rows holding some word's first three letters and ranks them with difflib
+(`closeness()`), so a typo in those letters of every word finds nothing there.
 
-A new kind (the glossary's terms) is one more `Source` subclass in `SOURCES`: its `find()` returns
-`Suggestion`s, its `tags` name the cache tags whose bump ends a kept answer, and its `kind` picks
-its group's markup in shop/partials/suggestions.html.
+A new kind (the glossary's terms) is one more `Source` subclass in `SOURCES`: its `rows()`,
+`matched` columns (a term's name and aliases), `suggestion()` (a definition goes in `detail`, which
+the fragment shows under the name) and `tags` (the cache tags whose bump ends a kept answer).
 """
 
 from __future__ import annotations
@@ -133,13 +133,22 @@ class Source:
         """The `limit` rows closest to `query` (normalised), closest first: one query."""
         rows = self.rows()
         if connection.vendor == "postgresql":
-            similar = Q()
-            for column in self.matched:
-                similar |= Q(WordSimilar(Value(query), F(column)))
-            rows = rows.filter(similar)
+            # Every word close to some stretch of a matched column: "budgte pin" finds "Budget
+            # Academy Enamel Pin", whose words are apart. Each test is the trigram index's.
+            words = query.split()
+            for word in words:
+                close = Q()
+                for column in self.matched:
+                    close |= Q(WordSimilar(Value(word), F(column)))
+                rows = rows.filter(close)
             if self.is_ranked_by_closeness:
-                scores = [TrigramWordSimilarity(query, column) for column in self.matched]
-                rows = rows.annotate(closeness=Greatest(*scores) if len(scores) > 1 else scores[0])
+                scores = [
+                    Greatest(*(TrigramWordSimilarity(Value(word), c) for c in self.matched))
+                    if len(self.matched) > 1
+                    else TrigramWordSimilarity(Value(word), self.matched[0])
+                    for word in words
+                ]
+                rows = rows.annotate(closeness=sum(scores[1:], scores[0]))
                 rows = rows.order_by("-closeness", *self.tie_breaks())
             else:
                 rows = rows.order_by(*self.tie_breaks())
@@ -255,3 +264,21 @@ def suggest(text: str, *, sources: list[Source] | None = None) -> Answer:
         publish_due_posts(since=answer.good_until)
         answer = listings.remember(f"suggest:{digest}", tags, compute)
     return answer
+
+
+def did_you_mean(text: str, answer: Answer) -> str:
+    """The query with each word replaced by the closest word of the names suggested for it, when
+    that changes a word ("enamle pin" → "enamel pin"); "" when it changes none."""
+    query = normalised(text)
+    names = {
+        word
+        for group in answer.groups
+        for s in group.suggestions
+        for word in WORD.findall(s.label.casefold())
+    }
+    corrected = []
+    for typed in query.split():
+        close = difflib.get_close_matches(typed, names, n=1, cutoff=SQLITE_CUTOFF)
+        corrected.append(close[0] if close and typed not in names else typed)
+    suggestion = " ".join(corrected)
+    return suggestion if suggestion != query else ""
