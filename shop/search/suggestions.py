@@ -267,15 +267,11 @@ def suggest(text: str, *, sources: list[Source] | None = None) -> Answer:
 
 
 def did_you_mean(text: str, answer: Answer) -> str:
-    """The query with each word replaced by the closest word of the names suggested for it, when
-    that changes a word ("enamle pin" → "enamel pin"); "" when it changes none."""
+    """The query with each word replaced by the closest word of the closest name of each kind,
+    when that changes a word ("enamle pin" → "enamel pin"); "" when it changes none."""
     query = normalised(text)
-    names = {
-        word
-        for group in answer.groups
-        for s in group.suggestions
-        for word in WORD.findall(s.label.casefold())
-    }
+    closest = [group.suggestions[0].label for group in answer.groups if group.suggestions]
+    names = {word for label in closest for word in WORD.findall(label.casefold())}
     corrected = []
     for typed in query.split():
         close = difflib.get_close_matches(typed, names, n=1, cutoff=SQLITE_CUTOFF)
