@@ -27,6 +27,7 @@ from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
@@ -114,6 +115,7 @@ class Source:
 
     kind = ""
     heading = ""
+    limit = 3  # suggestions shown
     matched: tuple[str, ...] = ()
     tags: frozenset[str] = frozenset()
     # Closest first, then `tie_breaks()`; else in the order of `tie_breaks()` alone, among every
@@ -165,6 +167,7 @@ class Source:
 class Products(Source):
     kind = "products"
     heading = _("Products")
+    limit = 5
     matched = ("title",)
     tags = frozenset({generations.ALL_LISTINGS})  # titles and listing prices: catalogue.indexing
     # Best-selling first among the close titles: PostgreSQL walks the best-selling index and stops
@@ -216,8 +219,6 @@ class Franchises(Source):
 
 
 SOURCES: list[Source] = [Products(), Articles(), Franchises()]
-LIMITS = {"products": 5, "articles": 3, "franchises": 3}
-DEFAULT_LIMIT = 3
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,7 @@ def find(query: str, *, sources: list[Source] | None = None) -> tuple[Group, ...
     sources = SOURCES if sources is None else sources
     groups = []
     for source in sources:
-        found = source.find(query, limit=LIMITS.get(source.kind, DEFAULT_LIMIT))
+        found = source.find(query, limit=source.limit)
         groups.append(Group(source.kind, str(source.heading), tuple(found)))
     return tuple(groups)
 
@@ -251,7 +252,8 @@ def suggest(text: str, *, sources: list[Source] | None = None) -> Answer:
     if len(query) < MIN_LENGTH:
         return Answer(groups=())
     tags = set().union(*(source.tags for source in sources))
-    digest = hashlib.sha256(repr((query, [type(s).__name__ for s in sources])).encode()).hexdigest()
+    kept_for = (query, get_language(), [type(source).__name__ for source in sources])
+    digest = hashlib.sha256(repr(kept_for).encode()).hexdigest()
 
     def compute() -> Answer:
         due = next_scheduled_at()
