@@ -1,6 +1,6 @@
 """Typo-tolerant matching for the search box's suggestions (shop.search.suggestions): PostgreSQL's
-pg_trgm extension and GIN trigram indexes on the names a shopper types — product titles, franchise
-names, category names. Titles and names only: they are short, spoiler-free and what a shopper
+pg_trgm extension and GIN trigram indexes on the names a shopper types — product titles and
+franchise names. Titles and names only: they are short, spoiler-free and what a shopper
 remembers; descriptions are long (every trigram in them) and may hide spoilers. SQLite has no
 trigrams: it skips all of this and suggestions fall back to plain matching (see the module)."""
 
@@ -10,7 +10,6 @@ from django.db import migrations
 INDEXES = {
     "catalogue_product_title_trgm": ("catalogue_product", "title"),
     "catalogue_franchise_name_trgm": ("catalogue_franchise", "name"),
-    "catalogue_category_name_trgm": ("catalogue_category", "name"),
 }
 
 
