@@ -168,6 +168,7 @@ LOGIN_REDIRECT_URL = "/accounts/"
 
 # --- Data -------------------------------------------------------------------------------------
 
+DATABASE_SESSION_OPTIONS = "-c jit=off -c pg_trgm.word_similarity_threshold=0.5"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
@@ -192,7 +193,9 @@ else:
     )
     # The shop's queries read a page of rows through an index; JIT only pays for long analytical
     # scans, yet a high cost estimate alone made PostgreSQL spend ~200 ms compiling a 0.1 ms query.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # pg_trgm's word similarity from 0.5 (its default 0.6): the search box's suggestions
+    # (shop.search.suggestions) find "enamel" from "enamle" (0.57) through the trigram index.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", DATABASE_SESSION_OPTIONS)
     # Django's cursors bind parameters on the client and never prepare. The basket's statements
     # (shop/basket/models.py, `Prepared`) run on a server-binding cursor, and are prepared on
     # their first run on each connection: parsing and planning the lines query cost more than
@@ -206,7 +209,9 @@ for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), star
     replica = environ.Env.db_url_config(url)
     replica["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
     replica["CONN_HEALTH_CHECKS"] = True
-    replica.setdefault("OPTIONS", {}).update({"connect_timeout": 1, "options": "-c jit=off"})
+    replica.setdefault("OPTIONS", {}).update(
+        {"connect_timeout": 1, "options": DATABASE_SESSION_OPTIONS}
+    )
     replica["TEST"] = {"MIRROR": "default"}
     DATABASES[f"replica{number}"] = replica
 if len(DATABASES) > 1:

@@ -9,14 +9,14 @@ from django.contrib import messages
 from django.core.paginator import InvalidPage, Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.core.loading import get_class, get_model
 
-from blog.selectors import matching_articles
+from blog.selectors import matching_articles, popular_articles
 from catalogue import facet_counts, generations, parsing
 from catalogue import selectors as tiles
 from catalogue.categories import category_urls
@@ -24,6 +24,7 @@ from catalogue.product_page import Crumb
 from shop.pagecache import listings
 
 from . import facets, selectors
+from .suggestions import did_you_mean, suggest
 
 SearchForm = get_class("search.forms", "SearchForm")
 Category = get_model("catalogue", "Category")
@@ -272,10 +273,45 @@ class FacetedSearchView(ProductListView):
 
     template_name = "oscar/search/results.html"
     articles_shown = 5
+    popular_shown = 4
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         query = self.params["q"]
         generations.read([generations.BLOG])
         ctx["articles"] = matching_articles(query, self.articles_shown) if query else []
+        if query and not ctx["articles"] and not self.facet_result.total and self.filters.is_empty:
+            ctx.update(self.nothing_found(query))
         return ctx
+
+    def nothing_found(self, query: str) -> dict:
+        """What the page offers when nothing matched every word: the closest names (typos
+        forgiven: shop.search.suggestions), a corrected query when they suggest one, and the
+        best-selling products and the articles that sold most. A fixed number of queries."""
+        closest = suggest(query)
+        popular = tiles.tiles_in_order(
+            list(
+                selectors.sorted_by(tiles.listed_products(), SearchForm.BEST_SELLING).values_list(
+                    "pk", flat=True
+                )[: self.popular_shown]
+            )
+        )
+        tiles.load_tile_extras(popular)
+        return {
+            "closest": closest,
+            "did_you_mean": did_you_mean(query, closest),
+            "popular_products": popular,
+            "popular_articles": popular_articles(self.articles_shown),
+        }
+
+
+@transaction.non_atomic_requests  # read-only: no transaction
+def suggestions(request):
+    """What the search box suggests for `q` as a shopper types: an HTML fragment of grouped links
+    (shop/partials/suggestions.html), filled into the header's list by static/shop/js/search-suggest.js."""
+    query = parsing.parse_text(request.GET.get("q"), max_length=SearchForm.MAX_QUERY_LENGTH)
+    return render(
+        request,
+        "shop/partials/suggestions.html",
+        {"answer": suggest(query), "query": query},
+    )

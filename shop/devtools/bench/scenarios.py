@@ -33,6 +33,8 @@ SHOPPERS = {
 BENCH_POST_SLUG = "anime-gift-guide-twelve-picks"  # shop/devtools/demo/articles.py
 CARD_MARKER = 'class="product-card article-card'
 SEARCH_QUERY = "pin"
+# What the search box asks for as a shopper types, a typo included (shop.search.suggestions).
+SUGGEST_QUERY = "enamle pin"
 GUEST_EMAIL = "bench-shopper@example.com"
 ADDRESS = {
     "first_name": "Sakura",
@@ -53,6 +55,7 @@ KINDS = [
     "category",
     "franchise",
     "search",
+    "suggest",
     "product",
     "article",
     "blog index",
@@ -122,6 +125,7 @@ def page_urls() -> dict[str, str]:
         "category": pins.get_absolute_url(),
         "franchise": reverse("catalogue:franchise", kwargs={"slug": pin.franchise.slug}),
         "search": f"{reverse('search:search')}?q={SEARCH_QUERY}",
+        "suggest": f"{reverse('search:suggest')}?q={SUGGEST_QUERY.replace(' ', '+')}",
         "product": pin.get_absolute_url(),
         "article": bench_post().get_absolute_url(),
         "blog index": reverse("blog:index"),
