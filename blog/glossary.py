@@ -43,8 +43,15 @@ def names_taken(term: Term, names) -> dict[str, Term]:
 
 
 def alias_problems(term: Term) -> list[str]:
-    """A name or alias that two terms would share, each with the term that has it."""
-    return [
+    """A name or alias that two terms would share, each with the term that has it; an alias too
+    long to keep."""
+    longest = TermAlias._meta.get_field("name").max_length
+    too_long = [
+        _("“%(name)s” is longer than %(n)d characters: shorten it.") % {"name": name, "n": longest}
+        for name in term.names
+        if len(name) > longest
+    ]
+    return too_long + [
         _("“%(name)s” is already a name or alias of the term “%(term)s”.")
         % {"name": name, "term": other.name}
         for name, other in names_taken(term, term.names).items()

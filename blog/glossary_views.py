@@ -18,6 +18,7 @@ from oscar.core.loading import get_model
 
 from catalogue.buying import just_added
 from catalogue.consent import consent_for, gated_warnings
+from catalogue.parsing import parse_text
 from catalogue.selectors import for_tiles, load_tile_extras
 from catalogue.structured_data import as_script
 
@@ -36,7 +37,7 @@ MENTIONING_POSTS = 10
 def index(request):
     """Live terms A–Z, grouped by first letter; `?q=` keeps those whose name or an alias
     contains it (a plain GET form: works without JavaScript)."""
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
+    query = " ".join(parse_text(request.GET.get("q"), max_length=MAX_QUERY).split())
     terms = Term.objects.published().prefetch_related("content_warnings").order_by("name")
     if query:
         terms = terms.filter(

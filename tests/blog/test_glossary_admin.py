@@ -126,3 +126,10 @@ def test_publish_and_unpublish_actions(editor_client):
     editor_client.post(CHANGELIST_URL, {"action": "unpublish", "_selected_action": [ready.pk]})
     ready.refresh_from_db()
     assert ready.status == Term.Status.DRAFT
+
+
+def test_an_alias_too_long_to_keep_is_refused(editor_client):
+    response = editor_client.post(ADD_URL, form_data(aliases="x" * 101))
+    assert response.status_code == 200
+    assert "is longer than 100 characters" in text(response)
+    assert not Term.objects.exists()
