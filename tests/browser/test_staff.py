@@ -16,6 +16,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
+from catalogue.spoilers import without_spoilers
 from shop.devtools.demo.seed import DEMO_STAFF
 from tests.browser.checks import BROWSER_TESTS
 from tests.browser.steps import SUCCESS_CARD, add_to_basket, checkout_as_guest, pay_with
@@ -210,3 +211,40 @@ def test_staff_edit_a_product_description_in_the_dashboard_rich_text_editor(
 
     product.refresh_from_db()
     assert "Back in stock in March." in product.description
+
+
+def test_spoilers_in_a_description_survive_the_dashboard_editor_and_typed_ones_are_hidden(
+    shop, journey, settings
+):
+    """The editor keeps the spoilers' markup it loads (labels, checkboxes, <details>) when staff
+    save again, and a `||…||` typed in it is written out on save."""
+    settings.DEBUG = True
+    page = journey.page
+    product = Product.objects.get(upc=PIN_UPC)
+    product.description = (
+        "<p>Gold plating. ||Shirogane betrays the council||.</p>"
+        "<p>:::spoiler Episode 12</p><p>Kurogane keeps the lighthouse.</p><p>:::</p>"
+    )
+    product.save()
+    journey.visit("/dashboard/")
+    page.get_by_label("Username").fill(DEMO_STAFF["username"])
+    page.get_by_label("Password").fill(DEMO_STAFF["password"])
+    page.get_by_role("button", name="Login").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+    journey.visit(reverse("dashboard:catalogue-product", kwargs={"pk": product.pk}))
+    editor = page.frame_locator("#id_description_ifr").locator("body")
+    expect(editor).to_be_editable()
+    editor.locator("p").first.click()
+    page.keyboard.press("End")
+    page.keyboard.type(" Then ||the fox wins||.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.get_by_text(f"Updated product '{product.title}'")).to_be_visible()
+
+    product.refresh_from_db()
+    assert product.description.count('<label class="spoiler-inline">') == 2
+    assert product.description.count('<details class="spoiler">') == 1
+    shown = without_spoilers(product.description)
+    assert "Gold plating." in shown and "Then" in shown
+    for hidden in ("Shirogane", "fox wins", "Kurogane", "lighthouse"):
+        assert hidden not in shown
