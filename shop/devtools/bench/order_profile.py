@@ -22,7 +22,7 @@ import pstats
 import re
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from time import process_time
 from unittest import mock
@@ -46,6 +46,7 @@ Product = get_model("catalogue", "Product")
 
 WARMUP_ORDERS = 2  # the first orders make the payment source and event types, fill caches
 STATS_SHOWN = 12  # functions per step in the text, with --order-profile-stats
+SQL_SHOWN = 300  # characters of each statement kept in the JSON, to see what a step runs
 
 # The steps in the order a shopper takes them; the last one runs in the task worker, not a request.
 PRODUCT, ADD, EMAIL, ADDRESS, SHIPPING, REVIEW, PLACE, WEBHOOKS, WORKER = (
@@ -66,6 +67,7 @@ REQUEST_STEPS = STEPS[:-1]
 @dataclass
 class Figures:
     queries: int = 0
+    sql: list[str] = field(default_factory=list)
     calls: int = 0
     cpu_ms: float = 0.0
 
@@ -84,6 +86,7 @@ class Meter:
             with CaptureQueriesContext(connection) as captured:
                 answer = action()
             figures.queries += len(captured)
+            figures.sql += [q["sql"][:SQL_SHOWN] for q in captured.captured_queries]
         elif self.how == "calls":
             profiler = cProfile.Profile()
             answer = profiler.runcall(action)
@@ -108,9 +111,17 @@ class Shopper:
         self.product_url = product.get_absolute_url()
         self.add_url = reverse("basket:add", kwargs={"pk": product.pk})
         self.webhook_url = reverse("stripe-webhook")
+        # One handler for every request, its middleware loaded once, as in a server process
+        # (each new Client would load it again, and the tests' template instrumentation is off).
+        self.stripe = Client()
+
+    def browser(self) -> Client:
+        browser = Client()
+        browser.handler = self.stripe.handler
+        return browser
 
     def order(self, meter: Meter) -> None:
-        browser = Client()
+        browser = self.browser()
         self._expect(meter(PRODUCT, lambda: browser.get(self.product_url)), 200, PRODUCT)
         added = meter(
             ADD,
@@ -151,7 +162,7 @@ class Shopper:
     def _deliver(self, event_id: str) -> None:
         """As the simulator's webhook worker POSTs it (signed), through the test Client."""
         payload, signature = self.simulator.webhook_request(self.simulator._objects[event_id])
-        answer = Client().post(
+        answer = self.stripe.post(
             self.webhook_url,
             payload,
             content_type="application/json",
@@ -231,6 +242,7 @@ def run(
             "calls": profiled.steps[step].calls,
             "cpu_ms": [round(m.steps[step].cpu_ms, 2) for m in timed],
             "cpu_ms_median": round(report.percentile([m.steps[step].cpu_ms for m in timed], 50), 2),
+            "sql": counted.steps[step].sql,
         }
         for step in STEPS
     ]
