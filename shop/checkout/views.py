@@ -218,13 +218,16 @@ class PaymentDetailsView(views.PaymentDetailsView):
         """Hold the money with the card the browser confirmed (the same attempt if posted again)."""
         total = submission["order_total"]
         attempt = payments.attempt_for(
-            submission["basket"], token, total.incl_tax, total.currency, order_number
+            submission["basket"],
+            token,
+            total.incl_tax,
+            total.currency,
+            order_number,
+            # Before Stripe hears of it: the webhook may need to place the order without us.
+            checkout=self.request.session.get(self.checkout_session.SESSION_KEY, {}),
         )
         if not attempt.is_for_total(total.incl_tax, total.currency):
             return self.render_preview(self.request, error=payments.BASKET_CHANGED)
-        # Before Stripe hears of it: the webhook may need to place the order without us.
-        attempt.checkout = self.request.session.get(self.checkout_session.SESSION_KEY, {})
-        attempt.save(update_fields=["checkout", "updated"])
         email = submission["order_kwargs"].get("guest_email") or self.request.user.email
         outcome = payments.authorise(
             attempt,
