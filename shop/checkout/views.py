@@ -57,11 +57,25 @@ PAYMENTS_OFF = gettext_lazy(
 )
 
 
+# The steps before payment keep their answers in the session and write no rows of their own (a
+# sign-in writes its own): no request transaction, whose BEGIN and COMMIT cost two round trips
+# on every step.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class IndexView(views.IndexView):
     def get_form_kwargs(self):
         # "I have an account" signs in through the login throttle (AxesBackend), which needs
         # the request; Oscar's gateway form is given none.
         return {**super().get_form_kwargs(), "request": self.request}
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class ShippingAddressView(views.ShippingAddressView):
+    pass
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class ShippingMethodView(views.ShippingMethodView):
+    pass
 
 
 class PaymentMethodView(views.PaymentMethodView):

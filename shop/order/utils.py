@@ -64,6 +64,18 @@ def _hold(stockrecord, quantity: int) -> tuple[int, int] | None:
 
 
 class OrderCreator(CoreOrderCreator):
+    def create_line_models(self, order, basket_line, extra_line_fields=None):
+        line = super().create_line_models(order, basket_line, extra_line_fields)
+        # The order's lines as written, for what reads them in this request (the sales counts
+        # Oscar's analytics add up when the order is placed), instead of asking for them again.
+        cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
+        lines = cache.get("lines")
+        if lines is None:
+            lines = cache["lines"] = order.lines.all()  # unevaluated: no query
+            lines._result_cache, lines._prefetch_done = [], True
+        lines._result_cache.append(line)
+        return line
+
     def update_stock_records(self, line):
         if line.product.get_product_class().track_stock:
             allocate(line.stockrecord, line.quantity)
