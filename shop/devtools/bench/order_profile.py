@@ -139,8 +139,8 @@ class Shopper:
         self.product_url = product.get_absolute_url()
         self.add_url = reverse("basket:add", kwargs={"pk": product.pk})
         self.webhook_url = reverse("stripe-webhook")
-        # One handler for every request, its middleware loaded once, as in a server process
-        # (each new Client would load it again, and the tests' template instrumentation is off).
+        # Stripe's side posts the webhooks. Every browser shares its handler, whose middleware is
+        # loaded once, as a server process loads it (each new Client would load it again).
         self.stripe = Client()
 
     def browser(self) -> Client:
