@@ -413,6 +413,11 @@ def _on_recommendation(sender, instance, raw=False, **kwargs):
 def _before_stock_save(sender, instance, raw=False, **kwargs):
     if raw or not instance.pk:
         return
+    from .indexing import is_hold  # indexing bumps through this module
+
+    if is_hold(instance):  # an order's hold: its UPDATE answered the counts it found
+        instance._words_before = stock_words(instance)
+        return
     old = sender.objects.filter(pk=instance.pk).first()
     instance._words_before = stock_words(old) if old else None
 

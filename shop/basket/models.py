@@ -89,6 +89,16 @@ class Basket(AbstractBasket):
                 basket._prefetched_objects_cache = {"vouchers": nothing(vouchers)}
         return found
 
+    def add_product(self, product, quantity=1, options=None):
+        if self.id is None:
+            # A basket this add makes holds no lines and no vouchers: Oscar would ask for both.
+            self.save()
+            self._lines = self.lines.none()
+            self._prefetched_objects_cache = {
+                "vouchers": nothing(Basket.vouchers.field.related_model)
+            }
+        return super().add_product(product, quantity, options)
+
     def lock_for_edit(self) -> bool:
         """Lock the basket's row until the request's transaction ends; False if it was ordered
         since it was loaded. "Place order" holds the same lock while it pays and writes the order,

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from oscar.apps.basket import views as oscar_views
@@ -28,6 +28,17 @@ class SavedView(oscar_views.SavedView):
 
 
 class BasketAddView(oscar_views.BasketAddView):
+    def post(self, request, *args, **kwargs):
+        # Oscar's, with what the form and the basket read of the product in the same breath:
+        # its class (options, stock tracking) and its stock records (the price, the stock).
+        self.product = get_object_or_404(
+            self.product_model._default_manager.select_related("product_class").prefetch_related(
+                "stockrecords"
+            ),
+            pk=kwargs["pk"],
+        )
+        return super(oscar_views.BasketAddView, self).post(request, *args, **kwargs)
+
     def get_success_url(self):
         return next_url(self.request, default="basket:summary")
 

@@ -57,11 +57,25 @@ PAYMENTS_OFF = gettext_lazy(
 )
 
 
+# The steps before payment keep their answers in the session and write no rows of their own (a
+# sign-in writes its own): no request transaction, whose BEGIN and COMMIT cost two round trips
+# on every step.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class IndexView(views.IndexView):
     def get_form_kwargs(self):
         # "I have an account" signs in through the login throttle (AxesBackend), which needs
         # the request; Oscar's gateway form is given none.
         return {**super().get_form_kwargs(), "request": self.request}
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class ShippingAddressView(views.ShippingAddressView):
+    pass
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class ShippingMethodView(views.ShippingMethodView):
+    pass
 
 
 class PaymentMethodView(views.PaymentMethodView):
@@ -218,13 +232,16 @@ class PaymentDetailsView(views.PaymentDetailsView):
         """Hold the money with the card the browser confirmed (the same attempt if posted again)."""
         total = submission["order_total"]
         attempt = payments.attempt_for(
-            submission["basket"], token, total.incl_tax, total.currency, order_number
+            submission["basket"],
+            token,
+            total.incl_tax,
+            total.currency,
+            order_number,
+            # Before Stripe hears of it: the webhook may need to place the order without us.
+            checkout=self.request.session.get(self.checkout_session.SESSION_KEY, {}),
         )
         if not attempt.is_for_total(total.incl_tax, total.currency):
             return self.render_preview(self.request, error=payments.BASKET_CHANGED)
-        # Before Stripe hears of it: the webhook may need to place the order without us.
-        attempt.checkout = self.request.session.get(self.checkout_session.SESSION_KEY, {})
-        attempt.save(update_fields=["checkout", "updated"])
         email = submission["order_kwargs"].get("guest_email") or self.request.user.email
         outcome = payments.authorise(
             attempt,

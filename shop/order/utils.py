@@ -6,6 +6,7 @@ succeeds only while `num_in_stock - num_allocated >= quantity`, which the databa
 against the latest committed row, so the last unit is never sold twice.
 """
 
+from django.db import connections, router
 from django.db.models import F
 from django.db.models.functions import Coalesce, Greatest
 from oscar.apps.order.exceptions import UnableToPlaceOrder
@@ -28,19 +29,53 @@ class OutOfStock(UnableToPlaceOrder):
 
 def allocate(stockrecord, quantity: int) -> None:
     """Hold `quantity` units for an order, or raise OutOfStock."""
-    stockrecord.pre_save_signal()
-    held = StockRecord.objects.filter(
-        pk=stockrecord.pk, num_in_stock__gte=Coalesce(F("num_allocated"), 0) + quantity
-    ).update(num_allocated=Coalesce(F("num_allocated"), 0) + quantity)
-    if not held:
+    counts = _hold(stockrecord, quantity)
+    if counts is None:
         raise OutOfStock(stockrecord.product)
-    # Both counts as committed: the receivers tell a hold of the last free unit from the others.
-    stockrecord.refresh_from_db(fields=["num_in_stock", "num_allocated"])
+    in_stock, allocated = counts
+    # The save signals see the committed row as the hold found it, then as it left it: both from
+    # the UPDATE's answer. The receivers tell a hold of the last free unit from the others.
     with holding(stockrecord):
+        stockrecord.num_in_stock, stockrecord.num_allocated = in_stock, allocated - quantity
+        stockrecord.pre_save_signal()
+        stockrecord.num_allocated = allocated
         stockrecord.post_save_signal()
 
 
+def _hold(stockrecord, quantity: int) -> tuple[int, int] | None:
+    """The conditional UPDATE, answering the row's (on hand, allocated) after it, or None when
+    fewer than `quantity` units were free. RETURNING saves reading the row back (PostgreSQL;
+    SQLite since 3.35)."""
+    connection = connections[router.db_for_write(StockRecord, instance=stockrecord)]
+    table = connection.ops.quote_name(StockRecord._meta.db_table)
+    pk, in_stock, allocated = (
+        connection.ops.quote_name(StockRecord._meta.get_field(name).column)
+        for name in ("id", "num_in_stock", "num_allocated")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {allocated} = COALESCE({allocated}, 0) + %s "
+            f"WHERE {pk} = %s AND {in_stock} >= COALESCE({allocated}, 0) + %s "
+            f"RETURNING {in_stock}, {allocated}",
+            [quantity, stockrecord.pk, quantity],
+        )
+        row = cursor.fetchone()
+    return None if row is None else (row[0] or 0, row[1])
+
+
 class OrderCreator(CoreOrderCreator):
+    def create_line_models(self, order, basket_line, extra_line_fields=None):
+        line = super().create_line_models(order, basket_line, extra_line_fields)
+        # The order's lines as written, for what reads them in this request (the sales counts
+        # Oscar's analytics add up when the order is placed), instead of asking for them again.
+        cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
+        lines = cache.get("lines")
+        if lines is None:
+            lines = cache["lines"] = order.lines.all()  # unevaluated: no query
+            lines._result_cache, lines._prefetch_done = [], True
+        lines._result_cache.append(line)
+        return line
+
     def update_stock_records(self, line):
         if line.product.get_product_class().track_stock:
             allocate(line.stockrecord, line.quantity)

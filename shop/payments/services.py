@@ -33,6 +33,7 @@ PaymentEvent = get_model("order", "PaymentEvent")
 PaymentEventType = get_model("order", "PaymentEventType")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
+Transaction = get_model("payment", "Transaction")
 
 # "Not charged" is said only when no authorisation exists: never made, refused, or cancelled.
 NOT_CHARGED = gettext_lazy("You have not been charged.")
@@ -95,23 +96,37 @@ class Outcome:
         return self.status == PaymentAttempt.Status.AUTHORISED
 
 
-def attempt_for(basket, confirmation_token: str, total: Decimal, currency: str, order_number):
-    """The attempt for this basket and card confirmation, made once and found again on resubmit."""
+def attempt_for(
+    basket,
+    confirmation_token: str,
+    total: Decimal,
+    currency: str,
+    order_number,
+    *,
+    checkout: dict | None = None,
+):
+    """The attempt for this basket and card confirmation, made once and found again on resubmit.
+    `checkout`: the session's checkout data, kept on it before Stripe hears of the payment (the
+    webhook may need to place the order without us)."""
     amount = minor_units(total, currency)
     try:
+        # Made at once: a new card confirmation is the usual case, and the unique pair of basket
+        # and token finds a resubmission.
         with transaction.atomic():
-            attempt, _created = PaymentAttempt.objects.get_or_create(
+            return PaymentAttempt.objects.create(
                 basket=basket,
                 confirmation_token=confirmation_token,
-                defaults={
-                    "idempotency_key": uuid.uuid4().hex,
-                    "order_number": order_number,
-                    "amount": amount,
-                    "currency": currency.upper(),
-                },
+                idempotency_key=uuid.uuid4().hex,
+                order_number=order_number,
+                amount=amount,
+                currency=currency.upper(),
+                checkout=checkout or {},
             )
-    except IntegrityError:  # the same submission, racing us: use its attempt
+    except IntegrityError:  # the same submission again, or racing us: use its attempt
         attempt = PaymentAttempt.objects.get(basket=basket, confirmation_token=confirmation_token)
+    if checkout is not None and attempt.checkout != checkout:
+        attempt.checkout = checkout
+        attempt.save(update_fields=["checkout", "updated"])
     return attempt
 
 
@@ -225,15 +240,22 @@ def record_authorisation(attempt: PaymentAttempt, order) -> None:
         code=CARD_SOURCE_TYPE_CODE, defaults={"name": "Card (Stripe)"}
     )
     amount = from_minor_units(attempt.amount, attempt.currency)
-    source = Source.objects.create(
+    # One INSERT with the amount held and its transaction (Oscar's `allocate()` would save the
+    # new source a second time).
+    source = Source(
         order=order,
         source_type=source_type,
         currency=attempt.currency,
         reference=attempt.payment_intent_id,
+        amount_allocated=amount,
     )
-    source.allocate(
-        amount, reference=attempt.payment_intent_id, status=IntentStatus.REQUIRES_CAPTURE
+    source.create_deferred_transaction(
+        Transaction.AUTHORISE,
+        amount,
+        reference=attempt.payment_intent_id,
+        status=IntentStatus.REQUIRES_CAPTURE,
     )
+    source.save()
     payment_event(order, "Authorised", amount, attempt.payment_intent_id)
     attempt.order = order
     attempt.status = PaymentAttempt.Status.PLACED
@@ -262,7 +284,11 @@ def capture(attempt: PaymentAttempt) -> bool:
 def record_capture(attempt: PaymentAttempt, amount_minor: int) -> None:
     """Note a capture once, whether our capture call or Stripe's webhook reports it first."""
     with transaction.atomic():
-        locked = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
+        locked = (
+            PaymentAttempt.objects.select_for_update(of=("self",))
+            .select_related("order")
+            .get(pk=attempt.pk)
+        )
         if locked.status == PaymentAttempt.Status.CAPTURED or locked.order_id is None:
             return
         amount = from_minor_units(amount_minor, locked.currency)

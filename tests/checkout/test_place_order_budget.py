@@ -21,10 +21,11 @@ Product = get_model("catalogue", "Product")
 pytestmark = pytest.mark.django_db
 
 # Lines: the payment page reads as many as the basket has (one query); placing the order writes
-# each (its row, its price, its hold of units, the product's sales count, its capture). The
-# confirmation e-mail is one insert: the task worker writes it.
+# each (its row, its price, its hold of units answering the counts it left, the product's sales
+# count, its status at capture). The confirmation e-mail is one insert: the task worker writes it.
 PAYMENT_STEP = {1: 4, 3: 4}
-PLACE_ORDER = {1: 62, 3: 80}
+# Before issue 16's order work: 62 and 80.
+PLACE_ORDER = {1: 52, 3: 64}
 
 
 @pytest.fixture

@@ -5,7 +5,9 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
 from shop.payments import webhooks
@@ -183,3 +185,42 @@ def test_an_authorisation_cancelled_in_stripe_warns_staff(
     )
 
     assert "NOT paid" in OrderNote.objects.get(order=attempt.order).message
+
+
+def test_an_event_the_shop_does_not_act_on_is_answered_without_touching_the_database(
+    client, stripe_sim, paid_order, django_assert_num_queries
+):
+    created = last(stripe_sim, "payment_intent.created")
+
+    with django_assert_num_queries(0):
+        response = deliver(client, stripe_sim, created)
+
+    assert response.status_code == 200
+    assert not WebhookEvent.objects.exists()
+
+
+def test_the_capture_event_after_our_own_capture_changes_nothing(client, stripe_sim, paid_order):
+    succeeded = last(stripe_sim, "payment_intent.succeeded")
+    events_before = paid_order.payment_events.count()
+
+    # The event is stored; the attempt, read once, is already captured: no lock, no record.
+    with CaptureQueriesContext(connection) as queries:
+        response = deliver(client, stripe_sim, succeeded)
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert [sql.split()[0] for sql in statements if "SAVEPOINT" not in sql] == ["INSERT", "SELECT"]
+    assert not any("FOR UPDATE" in sql for sql in statements)
+
+    assert response.status_code == 200
+    assert WebhookEvent.objects.filter(event_id=succeeded["id"]).count() == 1
+    assert paid_order.payment_events.count() == events_before
+    assert paid_order.sources.get().amount_debited == paid_order.total_incl_tax
+
+
+@pytest.mark.parametrize("body", [b"[]", b'{"object": "event"}', b'{"object": "event", "id": 1}'])
+def test_a_signed_body_that_is_not_an_event_is_refused(client, stripe_sim, body):
+    signature = stripe_sim.sign(body)
+
+    response = deliver(client, stripe_sim, {}, payload=body, header=signature)
+
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()

@@ -16,6 +16,10 @@ each next to a trivial 30 KB page through the same middleware (the floor). See s
                                                      listing, search, product and article pages
                                                      under load, quiet and while real orders are
                                                      placed at 1 and 10 per second (--rates)
+    DATABASE_URL=postgres://… manage.py bench --order-profile --orders 10
+                                                     one guest order's server cost per step
+                                                     (queries, Python calls, CPU ms), in-process;
+                                                     it places real orders in that database
 
 Tables go to var/bench/ as text and JSON, with the machine they were measured on.
 """
@@ -25,7 +29,15 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from shop.devtools.bench import compare_oscar, drop, inprocess, load, report, scenarios
+from shop.devtools.bench import (
+    compare_oscar,
+    drop,
+    inprocess,
+    load,
+    order_profile,
+    report,
+    scenarios,
+)
 from shop.devtools.bench.common import BenchError, ensure_size, size_label
 
 
@@ -54,6 +66,20 @@ class Command(BaseCommand):
         inproc = parser.add_argument_group("in-process")
         inproc.add_argument("--requests", type=int, default=50, help="timed requests per page")
         inproc.add_argument("--warmup", type=int, default=5, help="untimed requests per page first")
+        inproc.add_argument(
+            "--order-profile",
+            action="store_true",
+            help="one guest order's server cost per step (product page to webhooks and the task "
+            "worker): SQL queries, Python calls, CPU ms; places real orders in the database",
+        )
+        inproc.add_argument(
+            "--orders", type=int, default=10, help="with --order-profile: timed orders"
+        )
+        inproc.add_argument(
+            "--order-profile-stats",
+            action="store_true",
+            help="with --order-profile: each step's cProfile as .pstats, its costliest calls printed",
+        )
         under_load = parser.add_argument_group("under load (--load)")
         under_load.add_argument(
             "--load", action="store_true", help="serve with gunicorn on 127.0.0.1 and load it"
@@ -115,6 +141,10 @@ class Command(BaseCommand):
             raise CommandError("--duration must be positive, the warm-ups zero or more.")
         if options["compare_oscar"] and not options["load"]:
             raise CommandError("--compare-oscar runs under load: add --load.")
+        if options["order_profile"] and (options["load"] or options["drop"]):
+            raise CommandError("--order-profile runs in-process: leave out --load and --drop.")
+        if options["orders"] < 1:
+            raise CommandError("--orders must be at least 1.")
         if options["compare_oscar"] and options["drop"]:
             raise CommandError("--compare-oscar and --drop are separate runs: choose one.")
         rates = self.parse_rates(options["rates"]) if options["drop"] else []
@@ -140,6 +170,14 @@ class Command(BaseCommand):
                 elif options["drop"]:
                     result = drop.run(rates=rates, **under_load)
                     text = drop.drop_text(result)
+                elif options["order_profile"]:
+                    result = order_profile.run(
+                        synthetic=synthetic,
+                        orders=options["orders"],
+                        out=out,
+                        stats=options["order_profile_stats"],
+                    )
+                    text = order_profile.order_profile_text(result)
                 elif options["load"]:
                     result = load.run(kinds=kinds, **under_load)
                     text = report.load_text(result)
@@ -161,7 +199,9 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             self.stderr.write("Interrupted: the benchmark stopped (and so did its server).")
             raise SystemExit(130) from None
-        if len(results) > 1 and not (options["load"] or options["drop"]):
+        if len(results) > 1 and not (
+            options["load"] or options["drop"] or options["order_profile"]
+        ):
             self.stdout.write(self.compare_queries(results))
 
     @staticmethod
