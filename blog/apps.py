@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class BlogConfig(AppConfig):
     name = "blog"
     verbose_name = "Blog"
+
+    def ready(self):
+        from . import attribution  # noqa: F401 -- its tally counts from the first request

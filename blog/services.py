@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
@@ -44,7 +45,11 @@ class Resolved:
 
 def render(post: Post) -> markup.Rendered:
     """Fill the stored HTML, table of contents and reading time from the Markdown body."""
-    rendered = markup.render(post.body, attribution=post.slug, own_hosts=site_hosts())
+    rendered = markup.render(
+        post.body,
+        link_through=lambda pk: reverse("blog:to-product", kwargs={"slug": post.slug, "pk": pk}),
+        own_hosts=site_hosts(),
+    )
     post.body_html, post.toc, post.reading_minutes = (
         rendered.html,
         rendered.toc,

@@ -4,6 +4,8 @@ Oscar's `StockRecord.allocate()` adds to `num_allocated` without looking at what
 concurrency it sells units that are not there. Here allocation is one conditional UPDATE: it
 succeeds only while `num_in_stock - num_allocated >= quantity`, which the database evaluates
 against the latest committed row, so the last unit is never sold twice.
+
+Each order line also keeps the article its basket line came from (blog.attribution).
 """
 
 from django.db.models import F
@@ -41,6 +43,10 @@ def allocate(stockrecord, quantity: int) -> None:
 
 
 class OrderCreator(CoreOrderCreator):
+    def create_line_models(self, order, basket_line, extra_line_fields=None):
+        extra = {**(extra_line_fields or {}), "post_id": basket_line.post_id}
+        return super().create_line_models(order, basket_line, extra)
+
     def update_stock_records(self, line):
         if line.product.get_product_class().track_stock:
             allocate(line.stockrecord, line.quantity)
