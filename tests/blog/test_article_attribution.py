@@ -234,3 +234,7 @@ def test_figures_of_a_deleted_article_are_dropped_not_retried(care, pin):
 
     assert not ArticleDay.objects.exists() and not ArticleProductDay.objects.exists()
     assert attribution.figures.counter.pending() == {}
+
+
+def test_crawlers_are_asked_not_to_follow_article_links(client):
+    assert "Disallow: /blog/*/to/" in client.get("/robots.txt").content.decode()

@@ -199,3 +199,26 @@ def test_without_redis_the_worker_job_writes_nothing_and_the_app_server_does():
 
     view_counts.flush(force=True)
     assert views_of(pin) == 1
+
+
+def test_article_figures_go_the_same_way_and_are_written_once(client, redis, monkeypatch):
+    from blog import attribution
+    from blog.models import ArticleDay, ArticleProductDay
+    from tests.blog.conftest import write_post
+
+    pin = merch("Article Pin", upc="PIN-ARTICLE")
+    post = write_post("Pin care", body="[[product:PIN-ARTICLE]]")
+    client.get(post.get_absolute_url())
+    client.get(f"/blog/{post.slug}/to/{pin.pk}/")
+    with monkeypatch.context() as patched:
+        patched.setattr(view_counts, "_release", killed)
+        with pytest.raises(Killed):
+            jobs.write_article_figures.call()
+    client.get(post.get_absolute_url())
+
+    assert attribution.figures.counter.pending() == {}  # counted in Redis, not in the process
+    jobs.write_article_figures.call()
+    jobs.write_article_figures.call()
+
+    assert ArticleDay.objects.get(post=post).views == 2
+    assert ArticleProductDay.objects.get(post=post, product=pin).clicks == 1
