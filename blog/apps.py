@@ -14,3 +14,5 @@ class BlogConfig(AppConfig):
 
         # Product and franchise descriptions link glossary terms as they are saved.
         text_linkers.register(glossary_links.link_description)
+
+        from . import attribution  # noqa: F401 -- its tally counts from the first request

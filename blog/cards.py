@@ -7,11 +7,11 @@ listing tile needs (catalogue.selectors), so price and stock come from Oscar's s
 are now, in the same few queries for 1 or 100 cards. A key whose product is unpublished or
 deleted yields no card.
 
-Attribution: every card link, and every Markdown link to a product page, carries
-`?from=<post slug>` (blog.markup.attributed); the card's add-to-basket form posts the same `from`
-value beside Oscar's `next` (which brings the reader back to the article). Nothing reads `from`
-yet, and the page cache leaves it out of its keys (shop.pagecache.middleware), so it never splits a
-product page into one cache entry per article.
+Attribution: every card link, and every Markdown link to a product page, goes through the
+article's link to the product (`blog:to-product`, blog.attribution), which records the click; the
+card's add-to-basket form posts the article's id as `article` beside Oscar's `next` (which brings
+the reader back to the article). Both are the same for every reader, so the article stays one
+cached page.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ Spoilers (`||…||` inline, `:::spoiler Label` … `:::` blocks) are blog.spoile
 They become `<div data-product-embed="...">` placeholders that survive sanitising; the live cards
 (price, stock, basket button) are put in at request time by blog.cards, after sanitising.
 
-Links from an article to a product page say which article sent the reader (`attributed`): the
-body's links here, the cards' links through the `attributed` template filter (blog_tags).
+Links from an article to a product page go through the article's own link to it
+(`link_through`, blog.attribution), which records the click: the same URL for every reader.
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ MARKUP_ATTRIBUTES = {
     "h3": {"id"},
     "h4": {"id"},
 }
-ATTRIBUTION_PARAM = "from"
 
 
 @dataclass(frozen=True)
@@ -72,11 +71,10 @@ class Rendered:
     products: list[ProductRef] = field(default_factory=list)
 
 
-def render(
-    body: str, *, attribution: str = "", own_hosts: frozenset[str] = frozenset()
-) -> Rendered:
-    """Render a post body. `attribution` is added as `?from=` to links to products, so a sale can
-    be traced to the article; `own_hosts` are the hosts whose links are not external."""
+def render(body: str, *, link_through=None, own_hosts: frozenset[str] = frozenset()) -> Rendered:
+    """Render a post body. A link to a product page becomes `link_through(product id)` when given
+    (the article's link to the product, which records the click); `own_hosts` are the hosts whose
+    links are not external."""
     source = EMBED_LINE.sub(lambda m: _placeholder("embed", m.group(1)), body)
     source = ROW_LINE.sub(lambda m: _placeholder("row", _row_keys(m.group(1))), source)
     md = markdown.Markdown(
@@ -88,7 +86,7 @@ def render(
     html = md.convert(_shift_headings(source))
     html = sanitise(html, own_hosts=own_hosts, attributes=MARKUP_ATTRIBUTES)
     html = outside_links(html)  # a spoiler in a link's text: a click reveals, not follows
-    html, products = _mark_links(html, attribution=attribution, own_hosts=own_hosts)
+    html, products = _mark_links(html, link_through=link_through)
     embeds = [
         ProductRef(key=key, is_embedded=True)
         for kind, keys in PLACEHOLDER.findall(html)
@@ -102,12 +100,6 @@ def render(
         reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)),
         products=_unique(embeds + products),
     )
-
-
-def attributed(url: str, post_slug: str) -> str:
-    """A product URL that says which article the reader came from (`?from=<post slug>`)."""
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}{ATTRIBUTION_PARAM}={post_slug}"
 
 
 def alt_texts(html: str) -> list[str]:
@@ -138,9 +130,9 @@ def _shift_headings(source: str) -> str:
     return re.sub(r"^(#{1,5})(?=\s)", r"#\1", source, flags=re.MULTILINE)
 
 
-def _mark_links(html: str, *, attribution: str, own_hosts: frozenset[str]):
-    """Links to product pages are recorded and carry the article they came from. External links
-    start `<a rel=` (catalogue.staff_html) and are left alone."""
+def _mark_links(html: str, *, link_through):
+    """Links to product pages are recorded and go through `link_through`. External links start
+    `<a rel=` (catalogue.staff_html) and are left alone."""
     products: list[ProductRef] = []
 
     def mark(match):
@@ -150,8 +142,8 @@ def _mark_links(html: str, *, attribution: str, own_hosts: frozenset[str]):
         pk = parse_id(product_path.group(1)) if product_path else None
         if pk is not None and not url.query:
             products.append(ProductRef(pk=pk))
-            if attribution:
-                href = attributed(href, attribution)
+            if link_through is not None:
+                href = link_through(pk)
         return f'<a href="{href}"'
 
     return HREF.sub(mark, html), products

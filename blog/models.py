@@ -388,3 +388,57 @@ class PostTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id} → {self.term_id}"
+
+
+class ArticleLink(models.Model):
+    """A signed-in customer followed this article to this product: kept for
+    `blog.attribution.LINK_DAYS` days (the last article wins), so a purchase days later, from
+    another device, still names it. Nothing else about the customer is kept."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("catalogue.Product", on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product"], name="article_link_per_product")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} → {self.product_id}"
+
+
+class ArticleDay(models.Model):
+    """How many times an article's page was shown on one day (blog.attribution writes it)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "day"], name="article_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} on {self.day}: {self.views}"
+
+
+class ArticleProductDay(models.Model):
+    """On one day, how many readers followed an article to a product (`clicks`) and how many
+    times the product went into a basket on the article's account (`adds`)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("catalogue.Product", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    clicks = models.PositiveIntegerField(default=0)
+    adds = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "product", "day"], name="article_product_day_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} → {self.product_id} on {self.day}"

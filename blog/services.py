@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
@@ -45,9 +46,13 @@ class Resolved:
 
 def render(post: Post) -> tuple[markup.Rendered, frozenset[str]]:
     """Fill the stored HTML, search text, table of contents and reading time from the Markdown
-    body, with the first mention of each live glossary term linked; and the slugs of the terms it
-    uses."""
-    rendered = markup.render(post.body, attribution=post.slug, own_hosts=site_hosts())
+    body, with links to products going through the article (which records the click) and the first
+    mention of each live glossary term linked; and the slugs of the terms it uses."""
+    rendered = markup.render(
+        post.body,
+        link_through=lambda pk: reverse("blog:to-product", kwargs={"slug": post.slug, "pk": pk}),
+        own_hosts=site_hosts(),
+    )
     html, terms_used = glossary_links.link(rendered.html)
     post.body_html, post.body_text, post.toc, post.reading_minutes = (
         html,

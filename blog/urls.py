@@ -14,4 +14,5 @@ urlpatterns = [
     path("category/<slug:slug>/", views.category, name="category"),
     path("preview/<int:pk>/", views.preview, name="preview"),
     path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/to/<int:pk>/", views.to_product, name="to-product"),
 ]

@@ -11,8 +11,9 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from catalogue.buying import just_added
@@ -21,8 +22,8 @@ from catalogue.images import thumbnail_url
 from catalogue.parsing import parse_page
 from catalogue.structured_data import as_script
 
-from . import cards, structured_data
-from .models import BlogCategory, Post, Tag
+from . import attribution, cards, structured_data
+from .models import BlogCategory, Post, PostProduct, Tag
 from .selectors import article_posts, attach_stand_in_pictures, nearby_posts, published_posts
 
 POSTS_PER_PAGE = 12
@@ -57,7 +58,25 @@ def category(request, slug):
 @require_safe
 def detail(request, slug):
     post = get_object_or_404(article_posts().published(), slug=slug)
+    attribution.count_view(post.pk)
     return render(request, "blog/detail.html", article_context(request, post))
+
+
+@never_cache
+@require_safe
+def to_product(request, slug, pk):
+    """An article's link to a product: count the click, remember the article for this reader
+    (blog.attribution), go to the product. Only a product the live article shows: anything else
+    is a 404, never a redirect elsewhere."""
+    link = get_object_or_404(
+        PostProduct.objects.select_related("product").filter(
+            post__in=Post.objects.published(), product__is_public=True
+        ),
+        post__slug=slug,
+        product_id=pk,
+    )
+    attribution.record_click(request, post_id=link.post_id, product=link.product)
+    return redirect(link.product.get_absolute_url())
 
 
 @transaction.non_atomic_requests

@@ -17,6 +17,10 @@ cache on a hit, in one of two places:
   (`request_finished`) once SHOP_PRODUCT_VIEWS_FLUSH_SECONDS have passed, and at process exit. Its
   threads share the counter; a failed write keeps the counts for the next flush and never reaches
   a shopper.
+
+The machinery is a `Tally`, one per thing counted: `product_views` here, the blog's article
+figures (blog.attribution) beside it, each with its own Redis hash, writer and periodic job, and
+one table of written batch ids (ProductViewBatch) for all of them.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
@@ -52,19 +58,25 @@ UserRecord = get_model("analytics", "UserRecord")
 logger = logging.getLogger(__name__)
 
 
-class ViewCounter:
-    """Views per product id since the last flush, shared by the threads of one process."""
+# The tallies by name: what a page served from the page cache counts again (`recording`).
+TALLIES: dict[str, Tally] = {}
+_recording: ContextVar[list | None] = ContextVar("counted", default=None)
 
-    def __init__(self):
+
+class ViewCounter:
+    """Counts per key since the last flush, shared by the threads of one process."""
+
+    def __init__(self, tally: Tally):
+        self.tally = tally
         self._lock = threading.Lock()
         self._pending = Counter()
         self._flushed_at = time.monotonic()
 
-    def add(self, product_id: int) -> None:
+    def add(self, key) -> None:
         with self._lock:
-            self._pending[product_id] += 1
+            self._pending[key] += 1
 
-    def pending(self) -> dict[int, int]:
+    def pending(self) -> dict:
         with self._lock:
             return dict(self._pending)
 
@@ -79,12 +91,14 @@ class ViewCounter:
             self._flushed_at = time.monotonic()
         # Outside the lock: views counted meanwhile go into the next batch.
         try:
-            write_views(batch)
+            self.tally.write(batch)
         except DatabaseError as error:
             # One line, no traceback: while the database is down every flush fails the same way.
             logger.warning(
-                "Product views of %d products not saved (%s: %s); kept for the next flush",
+                "%s of %d %s not saved (%s: %s); kept for the next flush",
+                self.tally.label,
                 len(batch),
+                self.tally.noun,
                 type(error).__name__,
                 " ".join(str(error).split())[:200],
             )
@@ -95,17 +109,11 @@ class ViewCounter:
         return time.monotonic() - self._flushed_at >= settings.SHOP_PRODUCT_VIEWS_FLUSH_SECONDS
 
 
-counter = ViewCounter()
-
-
-# The hash every app server counts into, and the batch a worker has taken from it and is writing
-# (each under the cache's key prefix). The batch's id is a field of its own beside the product ids.
-COUNTING = "product-views:counting"
-WRITING = "product-views:writing"
+# The batch's id is a field of its own beside the counted keys.
 BATCH_ID = "batch"
 
-# A batch left by a run that did not finish, else the views counted so far as a new batch (its id
-# ARGV[2] in the field ARGV[1]); nothing when there is neither. Atomic: a view counted meanwhile
+# A batch left by a run that did not finish, else what was counted so far as a new batch (its id
+# ARGV[2] in the field ARGV[1]); nothing when there is neither. Atomic: a count made meanwhile
 # is in the batch or in the next one, never in both.
 TAKE = """
 if redis.call('EXISTS', KEYS[2]) == 0 then
@@ -130,65 +138,108 @@ BATCH_IDS_KEPT = timedelta(days=7)
 _scripts: dict[str, object] = {}
 
 
-def count_view(product_id: int) -> None:
-    client = redis_client()
-    if client is not None:
+class Tally:
+    """Counts by key, kept as this module keeps product views (Redis or the process) and added to
+    the database by `write` (key → count, inside a transaction) in batches, each written once.
+
+    `field(key)` is what is counted for a key at the moment it is counted (the blog's article
+    figures add the day); `parse` reads a field back from Redis. A page served from the page
+    cache counts again what its render counted (`recording`, `replay`)."""
+
+    def __init__(self, name: str, *, write, label: str, noun: str, field=None, parse=int):
+        self.name, self.label, self.noun = name, label, noun
+        self.write = write
+        self.field = field or (lambda key: key)
+        self.parse = parse
+        # The hash every app server counts into, and the batch a worker has taken from it and is
+        # writing (each under the cache's key prefix).
+        self.counting, self.writing = f"{name}:counting", f"{name}:writing"
+        self.counter = ViewCounter(self)
+        TALLIES[name] = self
+
+    def count(self, key) -> None:
+        recorded = _recording.get()
+        if recorded is not None:
+            recorded.append((self.name, key))
+        field = self.field(key)
+        client = redis_client()
+        if client is not None:
+            try:
+                client.get_client(write=True).hincrby(client.make_key(self.counting), field, 1)
+                return
+            except (RedisError, OSError) as error:
+                _tell_breaker(error)
+        self.counter.add(field)
+
+    def flush(self, *, force: bool = False) -> None:
+        self.counter.flush(force=force)
+
+    def write_shared(self) -> int:
+        """Add what was counted in Redis to the database, each count once; the counts written.
+        A task worker's periodic job (shop.worker.jobs). Redis or the database not answering:
+        one line, and the counts stay in Redis for the next run."""
+        client = redis_client()
+        if client is None:
+            return 0  # no shared cache (or the breaker skips it): the app servers write their own
+        written = 0
         try:
-            client.get_client(write=True).hincrby(client.make_key(COUNTING), product_id, 1)
-            return
-        except (RedisError, OSError) as error:
-            _tell_breaker(error)
-    counter.add(product_id)
+            # A batch a killed run left, then what was counted since; or one new batch and nothing.
+            for _ in range(2):
+                taken = _take(client, self)
+                if taken is None:
+                    break
+                batch_id, counts = taken
+                with transaction.atomic():
+                    _, is_new = ProductViewBatch.objects.get_or_create(
+                        batch_id=batch_id, defaults={"written_at": timezone.now()}
+                    )
+                    if is_new:  # else a run killed after its commit wrote it
+                        self.write(counts)
+                        written += sum(counts.values())
+                _release(client, self, batch_id)
+            ProductViewBatch.objects.filter(written_at__lt=timezone.now() - BATCH_IDS_KEPT).delete()
+        except (RedisError, OSError, DatabaseError) as error:
+            if isinstance(error, RedisError | OSError):
+                _tell_breaker(error)
+            logger.warning(
+                "%s not moved from Redis (%s: %s); left there for the next run",
+                self.label,
+                type(error).__name__,
+                " ".join(str(error).split())[:200],
+            )
+        return written
 
 
-def write_shared_views() -> int:
-    """Add the views counted in Redis to ProductRecord.num_views, each once; the views written.
-    The task workers' periodic job (shop.worker.jobs). Redis or the database not answering: one
-    line, and the views stay in Redis for the next run."""
-    client = redis_client()
-    if client is None:
-        return 0  # no shared cache (or the breaker skips it): the app servers write their own
-    written = 0
+@contextmanager
+def recording():
+    """What every tally counts inside the block, as (tally name, key) pairs: a cached page keeps
+    them and counts them again on each hit (shop.pagecache), as its render did."""
+    counted: list = []
+    token = _recording.set(counted)
     try:
-        # A batch a killed run left, then what was counted since; or one new batch and nothing.
-        for _ in range(2):
-            taken = _take(client)
-            if taken is None:
-                break
-            batch_id, views = taken
-            with transaction.atomic():
-                _, is_new = ProductViewBatch.objects.get_or_create(
-                    batch_id=batch_id, defaults={"written_at": timezone.now()}
-                )
-                if is_new:  # else a run killed after its commit wrote it
-                    write_views(views)
-                    written += sum(views.values())
-            _release(client, batch_id)
-        ProductViewBatch.objects.filter(written_at__lt=timezone.now() - BATCH_IDS_KEPT).delete()
-    except (RedisError, OSError, DatabaseError) as error:
-        if isinstance(error, RedisError | OSError):
-            _tell_breaker(error)
-        logger.warning(
-            "Product views not moved from Redis (%s: %s); left there for the next run",
-            type(error).__name__,
-            " ".join(str(error).split())[:200],
-        )
-    return written
+        yield counted
+    finally:
+        _recording.reset(token)
 
 
-def _take(client) -> tuple[str, dict[int, int]] | None:
-    """The batch to write, by its id: product id → views."""
-    keys = [client.make_key(COUNTING), client.make_key(WRITING)]
+def replay(counted) -> None:
+    for name, key in counted:
+        TALLIES[name].count(key)
+
+
+def _take(client, tally: Tally) -> tuple[str, dict] | None:
+    """The batch to write, by its id: field → count."""
+    keys = [client.make_key(tally.counting), client.make_key(tally.writing)]
     held = _run(client, TAKE, keys, [BATCH_ID, uuid.uuid4().hex])
     if not held:
         return None
     fields = dict(zip(held[::2], held[1::2], strict=True))
     batch_id = fields.pop(BATCH_ID.encode()).decode()
-    return batch_id, {int(product_id): int(views) for product_id, views in fields.items()}
+    return batch_id, {tally.parse(field.decode()): int(n) for field, n in fields.items()}
 
 
-def _release(client, batch_id: str) -> None:
-    _run(client, RELEASE, [client.make_key(WRITING)], [BATCH_ID, batch_id])
+def _release(client, tally: Tally, batch_id: str) -> None:
+    _run(client, RELEASE, [client.make_key(tally.writing)], [BATCH_ID, batch_id])
 
 
 def _run(client, source: str, keys: list, args: list):
@@ -207,8 +258,26 @@ def _tell_breaker(error: BaseException) -> None:
         breaker.failed_with(error)
 
 
+# Product page views, added to Oscar's ProductRecord.num_views. `write_views` is looked up when a
+# batch is written, so a test can stand in for it.
+product_views = Tally(
+    "product-views", write=lambda views: write_views(views), label="Product views", noun="products"
+)
+
+
+def count_view(product_id: int) -> None:
+    product_views.count(product_id)
+
+
+def write_shared_views() -> int:
+    """Add the product views counted in Redis to ProductRecord.num_views (`Tally.write_shared`)."""
+    return product_views.write_shared()
+
+
 def flush(*, force: bool = False) -> None:
-    counter.flush(force=force)
+    """Write what this process counted, of every tally, if the interval has passed (or `force`)."""
+    for tally in list(TALLIES.values()):
+        tally.flush(force=force)
 
 
 def write_views(views: Mapping[int, int]) -> None:

@@ -547,3 +547,17 @@ OSCAR_DASHBOARD_NAVIGATION = [
     else entry
     for entry in OSCAR_DASHBOARD_NAVIGATION  # noqa: F405 -- Oscar's default, from oscar.defaults
 ]
+# Reports: Oscar's, and which articles sell (shop.dashboard.articles).
+OSCAR_DASHBOARD_NAVIGATION = [
+    {
+        "label": entry["label"],
+        "icon": entry.get("icon", ""),
+        "children": [
+            {"label": _("Reports"), "url_name": entry["url_name"]},
+            {"label": _("Articles"), "url_name": "dashboard:articles"},
+        ],
+    }
+    if entry.get("url_name") == "dashboard:reports-index"
+    else entry
+    for entry in OSCAR_DASHBOARD_NAVIGATION
+]

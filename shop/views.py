@@ -62,6 +62,9 @@ def favicon(request):
 def robots_txt(request):
     # Not the admin: its path is kept out of sight (settings.ADMIN_URL), and its pages say noindex.
     private = ["/basket/", "/checkout/", "/accounts/", "/dashboard/", "/search/"]
+    # An article's links to products count clicks (blog.attribution): crawlers would inflate them,
+    # and they find the products through the sitemap and the catalogue.
+    private.append("/blog/*/to/")
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in private)]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

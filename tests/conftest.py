@@ -115,10 +115,12 @@ def _site_offers_afresh():
 
 @pytest.fixture(autouse=True)
 def _product_view_counts(settings, monkeypatch):
-    """Each test counts product views afresh, and they are written only when the test flushes them
+    """Each test counts product views (and every other tally, such as the blog's article figures)
+    afresh, and they are written only when the test flushes them
     (tests/catalogue/test_product_views.py): never inside another test's query budget."""
     settings.SHOP_PRODUCT_VIEWS_FLUSH_SECONDS = 24 * 60 * 60
-    monkeypatch.setattr(view_counts, "counter", view_counts.ViewCounter())
+    for tally in view_counts.TALLIES.values():
+        monkeypatch.setattr(tally, "counter", view_counts.ViewCounter(tally))
 
 
 def media_root(tmp_path_factory) -> str:

@@ -1,9 +1,10 @@
-"""Blog content inside other apps' templates: "Featured in" on the product page, and the article
-attribution (`?from=<post slug>`) on links from an article to a product (blog.markup.attributed)."""
+"""Blog content inside other apps' templates: "Featured in" on the product page, and an article's
+links to a product, which record the click (blog.attribution)."""
 
 from django import template
+from django.urls import reverse
 
-from blog import markup, selectors
+from blog import selectors
 
 register = template.Library()
 
@@ -15,6 +16,7 @@ def featured_in(product):
 
 
 @register.filter
-def attributed(url, post):
-    """`{{ product.get_absolute_url|attributed:post }}`: the URL, saying which article sent the reader."""
-    return markup.attributed(url, post.slug)
+def link_from(product, post):
+    """`{{ product|link_from:post }}`: the article's link to the product, the same for every
+    reader (blog.views.to_product)."""
+    return reverse("blog:to-product", kwargs={"slug": post.slug, "pk": product.pk})

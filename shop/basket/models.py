@@ -1,8 +1,9 @@
 """The basket's models are Oscar's; the fork exists for the 18+ rule in forms.py and views.py, for
 `Basket.all_lines`, which loads everything a line's price, stock, picture and offers need in one
 query (Oscar's runs three more per line: two for stock records, one for the product class; and one
-per line and offer to ask a range whether it holds the product), and for `Basket.lock_for_edit`,
-which keeps an edit from landing in a basket being ordered."""
+per line and offer to ask a range whether it holds the product), for `Basket.lock_for_edit`,
+which keeps an edit from landing in a basket being ordered, and for the article a line came from
+(`Line.post`), which a merge at sign-in keeps."""
 
 import copy
 
@@ -99,6 +100,15 @@ class Basket(AbstractBasket):
             }
         return super().add_product(product, quantity, options)
 
+    def merge_line(self, line, add_quantities=True):
+        """Oscar's, and the line merged in (the basket used before signing in, the latest) brings
+        its article: the last article wins."""
+        super().merge_line(line, add_quantities=add_quantities)
+        if line.post_id is not None:
+            self.lines.filter(line_reference=line.line_reference).update(post_id=line.post_id)
+
+    merge_line.alters_data = True
+
     def lock_for_edit(self) -> bool:
         """Lock the basket's row until the request's transaction ends; False if it was ordered
         since it was loaded. "Place order" holds the same lock while it pays and writes the order,
@@ -116,6 +126,12 @@ class Basket(AbstractBasket):
 
 
 class Line(AbstractLine):
+    # The article the shopper came from for this product (blog.attribution): copied to the order
+    # line when the order is placed (shop.order.utils).
+    post = models.ForeignKey(
+        "blog.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
     objects = BasketLines.as_manager()
 
     @property

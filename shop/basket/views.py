@@ -1,7 +1,8 @@
 """Basket views: Oscar's, with the shopper's content consent handed to the add-to-basket form, a
 basket form that a hand-made POST cannot turn into a 500, and back to `next` or the page that posted
 only when it is a page of this site over the same scheme (catalogue.redirects; Oscar's own check
-allows an https page to send the shopper to http)."""
+allows an https page to send the shopper to http). An add puts on the line the article that sent
+the shopper to the product (blog.attribution)."""
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from oscar.apps.basket import views as oscar_views
 from oscar.core.loading import get_model
 
+from blog import attribution
 from catalogue.buying import remember_added
 from catalogue.consent import consent_for
 from catalogue.redirects import next_url
@@ -20,6 +22,7 @@ from catalogue.redirects import next_url
 from .forms import ADULT_UNCONFIRMED
 
 Basket = get_model("basket", "Basket")
+Line = get_model("basket", "Line")
 
 
 class SavedView(oscar_views.SavedView):
@@ -50,9 +53,22 @@ class BasketAddView(oscar_views.BasketAddView):
                 % {"title": form.product.get_title()},
             )
         response = super().form_valid(form)
+        self.attribute(form.product)
         # The page the shopper goes back to (an article) confirms the add beside the product's card.
         remember_added(self.request, form.product, back_to=response.url)
         return response
+
+    def attribute(self, product) -> None:
+        """Last article wins: the one whose card posted the add, else the one that last sent the
+        shopper to this product. None found: the line keeps what it had."""
+        request = self.request
+        post_id = attribution.posted(product, request.POST.get("article"))
+        post_id = post_id or attribution.article_for(request, product)
+        if post_id is None:
+            return
+        attribution.record_add(request, post_id=post_id, product=product)
+        Line.objects.filter(pk=self.line.pk).update(post_id=post_id)
+        self.line.post_id = post_id
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

@@ -1,5 +1,6 @@
 """The order models are Oscar's, plus `Shipment`: a parcel staff sent, with its carrier and
-tracking number. The fork also exists for safe stock allocation (utils.py)."""
+tracking number, and the article each line came from (`Line.post`). The fork also exists for safe
+stock allocation (utils.py)."""
 
 import re
 from urllib.parse import quote
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.order.models import *  # noqa: F403
+from oscar.apps.order.abstract_models import AbstractLine
 
 
 class Carrier(models.TextChoices):
@@ -94,3 +95,19 @@ class Shipment(models.Model):
     def tracking_url(self) -> str:
         template = TRACKING_URLS.get(self.carrier)
         return template.format(number=quote(self.tracking_number)) if template else ""
+
+
+class Line(AbstractLine):
+    # The article the shopper came from (blog.attribution), from the basket line: what the
+    # dashboard's Articles report adds up.
+    post = models.ForeignKey(
+        "blog.Post",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("article"),
+    )
+
+
+from oscar.apps.order.models import *  # noqa: E402, F403 -- Oscar's documented fork pattern

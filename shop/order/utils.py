@@ -4,6 +4,8 @@ Oscar's `StockRecord.allocate()` adds to `num_allocated` without looking at what
 concurrency it sells units that are not there. Here allocation is one conditional UPDATE: it
 succeeds only while `num_in_stock - num_allocated >= quantity`, which the database evaluates
 against the latest committed row, so the last unit is never sold twice.
+
+Each order line also keeps the article its basket line came from (blog.attribution).
 """
 
 from django.db import connections, router
@@ -65,7 +67,8 @@ def _hold(stockrecord, quantity: int) -> tuple[int, int] | None:
 
 class OrderCreator(CoreOrderCreator):
     def create_line_models(self, order, basket_line, extra_line_fields=None):
-        line = super().create_line_models(order, basket_line, extra_line_fields)
+        extra = {**(extra_line_fields or {}), "post_id": basket_line.post_id}
+        line = super().create_line_models(order, basket_line, extra)
         # The order's lines as written, for what reads them in this request (the sales counts
         # Oscar's analytics add up when the order is placed), instead of asking for them again.
         cache = order.__dict__.setdefault("_prefetched_objects_cache", {})

@@ -17,8 +17,8 @@ checked against the shared tag versions first, in one round trip. A missing or s
 rendered by one request at a time (`builds.build_once`).
 
 The pages: `CACHED_VIEWS`, by URL name, so the apps serving them need not know about this.
-A hit runs no view, so a product page's entry keeps the product's id and the hit counts the view
-Oscar's analytics would have (catalogue.view_counts). A page whose inline script carries a
+A hit runs no view, so an entry keeps what its render counted (a product's view, an article's:
+catalogue.view_counts `recording`) and each hit counts it again. A page whose inline script carries a
 Content-Security-Policy nonce is never stored: the nonce is good for one response only.
 """
 
@@ -77,8 +77,8 @@ PAGE_TAGS = frozenset({generations.TAXONOMY})
 BLOG_TAGS = frozenset({generations.TAXONOMY, generations.BLOG})
 GLOSSARY_TAGS = BLOG_TAGS | {generations.GLOSSARY}
 TIMEOUT = 10 * 60
-# Query parameters no cached page is drawn from: `from` names the article a reader followed
-# (blog.markup.attributed), `utm_*` a campaign. They must not split one page into many entries.
+# Query parameters no cached page is drawn from: `from` (article links elsewhere may carry it) and
+# `utm_*` (a campaign) say where a visitor came from. They must not split one page into many entries.
 UNREAD_PARAMS = frozenset({"from"})
 UNREAD_PREFIX = "utm_"
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -203,6 +203,7 @@ class PageCacheMiddleware:
             replicas.reading() if from_replica else nullcontext(replicas.Reading()) as read,
             generations.collecting() as tags,
             stock_slots.punching() as punch,
+            view_counts.recording() as counted,
         ):
             response = self.get_response(request)
         if read.failed:  # the replica went away mid-render
@@ -229,7 +230,7 @@ class PageCacheMiddleware:
                     time.time(),
                     response["Content-Type"],
                     body,
-                    _product_shown(request),
+                    tuple(counted),
                     punched,
                 )
                 store(key, entry, TIMEOUT)
@@ -237,9 +238,8 @@ class PageCacheMiddleware:
         return response
 
     def serve(self, request, stored, checked=None):
-        _stamp, _built_at, content_type, body, product_id, punched = stored
-        if product_id is not None:
-            view_counts.count_view(product_id)
+        _stamp, _built_at, content_type, body, counted, punched = stored
+        view_counts.replay(counted)
         if punched:
             token, slots = punched
             if checked is None:  # a previous version, served while it is rebuilt
@@ -269,9 +269,9 @@ class PageCacheMiddleware:
             consent_for(request).vary_key,
         ]
         digest = hashlib.sha256("\n".join(state).encode()).hexdigest()
-        # "v4": entries carry their tag versions and stock slots; a deploy must not read older
-        # ones (or they these).
-        return f"shop:page:v4:{digest}"
+        # "v5": entries carry their tag versions, stock slots and what their render counted; a
+        # deploy must not read older ones (or they these).
+        return f"shop:page:v5:{digest}"
 
     @staticmethod
     def storable(response) -> bool:
@@ -325,15 +325,6 @@ def _page_tags(request) -> frozenset[str]:
     if match is not None and match.view_name.startswith("glossary:"):
         return GLOSSARY_TAGS
     return PAGE_TAGS
-
-
-def _product_shown(request) -> int | None:
-    """The product a cached page shows: a 200 from catalogue:detail shows the product in its URL
-    (Oscar redirects a wrong slug or a variant's URL)."""
-    match = request.resolver_match
-    if match is not None and match.view_name == "catalogue:detail":
-        return int(match.kwargs["pk"])
-    return None
 
 
 def _page_address(request) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from blog import attribution
 from catalogue import search_words, view_counts
 from shop.mail import forget_sent_emails
 from shop.payments.tasks import reconcile_payments
@@ -42,6 +43,21 @@ def write_product_views() -> int:
     return view_counts.write_shared_views()
 
 
+@periodic(
+    name="Writing article figures",
+    every=lambda: timedelta(seconds=settings.SHOP_PRODUCT_VIEWS_FLUSH_SECONDS),
+)
+def write_article_figures() -> int:
+    """Add the article views, clicks and adds the app servers counted in Redis to their days."""
+    return attribution.figures.write_shared()
+
+
+@periodic(name="Forgetting old article links", every=lambda: timedelta(days=1))
+def forget_article_links() -> int:
+    """Delete the customers' article links past their 7 days (blog.attribution)."""
+    return attribution.forget_old_links()
+
+
 # Rows deleted per statement: each DELETE holds its locks for a moment, whatever the backlog.
 FORGET_BATCH = 1000
 FINISHED = (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED)
@@ -62,7 +78,13 @@ def forget_finished_jobs() -> int:
     return forgotten
 
 
-PERIODIC_JOBS = (reconcile_payments, keep_frequent_words, forget_sent_emails, forget_finished_jobs)
+PERIODIC_JOBS = (
+    reconcile_payments,
+    keep_frequent_words,
+    forget_sent_emails,
+    forget_finished_jobs,
+    forget_article_links,
+)
 if settings.REDIS_URL:
-    # Without Redis each app server writes the views it counted itself (catalogue.view_counts).
-    PERIODIC_JOBS += (write_product_views,)
+    # Without Redis each app server writes what it counted itself (catalogue.view_counts).
+    PERIODIC_JOBS += (write_product_views, write_article_figures)

@@ -55,7 +55,7 @@ def test_adding_returns_to_the_card_which_confirms_it_once(client, article):
     url = article.get_absolute_url()
     response = client.post(
         reverse("basket:add", kwargs={"pk": pin.pk}),
-        {"quantity": 1, "next": f"{url}#product-{pin.pk}", "from": article.slug},
+        {"quantity": 1, "next": f"{url}#product-{pin.pk}", "article": article.pk},
     )
     assert response.status_code == 302
     assert response["Location"] == f"{url}#product-{pin.pk}"

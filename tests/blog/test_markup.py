@@ -3,7 +3,7 @@ anchors, embeds become placeholders, links to products are recorded and attribut
 
 import pytest
 
-from blog.markup import attributed, render, split_embeds
+from blog.markup import render, split_embeds
 
 XSS = [
     "<script>alert('x')</script>",
@@ -63,14 +63,14 @@ def test_an_embed_key_cannot_inject_markup():
     assert "<script" not in html
 
 
-def test_external_links_get_noopener_and_product_links_carry_the_article():
+def test_external_links_get_noopener_and_product_links_go_through_the_article():
     rendered = render(
         "[shop](/catalogue/cheeky-pink_7/) [wiki](https://en.wikipedia.org/wiki/Anime) "
         "[home](http://127.0.0.1:8000/blog/)",
-        attribution="what-does-ntr-mean",
+        link_through=lambda pk: f"/blog/what-does-ntr-mean/to/{pk}/",
         own_hosts=frozenset({"127.0.0.1"}),
     )
-    assert '<a href="/catalogue/cheeky-pink_7/?from=what-does-ntr-mean">' in rendered.html
+    assert '<a href="/blog/what-does-ntr-mean/to/7/">' in rendered.html
     assert (
         '<a rel="noopener noreferrer" href="https://en.wikipedia.org/wiki/Anime">' in rendered.html
     )
@@ -79,6 +79,6 @@ def test_external_links_get_noopener_and_product_links_carry_the_article():
     assert not rendered.products[0].is_embedded
 
 
-def test_a_product_url_is_attributed_to_the_article_with_one_parameter():
-    assert attributed("/catalogue/pin_7/", "ntr") == "/catalogue/pin_7/?from=ntr"
-    assert attributed("/catalogue/pin_7/?size=s", "ntr") == "/catalogue/pin_7/?size=s&from=ntr"
+def test_without_a_link_through_product_links_are_left_as_written():
+    rendered = render("[shop](/catalogue/pin_7/)")
+    assert '<a href="/catalogue/pin_7/">' in rendered.html

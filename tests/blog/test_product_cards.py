@@ -60,7 +60,7 @@ def test_in_stock_card_adds_to_the_basket_and_brings_the_reader_back(client, art
 
     response = client.post(
         reverse("basket:add", kwargs={"pk": pin.pk}),
-        {"quantity": 1, "next": article.get_absolute_url(), "from": article.slug},
+        {"quantity": 1, "next": article.get_absolute_url(), "article": article.pk},
     )
     assert response.status_code == 302
     assert response["Location"] == article.get_absolute_url()
@@ -79,16 +79,18 @@ def test_sold_out_card_offers_notify_me_instead_of_the_basket(client, article):
     assert "Notify me" in sold_out
 
 
-def test_card_and_links_carry_the_article_they_came_from(client, article):
+def test_card_and_links_go_through_the_article_the_same_for_every_reader(client, article):
     pin = Product.objects.get(upc=CHEEKY_PINK_PIN)
     first = cards(html(client, article.get_absolute_url()))[0]
-    assert f'href="{pin.get_absolute_url()}?from={article.slug}"' in first
-    assert f'name="from" value="{article.slug}"' in first
+    via = reverse("blog:to-product", kwargs={"slug": article.slug, "pk": pin.pk})
+    assert f'href="{via}"' in first
+    assert f'name="article" value="{article.pk}"' in first
     linked = write_post(
         "Linking post", body=f"See [the pin]({pin.get_absolute_url()}) in the shop."
     )
     page = html(client, linked.get_absolute_url())
-    assert f'href="{pin.get_absolute_url()}?from={linked.slug}"' in page
+    assert f'href="/blog/{linked.slug}/to/{pin.pk}/"' in page
+    assert "?from=" not in page
 
 
 def test_unpublished_or_deleted_product_card_disappears_without_an_empty_box(client, db):

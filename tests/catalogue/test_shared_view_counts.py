@@ -90,7 +90,7 @@ def count_in_another_process(product_id: int, *, prefix: str) -> None:
         "import django; django.setup(); "
         "from catalogue import view_counts; "
         f"view_counts.count_view({product_id}); "
-        "assert not view_counts.counter.pending(), 'counted in memory'"
+        "assert not view_counts.product_views.counter.pending(), 'counted in memory'"
     )
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=120)
 
@@ -105,7 +105,7 @@ def test_views_counted_by_two_processes_reach_num_views_after_one_write(client, 
     jobs.write_product_views.call()
 
     assert views_of(pin) == 3
-    assert view_counts.counter.pending() == {}
+    assert view_counts.product_views.counter.pending() == {}
     jobs.write_product_views.call()  # nothing new: nothing added
     assert views_of(pin) == 3
 
@@ -174,7 +174,7 @@ def test_with_redis_refusing_the_page_answers_and_the_view_is_counted_in_the_pro
     view(client, pin)
 
     assert breaker.is_open
-    assert view_counts.counter.pending() == {pin.pk: 1}
+    assert view_counts.product_views.counter.pending() == {pin.pk: 1}
     view_counts.flush(force=True)  # as every app server does without Redis
     assert views_of(pin) == 1
 
@@ -187,7 +187,7 @@ def test_a_silent_redis_holds_one_view_for_its_timeout_and_no_other(redis_down):
             view_counts.count_view(7)
 
     assert silent.waited == 1 and breaker.is_open
-    assert view_counts.counter.pending() == {7: 3}
+    assert view_counts.product_views.counter.pending() == {7: 3}
 
 
 def test_without_redis_the_worker_job_writes_nothing_and_the_app_server_does():
@@ -199,3 +199,26 @@ def test_without_redis_the_worker_job_writes_nothing_and_the_app_server_does():
 
     view_counts.flush(force=True)
     assert views_of(pin) == 1
+
+
+def test_article_figures_go_the_same_way_and_are_written_once(client, redis, monkeypatch):
+    from blog import attribution
+    from blog.models import ArticleDay, ArticleProductDay
+    from tests.blog.conftest import write_post
+
+    pin = merch("Article Pin", upc="PIN-ARTICLE")
+    post = write_post("Pin care", body="[[product:PIN-ARTICLE]]")
+    client.get(post.get_absolute_url())
+    client.get(f"/blog/{post.slug}/to/{pin.pk}/")
+    with monkeypatch.context() as patched:
+        patched.setattr(view_counts, "_release", killed)
+        with pytest.raises(Killed):
+            jobs.write_article_figures.call()
+    client.get(post.get_absolute_url())
+
+    assert attribution.figures.counter.pending() == {}  # counted in Redis, not in the process
+    jobs.write_article_figures.call()
+    jobs.write_article_figures.call()
+
+    assert ArticleDay.objects.get(post=post).views == 2
+    assert ArticleProductDay.objects.get(post=post, product=pin).clicks == 1

@@ -49,4 +49,6 @@ def test_a_worker_writes_the_views_counted_in_redis_and_keeps_doing_so(shared_re
     view_counts.count_view(pin.pk)  # after the first run: the run it queued takes it
 
     wait_for(lambda: views_of(pin) == 4, what="the next run")
-    assert view_counts.counter.pending() == {}  # this "app server" kept and wrote none
+    assert (
+        view_counts.product_views.counter.pending() == {}
+    )  # this "app server" kept and wrote none

@@ -1,0 +1,175 @@
+"""The Articles report: for a date range, what each article brought — page views, clicks to
+products, adds to basket, orders, items sold and revenue — in a fixed number of grouped queries
+whatever the number of articles and orders.
+
+Figures by day: views, clicks and adds are the article's daily counts (blog.attribution);
+orders, items and revenue are the order lines that carry the article (`Line.post`) of orders
+placed in the range (the shop's time zone). A cancelled line sold nothing. Revenue is what the
+lines cost with discounts and tax, less refunds: a refund pays first for the order's cancelled
+lines (at their price), and the rest of it is shared by the order's other lines and its shipping
+in proportion to what each cost, so a refund of a whole order leaves nothing. Refunds count
+against their order, whatever day they were made. Conversion is orders / views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, NullIf
+from oscar.core.loading import get_model
+
+from blog.models import ArticleDay, ArticleProductDay, Post
+from shop.order.pipeline import CANCELLED
+from shop.payments.models import Refund
+
+Line = get_model("order", "Line")
+Product = get_model("catalogue", "Product")
+
+CENT = Decimal("0.01")
+MONEY = DecimalField(max_digits=14, decimal_places=4)
+ZERO = Value(Decimal("0"), output_field=MONEY)
+
+# The columns a report may be sorted by (`?sort=revenue`, `?sort=-views`): its rows' fields.
+COLUMNS = ("title", "views", "clicks", "adds", "orders", "items", "revenue", "conversion")
+DEFAULT_SORT = "-revenue"
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    post_id: int
+    title: str
+    slug: str
+    views: int = 0
+    clicks: int = 0
+    adds: int = 0
+    orders: int = 0
+    items: int = 0
+    revenue: Decimal = Decimal("0.00")
+
+    @property
+    def conversion(self) -> Decimal | None:
+        """Orders per view, as a percentage to two places; None without views."""
+        if not self.views:
+            return None
+        return (Decimal(self.orders) * 100 / self.views).quantize(CENT, ROUND_HALF_UP)
+
+
+def article_rows(
+    *, start: date, end: date, product=None, sort: str = DEFAULT_SORT
+) -> list[ArticleRow]:
+    """Every live article, and any other with figures in the range, from `start` to `end`
+    inclusive; with `product`, the clicks, adds and sales of that product (or its variants)."""
+    product_ids = _with_variants(product) if product is not None else None
+    views = dict(
+        ArticleDay.objects.filter(day__range=(start, end))
+        .values("post_id")
+        .annotate(n=Sum("views"))
+        .values_list("post_id", "n")
+    )
+    days = ArticleProductDay.objects.filter(day__range=(start, end))
+    if product_ids is not None:
+        days = days.filter(product_id__in=product_ids)
+    traffic = {
+        row["post_id"]: row
+        for row in days.values("post_id").annotate(clicks=Sum("clicks"), adds=Sum("adds"))
+    }
+    sales = {row["post_id"]: row for row in _sales(start, end, product_ids)}
+    posts = Post.objects.filter(
+        Q(pk__in={*views, *traffic, *sales}) | Q(pk__in=Post.objects.published())
+    ).values_list("pk", "title", "slug")
+    rows = [
+        ArticleRow(
+            post_id=pk,
+            title=title,
+            slug=slug,
+            views=views.get(pk) or 0,
+            clicks=traffic.get(pk, {}).get("clicks") or 0,
+            adds=traffic.get(pk, {}).get("adds") or 0,
+            orders=sales.get(pk, {}).get("orders") or 0,
+            items=sales.get(pk, {}).get("items") or 0,
+            revenue=Decimal(sales.get(pk, {}).get("revenue") or 0).quantize(CENT, ROUND_HALF_UP),
+        )
+        for pk, title, slug in posts
+    ]
+    return sorted_rows(rows, sort)
+
+
+def sorted_rows(rows: list[ArticleRow], sort: str) -> list[ArticleRow]:
+    """By one of COLUMNS, `-` first for largest first (ties by title); anything else: DEFAULT_SORT."""
+    column = sort.removeprefix("-")
+    if column not in COLUMNS:
+        return sorted_rows(rows, DEFAULT_SORT)
+    descending = sort.startswith("-")
+    by_title = sorted(rows, key=lambda row: row.title.lower())
+    if column == "title":
+        return list(reversed(by_title)) if descending else by_title
+
+    def value(row):
+        found = getattr(row, column)
+        return Decimal(-1) if found is None else found
+
+    return sorted(by_title, key=value, reverse=descending)
+
+
+def sort_column(sort: str | None) -> str:
+    """The `sort` value as given when it names a column, else DEFAULT_SORT."""
+    return sort if sort and sort.removeprefix("-") in COLUMNS else DEFAULT_SORT
+
+
+def _sales(start: date, end: date, product_ids):
+    """Orders, items and revenue per article: one grouped query over the order lines."""
+    lines = Line.objects.filter(
+        post__isnull=False, order__date_placed__date__range=(start, end)
+    ).exclude(status=CANCELLED)
+    if product_ids is not None:
+        lines = lines.filter(product_id__in=product_ids)
+    refunded = Subquery(
+        Refund.objects.filter(order_id=OuterRef("order_id"))
+        .order_by()
+        .values("order_id")
+        .annotate(total=Sum("amount"))
+        .values("total"),
+        output_field=MONEY,
+    )
+    cancelled = Subquery(
+        Line.objects.filter(order_id=OuterRef("order_id"), status=CANCELLED)
+        .order_by()
+        .values("order_id")
+        .annotate(total=Sum("line_price_incl_tax"))
+        .values("total"),
+        output_field=MONEY,
+    )
+    # What the refunds left unpaid of the order's lines still standing and its shipping.
+    owed_back = Greatest(Coalesce(refunded, ZERO) - Coalesce(cancelled, ZERO), ZERO)
+    standing = NullIf(F("order__total_incl_tax") - Coalesce(cancelled, ZERO), ZERO)
+    kept = ExpressionWrapper(
+        F("line_price_incl_tax") - F("line_price_incl_tax") * owed_back / standing,
+        output_field=MONEY,
+    )
+    return (
+        lines.values("post_id")
+        .annotate(
+            orders=Count("order_id", distinct=True),
+            items=Sum("quantity"),
+            revenue=Sum(Coalesce(kept, F("line_price_incl_tax"), output_field=MONEY)),
+        )
+        .order_by()
+    )
+
+
+def _with_variants(product):
+    """The product and its variants, as a subquery."""
+    return Product.objects.filter(Q(pk=product.pk) | Q(parent_id=product.pk)).values("pk")

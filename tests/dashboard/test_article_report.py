@@ -1,0 +1,237 @@
+"""The dashboard's Articles report: known traffic and orders, every cell of the page and the CSV;
+refunds subtracted by the stated rule; sortable; staff who may see orders only; a fixed number of
+queries whatever the number of articles and orders (shop.dashboard.articles)."""
+
+import csv
+import io
+import re
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from oscar.apps.shipping.methods import FixedPrice
+from oscar.core.loading import get_class, get_model
+from oscar.test.factories import ShippingAddressFactory, create_order
+
+from blog import attribution
+from blog.models import ArticleDay, Post
+from catalogue import view_counts
+from shop.order.pipeline import CANCELLED
+from shop.payments.models import Refund
+from tests.blog.conftest import write_post
+from tests.factories import merch, staff_member
+
+Basket = get_model("basket", "Basket")
+BasketLine = get_model("basket", "Line")
+Selector = get_class("partner.strategy", "Selector")
+
+pytestmark = pytest.mark.django_db
+
+REPORT = reverse("dashboard:articles")
+
+
+def order(*lines, days_ago=0, shipping="0.00"):
+    """An order of (product, quantity, article or None) lines, placed `days_ago` days ago."""
+    basket = Basket.objects.create()
+    basket.strategy = Selector().strategy()
+    for product, quantity, post in lines:
+        line, _ = basket.add_product(product, quantity)
+        BasketLine.objects.filter(pk=line.pk).update(post=post)
+    basket._lines = None
+    placed = create_order(
+        basket=basket,
+        shipping_address=ShippingAddressFactory(),
+        shipping_method=FixedPrice(Decimal(shipping), Decimal(shipping)),
+        guest_email="reader@example.com",
+    )
+    if days_ago:
+        type(placed).objects.filter(pk=placed.pk).update(
+            date_placed=timezone.now() - timedelta(days=days_ago)
+        )
+    return placed
+
+
+def refund(placed, amount: str):
+    Refund.objects.create(
+        order=placed, refund_id=f"re_{uuid.uuid4().hex}", amount=Decimal(amount), currency="USD"
+    )
+
+
+def read(client, post, times=1):
+    for _ in range(times):
+        assert client.get(post.get_absolute_url()).status_code == 200
+
+
+def follow(client, post, product, times=1):
+    for _ in range(times):
+        url = reverse("blog:to-product", kwargs={"slug": post.slug, "pk": product.pk})
+        assert client.get(url).status_code == 302
+
+
+def add_from_card(client, post, product):
+    response = client.post(
+        reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1, "article": post.pk}
+    )
+    assert response.status_code == 302
+
+
+@pytest.fixture
+def shop(client):
+    """Known traffic and orders for two articles, one article with none, and one draft."""
+    pin, badge = merch("Sakura Pin", price="10.00", upc="PIN-S"), merch("Fox Badge", price="4.00")
+    care = write_post(
+        "Pin care", body=f"[[product:PIN-S]]\n\nAnd the [badge]({badge.get_absolute_url()})."
+    )
+    ntr = write_post("What does NTR mean?", body="[[product:PIN-S]]")
+    quiet = write_post("A quiet article", body="Nothing to buy.")
+    write_post("A draft", status=Post.Status.DRAFT)
+
+    read(client, care, 4)
+    read(client, ntr, 2)
+    follow(client, care, pin, 2)
+    follow(client, care, badge)
+    follow(client, ntr, pin)
+    add_from_card(client, care, pin)
+    add_from_card(client, ntr, pin)
+    client.post(reverse("basket:add", kwargs={"pk": badge.pk}), {"quantity": 1})  # remembered
+    view_counts.flush(force=True)
+    # Traffic outside the range.
+    ArticleDay.objects.create(post=care, day=timezone.localdate() - timedelta(days=40), views=100)
+
+    order((pin, 2, care), (badge, 1, None))  # the badge was not from an article
+    # $10 refunded of $20 (with $6 shipping): every line keeps half.
+    refund(order((pin, 1, ntr), (badge, 1, care), shipping="6.00"), "10.00")
+    refund(order((pin, 1, care)), "10.00")  # all of it back
+    order((pin, 1, ntr), days_ago=40)  # outside the range
+    # A cancelled line, refunded at its price: the rest of the order keeps its price.
+    cancelled = order((pin, 1, ntr), (badge, 2, ntr))
+    cancelled.lines.filter(product=badge).update(status=CANCELLED)
+    refund(cancelled, "8.00")
+    return {"care": care, "ntr": ntr, "quiet": quiet, "pin": pin, "badge": badge}
+
+
+@pytest.fixture
+def manager(client):
+    client.force_login(staff_member("manager", permissions=("order.view_order",)))
+    return client
+
+
+def table(page: str) -> list[list[str]]:
+    """The report's rows as their cells' text."""
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    return [
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_every_cell_reconciles_with_the_traffic_and_the_orders(shop, manager):
+    page = manager.get(REPORT).content.decode()
+
+    assert table(page) == [
+        ["Pin care", "4", "3", "2", "3", "4", "$22.00", "75.00%"],
+        ["What does NTR mean?", "2", "1", "1", "2", "2", "$15.00", "100.00%"],
+        ["A quiet article", "0", "0", "0", "0", "0", "$0.00", "—"],
+    ]
+    assert "A draft" not in page
+
+
+def test_the_csv_holds_the_same_rows(shop, manager):
+    response = manager.get(REPORT, {"format": "csv", "sort": "title"})
+
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows == [
+        [
+            "article",
+            "slug",
+            "views",
+            "product clicks",
+            "adds to basket",
+            "orders",
+            "items sold",
+            "revenue (USD)",
+            "conversion (orders per 100 views)",
+        ],
+        ["A quiet article", "a-quiet-article", "0", "0", "0", "0", "0", "0.00", ""],
+        ["Pin care", "pin-care", "4", "3", "2", "3", "4", "22.00", "75.00"],
+        ["What does NTR mean?", "what-does-ntr-mean", "2", "1", "1", "2", "2", "15.00", "100.00"],
+    ]
+
+
+def test_a_product_shows_the_articles_that_sold_it(shop, manager):
+    page = manager.get(REPORT, {"product": "PIN-S"}).content.decode()
+
+    assert table(page) == [
+        ["Pin care", "4", "2", "1", "2", "3", "$20.00", "50.00%"],
+        ["What does NTR mean?", "2", "1", "1", "2", "2", "$15.00", "100.00%"],
+        ["A quiet article", "0", "0", "0", "0", "0", "$0.00", "—"],
+    ]
+
+
+def test_an_earlier_range_shows_only_its_own_days(shop, manager):
+    day = (timezone.localdate() - timedelta(days=40)).isoformat()
+    page = manager.get(REPORT, {"start": day, "end": day}).content.decode()
+
+    assert table(page) == [
+        ["What does NTR mean?", "0", "0", "0", "1", "1", "$10.00", "—"],
+        ["A quiet article", "0", "0", "0", "0", "0", "$0.00", "—"],
+        ["Pin care", "100", "0", "0", "0", "0", "$0.00", "0.00%"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sort", "titles"),
+    [
+        ("views", ["A quiet article", "What does NTR mean?", "Pin care"]),
+        ("-views", ["Pin care", "What does NTR mean?", "A quiet article"]),
+        ("-conversion", ["What does NTR mean?", "Pin care", "A quiet article"]),
+        ("title", ["A quiet article", "Pin care", "What does NTR mean?"]),
+        ("password", ["Pin care", "What does NTR mean?", "A quiet article"]),  # not a column
+    ],
+)
+def test_rows_sort_by_any_column_and_nothing_else(shop, manager, sort, titles):
+    page = manager.get(REPORT, {"sort": sort}).content.decode()
+    assert [row[0] for row in table(page)] == titles
+
+
+def test_a_range_that_ends_before_it_starts_is_refused(manager):
+    response = manager.get(REPORT, {"start": "2026-02-02", "end": "2026-01-01"})
+    assert response.status_code == 400
+    assert "The range starts after it ends." in response.content.decode()
+
+
+def test_only_staff_who_may_see_orders_open_the_report(client, db):
+    assert client.get(REPORT).status_code == 302  # to the sign-in page
+    client.force_login(staff_member("editor", "Blog editors"))
+    assert client.get(REPORT).status_code == 403
+    assert client.get(REPORT, {"format": "csv"}).status_code == 403
+
+
+def test_the_dashboard_menu_links_the_report(manager):
+    assert f'href="{REPORT}"' in manager.get(reverse("dashboard:index")).content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_report_runs_a_fixed_number_of_queries(client, size, django_assert_num_queries):
+    pin = merch("Queried Pin", upc="PIN-Q", stock=100)
+    posts = [write_post(f"Article {k}", body="[[product:PIN-Q]]") for k in range(size)]
+    for k, post in enumerate(posts):
+        attribution.figures.count(f"view:{post.pk}:0")
+        attribution.figures.count(f"click:{post.pk}:{pin.pk}")
+        for _ in range(k + 1):
+            refund(order((pin, 1, post)), "1.00")
+    view_counts.flush(force=True)
+    client.force_login(staff_member("counter", permissions=("order.view_order",)))
+    client.get(REPORT)  # the session and permissions, as on any later request
+
+    # Session, user, permissions (2), the product; views, traffic, sales, articles.
+    with django_assert_num_queries(9):
+        page = client.get(REPORT, {"product": "PIN-Q"}).content.decode()
+    assert len(table(page)) == size
