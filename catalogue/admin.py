@@ -4,11 +4,13 @@ The admin asks for the model permissions itself (the "Catalogue managers" group 
 warning's level is saved through catalogue.services, which records the change.
 """
 
+from django import forms
 from django.contrib import admin
 from oscar.apps.catalogue.admin import *  # noqa: F403
 
 from .models import Character, ContentWarning, ContentWarningLevelChange, Franchise
 from .services import save_content_warning
+from .text_linkers import EditsTextUnlinked
 
 
 class CharacterInline(admin.TabularInline):
@@ -17,8 +19,15 @@ class CharacterInline(admin.TabularInline):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class FranchiseAdminForm(EditsTextUnlinked, forms.ModelForm):
+    class Meta:
+        model = Franchise
+        fields = ("name", "slug", "description")
+
+
 @admin.register(Franchise)
 class FranchiseAdmin(admin.ModelAdmin):
+    form = FranchiseAdminForm
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}

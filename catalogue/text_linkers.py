@@ -14,6 +14,8 @@ from collections.abc import Callable
 from django.apps import apps
 from django.db.models.signals import pre_save
 
+from .term_markup import unlinked
+
 LINKED_FIELDS = {
     "catalogue.Product": ("description",),
     "catalogue.Franchise": ("description",),
@@ -55,3 +57,16 @@ def _link_before_save(fields):
                 setattr(instance, name, linked(value))
 
     return receiver
+
+
+class EditsTextUnlinked:
+    """A model form mixin: staff edit a linked field as it was written, the links left out (they
+    are made again on save), so an editor never holds a tooltip that typing could land in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name in LINKED_FIELDS.get(self._meta.model._meta.label, ()):
+            if name in self.fields:
+                self.initial[name] = unlinked(getattr(self.instance, name) or "")

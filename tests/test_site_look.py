@@ -15,7 +15,7 @@ def test_every_page_has_the_shop_name_and_navigation(client, demo_shop, url):
     nav = page.split('class="site-nav"')[1].split("</nav>")[0]
     # Each link's name is its label (shown beside an icon, or only to screen readers on a phone).
     labels = re.findall(r'<span class="site-nav__label">(\w+)</span>', nav)
-    assert labels[:5] == ["Shop", "Blog", "Search", "Basket", "Account"]
+    assert labels[:6] == ["Shop", "Blog", "Glossary", "Search", "Basket", "Account"]
 
 
 @pytest.mark.parametrize("url", ["/", "/catalogue/", "/accounts/login/", "/dashboard/login/"])

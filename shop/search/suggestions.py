@@ -24,17 +24,18 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, F, Func, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
-from blog.models import Post
+from blog.models import Post, Term, TermAlias
 from blog.selectors import next_scheduled_at
 from catalogue import generations
 from catalogue import selectors as tiles
+from catalogue.consent import consent_for
 from shop.pagecache import listings
 from shop.pagecache.middleware import publish_due_posts
 
@@ -45,6 +46,9 @@ MAX_LENGTH = 100  # a name is shorter than this; the rest of a pasted text is no
 MAX_WORDS = 6
 SQLITE_CANDIDATES = 300  # rows a source ranks in Python on SQLite
 SQLITE_CUTOFF = 0.6  # difflib's ratio a word needs to count as the same word on SQLite
+TERM_CLOSENESS = (
+    0.8  # how close a query must come to a term's name for the search page to define it
+)
 WORD = re.compile(r"[^\W_]+")  # letters and digits of any script
 
 
@@ -54,6 +58,7 @@ class Suggestion:
     url: str
     price: Decimal | None = None
     detail: str = ""
+    matched: str = ""  # the name it was found by (a term's alias)
 
 
 @dataclass(frozen=True)
@@ -218,7 +223,49 @@ class Franchises(Source):
         return Suggestion(row.name, row.get_absolute_url())
 
 
-SOURCES: list[Source] = [Products(), Articles(), Franchises()]
+class Terms(Source):
+    """Glossary terms, by name or any alias ("netorae" finds NTR through "netorare"), with the
+    short definition unless a mature or adult warning withholds it: a kept answer is shared by
+    every reader, so it is asked for one who has chosen nothing, as linked mentions are."""
+
+    kind = "terms"
+    heading = _("Glossary")
+    limit = 2
+    matched = ("name",)
+    tags = frozenset({generations.GLOSSARY})
+
+    def rows(self):
+        live = TermAlias.objects.filter(term__in=Term.objects.published().values("pk"))
+        warned = Term.content_warnings.through.objects.filter(term_id=OuterRef("term_id"))
+        level = warned.values("term_id").annotate(level=Max("contentwarning__level"))
+        return live.select_related("term").annotate(warning_level=Subquery(level.values("level")))
+
+    def tie_breaks(self):
+        return ("term__name", "pk")
+
+    def find(self, query, *, limit):
+        # A term answers to several names: the closest of them speaks for it, once.
+        once = {}
+        for suggestion in super().find(query, limit=limit * 3):
+            once.setdefault(suggestion.url, suggestion)
+        return list(once.values())[:limit]
+
+    def suggestion(self, row):
+        term = row.term
+        withheld = not consent_for(None).allows(row.warning_level or 0)
+        label = term.name if row.name == term.name else f"{term.name} ({row.name})"
+        return Suggestion(
+            label,
+            term.get_absolute_url(),
+            detail="" if withheld else term.short_definition,
+            matched=row.name,
+        )
+
+
+TERMS = Terms()
+
+
+SOURCES: list[Source] = [Products(), TERMS, Articles(), Franchises()]
 
 
 @dataclass(frozen=True)
@@ -256,7 +303,8 @@ def suggest(text: str, *, sources: list[Source] | None = None) -> Answer:
     digest = hashlib.sha256(repr(kept_for).encode()).hexdigest()
 
     def compute() -> Answer:
-        due = next_scheduled_at()
+        # Only articles wait for a time to go live here; a lookup of terms alone needs no date.
+        due = next_scheduled_at() if any(isinstance(s, Articles) for s in sources) else None
         return Answer(find(query, sources=sources), good_until=due.timestamp() if due else 0.0)
 
     answer = listings.remember(f"suggest:{digest}", tags, compute)
@@ -266,6 +314,22 @@ def suggest(text: str, *, sources: list[Source] | None = None) -> Answer:
         publish_due_posts(since=answer.good_until)
         answer = listings.remember(f"suggest:{digest}", tags, compute)
     return answer
+
+
+def defined_term(text: str) -> Suggestion | None:
+    """The glossary term the whole query names (by its name or an alias, a typo forgiven:
+    "netorae"), for the search page to define above its results; None when the query is more
+    than a name ("ita bag pins" names no term). Kept like the box's suggestions."""
+    query = normalised(text)
+    for term in terms_of(suggest(text, sources=[TERMS])):
+        name = normalised(term.matched)
+        if len(name.split()) == len(query.split()) and closeness(query, name) >= TERM_CLOSENESS:
+            return term
+    return None
+
+
+def terms_of(answer: Answer) -> list[Suggestion]:
+    return [s for group in answer.groups if group.kind == Terms.kind for s in group.suggestions]
 
 
 def did_you_mean(text: str, answer: Answer) -> str:

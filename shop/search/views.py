@@ -24,7 +24,7 @@ from catalogue.product_page import Crumb
 from shop.pagecache import listings
 
 from . import facets, selectors
-from .suggestions import did_you_mean, suggest
+from .suggestions import defined_term, did_you_mean, suggest
 
 SearchForm = get_class("search.forms", "SearchForm")
 Category = get_model("catalogue", "Category")
@@ -280,6 +280,7 @@ class FacetedSearchView(ProductListView):
         query = self.params["q"]
         generations.read([generations.BLOG])
         ctx["articles"] = matching_articles(query, self.articles_shown) if query else []
+        ctx["defined_term"] = defined_term(query) if query else None
         if query and not ctx["articles"] and not self.facet_result.total and self.filters.is_empty:
             ctx.update(self.nothing_found(query))
         return ctx

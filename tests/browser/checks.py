@@ -271,7 +271,13 @@ SMALL_TAP_TARGETS = """(min) => {
             if (box.right <= 0 || box.bottom <= -window.scrollY) continue;
             if (el.closest("[aria-hidden=true], .sr-only, details:not([open]) > :not(summary)")) continue;
             if (style.display === "inline" && el.matches("a")) {
-                const around = el.parentElement.textContent.replace(el.textContent, "");
+                // A glossary term's link (in its tooltip's wrapper, or alone when withheld) is
+                // in the sentence of its block, whatever emphasis wraps it.
+                const host = el.closest(".term") || el;
+                const blocks = "p, li, dd, td, blockquote, figcaption";
+                const block = el.matches(".term__link") ?
+                    host.closest(blocks) || host.parentElement : el.parentElement;
+                const around = block.textContent.replace(host.textContent, "");
                 if (around.replace(/[\\s·|,/-]/g, "")) continue;  // a link in a sentence
             }
             if (Math.round(box.width) < min || Math.round(box.height) < min) {

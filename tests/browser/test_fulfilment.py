@@ -257,5 +257,5 @@ def test_a_missing_page_is_the_shops_own_404(shop, journey):
     page = journey.page
     journey.visit("/no-such-pin/", status=404)
     expect(page.get_by_role("heading", level=1)).to_have_text("We cannot find that page")
-    expect(page.get_by_role("searchbox", name="Search the shop")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Search the shop")).to_be_visible()
     journey.check("404")

@@ -52,7 +52,7 @@ def test_guest_finds_a_pin_buys_two_by_card_and_gets_the_confirmation_email(
     journey.visit("/")
     journey.check("home")
 
-    page.get_by_role("searchbox", name="Search the shop").fill("pin")
+    page.get_by_role("combobox", name="Search the shop").fill("pin")
     page.get_by_role("search").get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Results for “pin”")
     journey.check("search")

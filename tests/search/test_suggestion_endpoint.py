@@ -19,8 +19,9 @@ from tests.search.conftest import suggested
 
 pytestmark = pytest.mark.django_db
 
-# On a miss: products, articles, series, and when the next scheduled post goes live.
-QUERIES_ON_A_MISS = 4
+# On a miss: products, glossary terms (with their warnings' level), articles, series, and when
+# the next scheduled post goes live.
+QUERIES_ON_A_MISS = 5
 
 
 def test_the_fragment_groups_linked_products_with_prices_articles_and_series(client):

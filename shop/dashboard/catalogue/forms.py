@@ -10,6 +10,7 @@ from oscar.apps.dashboard.catalogue import forms as oscar_forms
 from oscar.core.loading import get_model
 from oscar.core.utils import slugify
 
+from catalogue.text_linkers import EditsTextUnlinked
 from shop.stock import save_stock_edit
 
 Franchise = get_model("catalogue", "Franchise")
@@ -32,7 +33,7 @@ class SlugFromNameMixin:
         return cleaned_data
 
 
-class ProductForm(oscar_forms.ProductForm):
+class ProductForm(EditsTextUnlinked, oscar_forms.ProductForm):
     class Meta(oscar_forms.ProductForm.Meta):
         fields = [
             *oscar_forms.ProductForm.Meta.fields,
@@ -81,7 +82,7 @@ class StockRecordForm(oscar_forms.StockRecordForm):
         return self.instance
 
 
-class FranchiseForm(SlugFromNameMixin, forms.ModelForm):
+class FranchiseForm(EditsTextUnlinked, SlugFromNameMixin, forms.ModelForm):
     class Meta:
         model = Franchise
         fields = ["name", "slug", "description"]
