@@ -26,7 +26,7 @@ def test_a_term_is_suggested_once_whatever_names_match(demo_shop):
 
 
 def test_the_definition_comes_with_the_term(demo_shop):
-    (ita_bag,) = [s for s in terms(suggest("ita bga")) if s.url == "/glossary/ita-bag/"]
+    (ita_bag,) = [s for s in terms(suggest("ita bag")) if s.url == "/glossary/ita-bag/"]
     assert ita_bag.detail.startswith("A bag with a clear panel")
 
 
