@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import io
 import re
 import secrets
@@ -25,7 +26,7 @@ from shop.devtools.bench.load import HttpShopper
 from shop.devtools.smtp_sink import SMTPSink
 
 from . import report
-from .browser import form_with, post_multipart, timed_get
+from .browser import form_with, path_of, post_multipart, timed_get
 from .report import LogMark, Row
 from .services import BUCKET, HOST, Cluster
 from .traffic import Traffic
@@ -147,13 +148,33 @@ def shopper_journey(shop: Shop) -> Row:
     )
 
 
+def redirect_of(port: int, url: str) -> tuple[int | str, str]:
+    """One anonymous GET not followed: its status and where it redirects ("" if nowhere)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        conn.request("GET", url)
+        response = conn.getresponse()
+        response.read()
+        return response.status, response.getheader("Location") or ""
+    except OSError as error:
+        return type(error).__name__, ""
+    finally:
+        conn.close()
+
+
 def reader_journey(shop: Shop) -> Row:
     status, _s, body = timed_get(shop.lb, shop.article.get_absolute_url())
-    cards = re.findall(rb'class="product-card article-card.*?href="(/catalogue/[^"]+)"', body, re.S)
+    # A card links through the article (/blog/<slug>/to/<id>/, which counts the click), and
+    # that answers with a redirect to the product's page.
+    cards = re.findall(
+        rb'class="product-card article-card.*?href="(/blog/[^"]+/to/\d+/)"', body, re.S
+    )
     product_status, featured = None, False
     if cards:
-        product_status, _s, page = timed_get(shop.lb, cards[0].decode())
-        featured = shop.article.title.encode() in page
+        through, product_url = redirect_of(shop.lb, cards[0].decode())
+        if through == 302 and product_url:
+            product_status, _s, page = timed_get(shop.lb, path_of(product_url))
+            featured = shop.article.title.encode() in page
     passed = status == 200 and bool(cards) and product_status == 200 and featured
     return Row(
         "reader journey",
