@@ -96,10 +96,12 @@ def article_for(request, product) -> int | None:
             user=request.user, product_id__in=ids, at__gte=since
         ).values_list("post_id", "at"):
             candidates.append((at.timestamp(), post_id))
-    for _at, post_id in sorted(candidates, reverse=True):
-        if Post.objects.filter(pk=post_id).exists():  # not deleted since
-            return post_id
-    return None
+    latest_first = [post_id for _at, post_id in sorted(candidates, reverse=True)]
+    if not latest_first:
+        return None
+    # One query for all of them: an article deleted since no longer counts.
+    existing = set(Post.objects.filter(pk__in=latest_first).values_list("pk", flat=True))
+    return next((post_id for post_id in latest_first if post_id in existing), None)
 
 
 def forget_old_links(*, now=None) -> int:
