@@ -93,15 +93,14 @@ def _review_counts_start_at_zero(monkeypatch):
 @pytest.fixture(autouse=True)
 def _page_cache(request, settings):
     """Pages are rendered afresh in tests (query budgets measure the render), unless a test
-    is about the page cache itself."""
+    is about the page cache itself. Every test starts with an empty cache: a part kept by an
+    earlier test in the same worker (a search's suggestions, the menu) would otherwise save a
+    query there and not when the test runs alone."""
+    from shop.pagecache import forget_local
+
     settings.SHOP_PAGE_CACHE = request.node.get_closest_marker("page_cache") is not None
-    if settings.SHOP_PAGE_CACHE:
-        from django.core.cache import cache
-
-        from shop.pagecache import forget_local
-
-        cache.clear()
-        forget_local()
+    cache.clear()
+    forget_local()
 
 
 @pytest.fixture(autouse=True)

@@ -130,6 +130,7 @@ class Cluster:
             "-R",
             "-X",
             "stream",
+            "--checkpoint=fast",  # the default spreads the restored copy's writes over minutes
             "--no-sync",
         )
         self.start("replica")

@@ -318,6 +318,7 @@ class Cluster:
             "pg_basebackup",
             *("-h", HOST, "-p", str(self.ports.primary), "-U", "postgres"),
             *("-D", str(self.pg_dir / "replica"), "-R", "-X", "stream", "--no-sync"),
+            "--checkpoint=fast",  # not a checkpoint spread over minutes first
         )
         self.pg_start("replica")
 
