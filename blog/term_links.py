@@ -27,7 +27,9 @@ The markup (catalogue.term_markup) shows the definition without JavaScript:
 - tap: on screens that cannot hover, a term's link takes no taps until the term has focus; the
   first tap lands on the wrapper (`tabindex="-1"`: focusable by pointer, not a Tab stop),
   which shows the definition, and a second tap follows the link. A withheld (mature or adult)
-  term is only the link, with no definition anywhere in the HTML; a tap follows it at once.
+  term is only the link, with no definition anywhere in the HTML; a tap follows it at once;
+- Escape hides an open definition, the focus and pointer staying put (static/shop/js/term-tips.js,
+  the one script the tooltips have: a progressive enhancement).
 Tooltip ids are `term-<slug>`: each term is linked once per text, so they are unique within it.
 
 Speed: the names of a term set become one regular expression (a trie per case rule, compiled
