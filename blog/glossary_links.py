@@ -52,17 +52,24 @@ def term_refs() -> list[TermRef]:
     return refs
 
 
-def link(html: str, *, terms=None, exclude: str | None = None) -> tuple[str, frozenset[str]]:
-    """`html` with its first mention of each live term linked afresh (links to terms that changed
-    or went away are undone first), and the slugs linked."""
+def link(html: str, *, owner, terms=None, exclude: str | None = None) -> tuple[str, frozenset[str]]:
+    """`html`, the text of `owner` (a post, term, product or franchise), with its first mention of
+    each live term linked afresh (links to terms that changed or went away are undone first), and
+    the slugs linked. The tooltip ids name the owner (blog.term_links), unique on any page."""
     if not html:
         return html, frozenset()
-    return link_terms(unlinked(html), term_refs() if terms is None else terms, exclude=exclude)
+    terms = term_refs() if terms is None else terms
+    return link_terms(unlinked(html), terms, exclude=exclude, scope=scope(owner))
 
 
-def link_description(html: str) -> str:
+def scope(owner) -> str:
+    """The end of the tooltip ids in `owner`'s text: "post-12", "product-7" ("" while unsaved)."""
+    return f"{owner._meta.model_name}-{owner.pk}" if owner.pk is not None else ""
+
+
+def link_description(html: str, *, owner) -> str:
     """The catalogue's hook (registered in blog.apps): a description linked as it is saved."""
-    return link(html)[0]
+    return link(html, owner=owner)[0]
 
 
 def record_mentions(post: Post, slugs) -> None:
@@ -93,7 +100,7 @@ def relink(*, names, urls) -> int:
     terms = term_refs()
     changed = 0
     for post in Post.objects.filter(_mentioning("body_html", names, urls)).only("body_html"):
-        html, slugs = link(post.body_html, terms=terms)
+        html, slugs = link(post.body_html, owner=post, terms=terms)
         record_mentions(post, slugs)
         if html != post.body_html:
             Post.objects.filter(pk=post.pk).update(body_html=html)
@@ -101,7 +108,7 @@ def relink(*, names, urls) -> int:
     for term in Term.objects.filter(_mentioning("definition_html", names, urls)).only(
         "slug", "definition_html"
     ):
-        html, _slugs = link(term.definition_html, terms=terms, exclude=term.slug)
+        html, _slugs = link(term.definition_html, owner=term, terms=terms, exclude=term.slug)
         if html != term.definition_html:
             Term.objects.filter(pk=term.pk).update(definition_html=html)
             changed += 1
@@ -109,7 +116,7 @@ def relink(*, names, urls) -> int:
     for product in Product.objects.filter(_mentioning("description", names, urls)).only(
         "description"
     ):
-        html = link(product.description, terms=terms)[0]
+        html = link(product.description, owner=product, terms=terms)[0]
         if html != product.description:
             Product.objects.filter(pk=product.pk).update(description=html)
             product_ids.append(product.pk)
@@ -117,7 +124,7 @@ def relink(*, names, urls) -> int:
     for franchise in Franchise.objects.filter(_mentioning("description", names, urls)).only(
         "description"
     ):
-        html = link(franchise.description, terms=terms)[0]
+        html = link(franchise.description, owner=franchise, terms=terms)[0]
         if html != franchise.description:
             Franchise.objects.filter(pk=franchise.pk).update(description=html)
             franchises += 1

@@ -144,3 +144,23 @@ def test_escape_hides_the_definition_and_leaves_the_focus_and_the_pointer_where_
     page.mouse.move(0, 0)
     link.hover()  # the pointer comes back to it: so does the definition
     expect(tip).to_be_visible()
+
+
+def test_two_texts_linking_one_term_on_a_page_each_describe_their_link_with_their_own_tooltip(
+    open_article,
+):
+    product, _ = link_terms("<p>An NTR pin.</p>", [NTR], scope="product-7")
+    franchise, _ = link_terms("<p>The NTR arc.</p>", [NTR], scope="franchise-3")
+    page = open_article(product + franchise, viewport=DESKTOP)
+
+    links = page.get_by_role("link", name="NTR")
+    expect(links).to_have_count(2)
+    for n in range(2):
+        expect(links.nth(n)).to_have_accessible_description(NTR.definition)
+    ids = page.eval_on_selector_all("[id]", "elements => elements.map((e) => e.id)")
+    assert len(ids) == len(set(ids)) == 2
+    own = page.eval_on_selector_all(
+        ".term__link",
+        "links => links.map((a) => a.nextElementSibling.id === a.getAttribute('aria-describedby'))",
+    )
+    assert own == [True, True]  # each link names the tooltip beside it
