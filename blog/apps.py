@@ -14,5 +14,7 @@ class BlogConfig(AppConfig):
 
         # Product and franchise descriptions link glossary terms as they are saved.
         text_linkers.register(glossary_links.link_description)
+        # A warning's level or a term's warnings changed elsewhere: mentions are linked again.
+        glossary_links.connect()
 
         from . import attribution  # noqa: F401 -- its tally counts from the first request

@@ -24,7 +24,7 @@ def render(term: Term) -> None:
     """Fill the stored HTML (other live terms linked, never the term itself) and the short
     plain-text definition from the Markdown."""
     html = markup.render(term.definition, own_hosts=site_hosts()).html
-    term.definition_html = glossary_links.link(html, exclude=term.slug)[0]
+    term.definition_html = glossary_links.link(html, owner=term, exclude=term.slug)[0]
     term.short_definition = Truncator(plain_text(term.definition_html)).chars(
         SHORT_DEFINITION_CHARS
     )
@@ -76,6 +76,8 @@ def save_term(term: Term, *, by=None, relink: bool = True) -> None:
         )
     if term.status == Term.Status.PUBLISHED and term.published_at is None:
         term.published_at = timezone.now()
+    if term.pk is None:
+        term.save()  # the ids of the definition's tooltips name the term (blog.glossary_links)
     render(term)
     term.save()
     TermAlias.objects.filter(term=term).delete()

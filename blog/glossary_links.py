@@ -1,7 +1,9 @@
 """Glossary links in stored text: the live terms as blog.term_links wants them, linking a text as
 it is saved (post bodies, term definitions, and product and franchise descriptions through the
 catalogue's hook, catalogue.text_linkers), and the task that links again every text that mentions
-a term when the term changes. Pages only read what was stored: no linking per request."""
+a term when the term changes, or when whether its definition is withheld changes outside the term
+form (a warning's level edited, warnings added to or taken from a term directly: `connect()`).
+Pages only read what was stored: no linking per request."""
 
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django_tasks import task
 from oscar.core.loading import get_model
 
 from catalogue import generations
-from catalogue.consent import consent_for
+from catalogue.consent import consent_for, is_gated
 from catalogue.term_markup import unlinked
 
 from .models import Post, PostTerm, Term
@@ -21,6 +24,7 @@ from .term_links import TermRef, link_terms
 
 Product = get_model("catalogue", "Product")
 Franchise = get_model("catalogue", "Franchise")
+ContentWarning = get_model("catalogue", "ContentWarning")
 
 
 def term_refs() -> list[TermRef]:
@@ -48,17 +52,24 @@ def term_refs() -> list[TermRef]:
     return refs
 
 
-def link(html: str, *, terms=None, exclude: str | None = None) -> tuple[str, frozenset[str]]:
-    """`html` with its first mention of each live term linked afresh (links to terms that changed
-    or went away are undone first), and the slugs linked."""
+def link(html: str, *, owner, terms=None, exclude: str | None = None) -> tuple[str, frozenset[str]]:
+    """`html`, the text of `owner` (a post, term, product or franchise), with its first mention of
+    each live term linked afresh (links to terms that changed or went away are undone first), and
+    the slugs linked. The tooltip ids name the owner (blog.term_links), unique on any page."""
     if not html:
         return html, frozenset()
-    return link_terms(unlinked(html), term_refs() if terms is None else terms, exclude=exclude)
+    terms = term_refs() if terms is None else terms
+    return link_terms(unlinked(html), terms, exclude=exclude, scope=scope(owner))
 
 
-def link_description(html: str) -> str:
+def scope(owner) -> str:
+    """The end of the tooltip ids in `owner`'s text: "post-12", "product-7" ("" while unsaved)."""
+    return f"{owner._meta.model_name}-{owner.pk}" if owner.pk is not None else ""
+
+
+def link_description(html: str, *, owner) -> str:
     """The catalogue's hook (registered in blog.apps): a description linked as it is saved."""
-    return link(html)[0]
+    return link(html, owner=owner)[0]
 
 
 def record_mentions(post: Post, slugs) -> None:
@@ -89,7 +100,7 @@ def relink(*, names, urls) -> int:
     terms = term_refs()
     changed = 0
     for post in Post.objects.filter(_mentioning("body_html", names, urls)).only("body_html"):
-        html, slugs = link(post.body_html, terms=terms)
+        html, slugs = link(post.body_html, owner=post, terms=terms)
         record_mentions(post, slugs)
         if html != post.body_html:
             Post.objects.filter(pk=post.pk).update(body_html=html)
@@ -97,7 +108,7 @@ def relink(*, names, urls) -> int:
     for term in Term.objects.filter(_mentioning("definition_html", names, urls)).only(
         "slug", "definition_html"
     ):
-        html, _slugs = link(term.definition_html, terms=terms, exclude=term.slug)
+        html, _slugs = link(term.definition_html, owner=term, terms=terms, exclude=term.slug)
         if html != term.definition_html:
             Term.objects.filter(pk=term.pk).update(definition_html=html)
             changed += 1
@@ -105,7 +116,7 @@ def relink(*, names, urls) -> int:
     for product in Product.objects.filter(_mentioning("description", names, urls)).only(
         "description"
     ):
-        html = link(product.description, terms=terms)[0]
+        html = link(product.description, owner=product, terms=terms)[0]
         if html != product.description:
             Product.objects.filter(pk=product.pk).update(description=html)
             product_ids.append(product.pk)
@@ -113,7 +124,7 @@ def relink(*, names, urls) -> int:
     for franchise in Franchise.objects.filter(_mentioning("description", names, urls)).only(
         "description"
     ):
-        html = link(franchise.description, terms=terms)[0]
+        html = link(franchise.description, owner=franchise, terms=terms)[0]
         if html != franchise.description:
             Franchise.objects.filter(pk=franchise.pk).update(description=html)
             franchises += 1
@@ -140,3 +151,67 @@ def _mentioning(field: str, names, urls) -> Q:
     for url in urls:
         query |= Q(**{f"{field}__contains": f'href="{url}"'})
     return query
+
+
+def relink_terms_after_commit(terms) -> None:
+    """Queue the linking again of every text that mentions these terms (nothing when none)."""
+    terms = list(terms)
+    if terms:
+        relink_after_commit(
+            names={name for term in terms for name in term.names},
+            urls={term.get_absolute_url() for term in terms},
+        )
+
+
+# Whether a term's definition is withheld follows its warnings' levels (the one consent rule): a
+# change that can move a term across the gated line, made anywhere, links its mentions again.
+
+
+def connect() -> None:
+    """Called from blog.apps: the receivers below."""
+    uid = "glossary-links-{}".format
+    m2m_changed.connect(
+        _term_warnings_changed, sender=Term.content_warnings.through, dispatch_uid=uid("m2m")
+    )
+    pre_save.connect(_before_warning_save, sender=ContentWarning, dispatch_uid=uid("pre"))
+    post_save.connect(_warning_saved, sender=ContentWarning, dispatch_uid=uid("post"))
+    pre_delete.connect(_warning_deleted, sender=ContentWarning, dispatch_uid=uid("delete"))
+
+
+def _term_warnings_changed(instance, action, reverse, pk_set, **kwargs):
+    """Warnings added to or taken from terms: their terms are linked again when a gated warning
+    came or went (from the term's side, `pk_set` names warnings; from the warning's, terms)."""
+    if action not in {"pre_clear", "post_add", "post_remove"}:
+        return
+    if reverse:  # instance is the warning
+        if not is_gated(instance.level):
+            return
+        terms = instance.glossary_terms.all()
+        if action != "pre_clear":
+            terms = terms.model.objects.filter(pk__in=pk_set or ())
+        relink_terms_after_commit(terms)
+        return
+    warnings = instance.content_warnings.all()
+    if action != "pre_clear":
+        warnings = ContentWarning.objects.filter(pk__in=pk_set or ())
+    if any(is_gated(level) for level in warnings.values_list("level", flat=True)):
+        relink_terms_after_commit([instance])
+
+
+def _before_warning_save(instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        return
+    before = ContentWarning.objects.filter(pk=instance.pk).values_list("level", flat=True).first()
+    instance._gated_before = before is not None and is_gated(before)
+
+
+def _warning_saved(instance, created, raw=False, **kwargs):
+    if raw or created:
+        return
+    if getattr(instance, "_gated_before", is_gated(instance.level)) != is_gated(instance.level):
+        relink_terms_after_commit(instance.glossary_terms.all())
+
+
+def _warning_deleted(instance, **kwargs):
+    if is_gated(instance.level):
+        relink_terms_after_commit(instance.glossary_terms.all())

@@ -53,7 +53,7 @@ def render(post: Post) -> tuple[markup.Rendered, frozenset[str]]:
         link_through=lambda pk: reverse("blog:to-product", kwargs={"slug": post.slug, "pk": pk}),
         own_hosts=site_hosts(),
     )
-    html, terms_used = glossary_links.link(rendered.html)
+    html, terms_used = glossary_links.link(rendered.html, owner=post)
     post.body_html, post.body_text, post.toc, post.reading_minutes = (
         html,
         rendered.text,
@@ -91,6 +91,8 @@ def save_post(post: Post, *, by=None) -> Resolved:
     A post published without a time is published now."""
     if post.status == Post.Status.PUBLISHED and post.published_at is None:
         post.published_at = timezone.now()
+    if post.pk is None:
+        post.save()  # the ids of the body's glossary tooltips name the post (blog.glossary_links)
     rendered, terms_used = render(post)
     post.save()
     glossary_links.record_mentions(post, terms_used)

@@ -27,8 +27,15 @@ The markup (catalogue.term_markup) shows the definition without JavaScript:
 - tap: on screens that cannot hover, a term's link takes no taps until the term has focus; the
   first tap lands on the wrapper (`tabindex="-1"`: focusable by pointer, not a Tab stop),
   which shows the definition, and a second tap follows the link. A withheld (mature or adult)
-  term is only the link, with no definition anywhere in the HTML; a tap follows it at once.
-Tooltip ids are `term-<slug>`: each term is linked once per text, so they are unique within it.
+  term is only the link, with no definition anywhere in the HTML; a tap follows it at once;
+- Escape hides an open definition, the focus and pointer staying put (static/shop/js/term-tips.js,
+  the one script the tooltips have: a progressive enhancement).
+Tooltip ids are `term-<slug>-<scope>`, the scope naming the text's owner (`post-12`,
+`product-7`: blog.glossary_links): each term is linked once per text, and texts that meet on one
+page (a product's description beside its franchise's) have different owners, so an id is unique
+on the page and each link's `aria-describedby` names its own tooltip. The scope ends in the
+owner's number, so no slug and scope run together into another's id. Without a scope (a preview
+of an unsaved text) the id is `term-<slug>`.
 
 Speed: the names of a term set become one regular expression (a trie per case rule, compiled
 once per set of names and cached), and each text node is scanned once, whatever the number of
@@ -57,9 +64,10 @@ class TermRef:
 
 
 def link_terms(
-    html: str, terms: Iterable[TermRef], *, exclude: str | None = None
+    html: str, terms: Iterable[TermRef], *, exclude: str | None = None, scope: str = ""
 ) -> tuple[str, frozenset[str]]:
-    """Link the first mention of each term in sanitised HTML; returns the new HTML and the slugs linked."""
+    """Link the first mention of each term in sanitised HTML, the tooltip ids ending in `scope`
+    (the text's owner); returns the new HTML and the slugs linked."""
     terms = _unique_slugs(terms)
     matcher = matcher_for(tuple(tuple(term.names) for term in terms)) if terms else None
     if matcher is None or not html:
@@ -73,7 +81,9 @@ def link_terms(
         if text is None or text.isspace() or not (wanted - linked):
             out.append(raw)
             continue
-        out.append(_link_run(raw, text, matcher, terms, linked=linked, exclude=exclude))
+        out.append(
+            _link_run(raw, text, matcher, terms, linked=linked, exclude=exclude, scope=scope)
+        )
     return "".join(out), frozenset(linked)
 
 
@@ -177,7 +187,7 @@ def _trie_pattern(node: dict) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
-def _link_run(raw, text, matcher, terms, *, linked, exclude) -> str:
+def _link_run(raw, text, matcher, terms, *, linked, exclude, scope) -> str:
     """A text node with its first mentions linked (the text re-escaped), or as it was."""
     pieces, start = [], 0
     for begin, end, index in matcher.scan(text):
@@ -185,19 +195,21 @@ def _link_run(raw, text, matcher, terms, *, linked, exclude) -> str:
         if term.slug in linked or term.slug == exclude:
             continue
         linked.add(term.slug)
-        pieces += [_escape_text(text[start:begin]), _markup(term, _escape_text(text[begin:end]))]
+        mention = _markup(term, _escape_text(text[begin:end]), scope=scope)
+        pieces += [_escape_text(text[start:begin]), mention]
         start = end
     if not pieces:
         return raw
     return "".join(pieces) + _escape_text(text[start:])
 
 
-def _markup(term: TermRef, text: str) -> str:
+def _markup(term: TermRef, text: str, *, scope: str) -> str:
     href = _escape_attribute(term.url)
     definition = " ".join(term.definition.split())
     if term.withheld or not definition:
         return f'<a class="{LINK_CLASS}" href="{href}">{text}</a>'
-    tip_id = _escape_attribute(ID_PREFIX + "-".join(term.slug.split()))  # one id, never a list
+    words = [*term.slug.split(), *scope.split()]
+    tip_id = _escape_attribute(ID_PREFIX + "-".join(words))  # one id, never a list
     return (
         f'<span class="{WRAPPER_CLASS}" tabindex="-1">'
         f'<a class="{LINK_CLASS}" href="{href}" aria-describedby="{tip_id}">{text}</a>'

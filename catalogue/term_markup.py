@@ -7,8 +7,10 @@ descriptions); the catalogue owns the markup because its own fields hold it and 
 cleans them again on every save. A term with a definition:
 
     <span class="term" tabindex="-1"><a class="term__link" href="/glossary/ntr/"
-    aria-describedby="term-ntr">NTR</a><span class="term__tip" role="tooltip"
-    id="term-ntr">A story in which…</span></span>
+    aria-describedby="term-ntr-product-7">NTR</a><span class="term__tip" role="tooltip"
+    id="term-ntr-product-7">A story in which…</span></span>
+
+The id names the term and the text's owner, so two texts on one page never share one.
 
 A withheld (mature or adult) term is the link alone: `<a class="term__link" href="…">NTR</a>`.
 """

@@ -1,10 +1,13 @@
 """A hook for other apps to rewrite the catalogue's staff HTML as it is saved (the blog links
 glossary terms in product and franchise descriptions), without the catalogue importing them.
 
-`register(linker)` adds a function `linker(html) -> html`; before every save of a field in
-`LINKED_FIELDS`, after the sanitising policy has cleaned it (catalogue.staff_html), each linker
-runs on it in turn. A linker must give clean HTML back (the policy allows what it writes) and
-change nothing when run twice.
+`register(linker)` adds a function `linker(html, *, owner) -> html` (owner: the product or
+franchise whose field it is); before every save of a field in `LINKED_FIELDS`, after the
+sanitising policy has cleaned it (catalogue.staff_html), each linker runs on it in turn. A row
+being created has no pk yet, and what a linker writes may name its owner (the glossary's tooltip
+ids do): its fields are linked just after the insert instead, and written with an UPDATE. A
+linker must give clean HTML back (the policy allows what it writes) and change nothing when run
+twice.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.apps import apps
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 
 from .term_markup import unlinked
 
@@ -21,40 +24,63 @@ LINKED_FIELDS = {
     "catalogue.Franchise": ("description",),
 }
 
-_linkers: list[Callable[[str], str]] = []
+_linkers: list[Callable[..., str]] = []
 
 
-def register(linker: Callable[[str], str]) -> None:
+def register(linker: Callable[..., str]) -> None:
     if linker not in _linkers:
         _linkers.append(linker)
 
 
-def linked(html: str) -> str:
-    """The HTML as every registered linker leaves it."""
+def linked(html: str, *, owner) -> str:
+    """`owner`'s HTML as every registered linker leaves it."""
     for linker in _linkers:
-        html = linker(html)
+        html = linker(html, owner=owner)
     return html
 
 
 def connect() -> None:
     """Called after catalogue.staff_html.connect(): its receivers clean the fields first."""
     for label, fields in LINKED_FIELDS.items():
+        model = apps.get_model(label)
         pre_save.connect(
             _link_before_save(fields),
-            sender=apps.get_model(label),
+            sender=model,
             dispatch_uid=f"text-linkers-{label}",
+            weak=False,
+        )
+        post_save.connect(
+            _link_after_insert(fields),
+            sender=model,
+            dispatch_uid=f"text-linkers-created-{label}",
             weak=False,
         )
 
 
 def _link_before_save(fields):
     def receiver(instance, raw=False, **kwargs):
-        if raw or not _linkers:
+        if raw or not _linkers or instance.pk is None:
             return
         for name in fields:
             value = getattr(instance, name)
             if value:
-                setattr(instance, name, linked(value))
+                setattr(instance, name, linked(value, owner=instance))
+
+    return receiver
+
+
+def _link_after_insert(fields):
+    def receiver(instance, created, raw=False, **kwargs):
+        if raw or not created or not _linkers:
+            return
+        changed = {}
+        for name in fields:
+            value = getattr(instance, name)
+            if value and (new := linked(value, owner=instance)) != value:
+                changed[name] = new
+                setattr(instance, name, new)
+        if changed:
+            type(instance)._default_manager.filter(pk=instance.pk).update(**changed)
 
     return receiver
 

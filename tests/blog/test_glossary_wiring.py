@@ -7,6 +7,7 @@ from oscar.core.loading import get_model
 
 from blog import glossary
 from blog.models import Post
+from catalogue.services import save_content_warning
 from tests.blog.conftest import html, write_post, write_term
 from tests.factories import ContentWarningFactory, FranchiseFactory, merch
 from tests.tasks import queued_tasks, run_queued_tasks
@@ -88,3 +89,78 @@ def test_a_draft_post_records_the_terms_it_uses_but_only_live_posts_are_listed(c
     draft = write_post("Draft bag", body="An ita bag.", status=Post.Status.DRAFT)
     assert list(draft.terms.all()) == [ita_bag]
     assert "Draft bag" not in html(client, ita_bag.get_absolute_url())
+
+
+DEFINITION = "A bag with a window full of one character"
+
+
+def shown_on(client, post) -> bool:
+    """Does the article's page show the ita bag's definition (it always links the term)?"""
+    page = html(client, post.get_absolute_url())
+    assert LINK in page
+    return DEFINITION in page
+
+
+def after_commit_and_tasks(capture, change) -> None:
+    with capture(execute=True):
+        change()
+    run_queued_tasks()
+
+
+def test_a_warning_level_changed_in_the_admin_withholds_or_shows_the_definition_where_linked(
+    client, ita_bag, django_capture_on_commit_callbacks
+):
+    warning = ContentWarningFactory(slug="fan-theme", level=1)
+    ita_bag.content_warnings.add(warning)
+    post = write_post("Build a bag", body="My ita bag is full.")
+    assert shown_on(client, post)
+
+    warning.level = 2  # as the admin and the dashboard save it
+    after_commit_and_tasks(
+        django_capture_on_commit_callbacks, lambda: save_content_warning(warning, by=None)
+    )
+    assert not shown_on(client, post)
+
+    warning.level = 1
+    after_commit_and_tasks(
+        django_capture_on_commit_callbacks, lambda: save_content_warning(warning, by=None)
+    )
+    assert shown_on(client, post)
+
+
+def test_warnings_added_to_or_taken_from_a_term_directly_withhold_or_show_the_definition(
+    client, ita_bag, django_capture_on_commit_callbacks
+):
+    mature = ContentWarningFactory(slug="mature-theme", level=2)
+    post = write_post("Build a bag", body="My ita bag is full.")
+    pin = merch("Starter Pin", description="<p>Made for an ita bag.</p>")
+    capture = django_capture_on_commit_callbacks
+
+    after_commit_and_tasks(capture, lambda: ita_bag.content_warnings.add(mature))
+    assert not shown_on(client, post)
+    assert DEFINITION not in html(client, pin.get_absolute_url())
+
+    after_commit_and_tasks(capture, lambda: mature.glossary_terms.remove(ita_bag))
+    assert shown_on(client, post)
+    assert DEFINITION in html(client, pin.get_absolute_url())
+
+    after_commit_and_tasks(capture, lambda: mature.glossary_terms.add(ita_bag))
+    assert not shown_on(client, post)
+    after_commit_and_tasks(capture, ita_bag.content_warnings.clear)
+    assert shown_on(client, post)
+
+    after_commit_and_tasks(capture, lambda: ita_bag.content_warnings.set([mature]))
+    assert not shown_on(client, post)
+    after_commit_and_tasks(capture, mature.delete)
+    assert shown_on(client, post)
+
+
+def test_a_notice_warning_coming_and_going_links_nothing_again(
+    ita_bag, django_capture_on_commit_callbacks
+):
+    notice = ContentWarningFactory(slug="notice-theme", level=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        ita_bag.content_warnings.add(notice)
+        notice.explanation = "Reworded."
+        save_content_warning(notice, by=None)
+    assert not any(path.endswith("relink_task") for path, _args in queued_tasks())
