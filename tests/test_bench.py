@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from shop.devtools.bench import floor, load, report
+from shop.devtools.bench import floor, inprocess, load, report
 from shop.devtools.bench.common import BenchError
 from shop.devtools.bench.load import add_floor_shares, production_env
 
@@ -158,3 +158,13 @@ def test_threads_below_one_are_refused_before_anything_starts():
 
     with pytest.raises(CommandError, match="--threads must be at least 1"):
         call_command("bench", "--load", "--threads", "0", stdout=io.StringIO())
+
+
+def test_the_suggestions_are_judged_on_their_own_50_ms_target_other_pages_on_150():
+    def row(kind, p95_ms):
+        series = {"median_ms": 1.0, "p95_ms": p95_ms, "queries": 5}
+        return {"kind": kind, "error": None, "warm": dict(series), "uncached": dict(series)}
+
+    rows = [row("floor", 1.0), row("suggest", 60.0), row("suggest", 40.0), row("catalogue", 60.0)]
+    inprocess.judge(rows)
+    assert [r["p95_met"] for r in rows[1:]] == [False, True, True]
