@@ -7,6 +7,8 @@ Pages only read what was stored: no linking per request."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 from django.db import transaction
@@ -81,10 +83,25 @@ def record_mentions(post: Post, slugs) -> None:
     )
 
 
+_held = ContextVar("glossary_relinks_held", default=False)
+
+
+@contextmanager
+def relinks_held():
+    """Inside, no relink is queued: the caller links every text itself once it is done (the demo
+    seed, which writes terms and their warnings and then calls relink_everything())."""
+    token = _held.set(True)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
 def relink_after_commit(*, names, urls) -> None:
     """Queue the linking again of every text that mentions these names or links these URLs, for
     once the term's change (and its warnings, saved after it) is committed."""
-    transaction.on_commit(partial(relink_task.enqueue, list(names), list(urls)))
+    if not _held.get():
+        transaction.on_commit(partial(relink_task.enqueue, list(names), list(urls)))
 
 
 @task()

@@ -371,23 +371,25 @@ def _seed_glossary(report: SeedReport) -> None:
     }
     warnings = {w.slug: w for w in ContentWarning.objects.all()}
     added = {}
-    for entry in TERMS:
-        if Term.objects.filter(slug=slugify(entry.name)).exists():
-            continue
-        term = Term(
-            name=entry.name,
-            slug=slugify(entry.name),
-            aliases="\n".join(entry.aliases),
-            definition=entry.definition,
-            explainer=explainers.get(entry.explainer),
-            status=Term.Status.PUBLISHED,
-            published_at=timezone.now() - timedelta(days=30),
-        )
-        glossary.save_term(term, by=author, relink=False)  # all at once, below
-        term.related_products.set(products[upc] for upc in entry.products)
-        term.content_warnings.set(warnings[slug] for slug in entry.warnings)
-        added[entry.name] = (term, entry)
-        report.count("glossary terms")
+    # Terms and their warnings queue no relinking: everything is linked at once, below.
+    with glossary_links.relinks_held():
+        for entry in TERMS:
+            if Term.objects.filter(slug=slugify(entry.name)).exists():
+                continue
+            term = Term(
+                name=entry.name,
+                slug=slugify(entry.name),
+                aliases="\n".join(entry.aliases),
+                definition=entry.definition,
+                explainer=explainers.get(entry.explainer),
+                status=Term.Status.PUBLISHED,
+                published_at=timezone.now() - timedelta(days=30),
+            )
+            glossary.save_term(term, by=author, relink=False)
+            term.related_products.set(products[upc] for upc in entry.products)
+            term.content_warnings.set(warnings[slug] for slug in entry.warnings)
+            added[entry.name] = (term, entry)
+            report.count("glossary terms")
     by_name = {term.name: term for term in Term.objects.filter(name__in=[t.name for t in TERMS])}
     for term, entry in added.values():
         term.see_also.set(by_name[name] for name in entry.see_also)
