@@ -18,7 +18,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from oscar.apps.shipping.methods import FixedPrice
 from oscar.core.loading import get_class, get_model
-from oscar.test.factories import ShippingAddressFactory, create_order
+from oscar.test.factories import ShippingAddressFactory, create_order, create_product
 
 from blog import attribution
 from blog.models import ArticleDay, Post
@@ -202,6 +202,21 @@ def test_a_product_counts_its_own_lines_not_the_rest_of_the_order(manager):
 
     assert table(badge_page) == [["Pins and badges", "0", "0", "0", "1", "2", "$4.00", "—"]]
     assert table(whole_page) == [["Pins and badges", "0", "0", "0", "1", "3", "$9.00", "—"]]
+
+
+def test_a_product_with_variants_counts_the_variants_sold(manager):
+    keychain = create_product(
+        title="Chibi Keychain", upc="KEY-C", structure="parent", product_class="Keychain"
+    )
+    red = create_product(parent=keychain, title="Red", price=Decimal("8.00"), num_in_stock=3)
+    post = write_post("Keychains we love")
+    attribution.figures.count(f"click:{post.pk}:{keychain.pk}")
+    view_counts.flush(force=True)
+    order((red, 2, post))
+
+    page = manager.get(REPORT, {"product": "KEY-C"}).content.decode()
+
+    assert table(page) == [["Keychains we love", "0", "1", "0", "1", "2", "$16.00", "—"]]
 
 
 def test_a_product_no_article_sold_says_so(shop, manager):
