@@ -82,13 +82,13 @@ class ArticleReportView(View):
     def get(self, request):
         form = RangeForm(request.GET)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form, "rows": None}, status=400)
+            return render(request, self.template_name, {"form": form}, status=400)
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         key = parse_text(form.cleaned_data["product"], max_length=128)
         product = _named_product(key) if key else None
         if key and product is None:
             form.add_error("product", _("No product has this UPC."))
-            return render(request, self.template_name, {"form": form, "rows": None}, status=400)
+            return render(request, self.template_name, {"form": form}, status=400)
         sort = sort_column(request.GET.get("sort"))
         report = article_report(start=start, end=end, product=product, sort=sort)
         if request.GET.get("format") == "csv":
@@ -99,8 +99,6 @@ class ArticleReportView(View):
             {
                 "form": form,
                 "report": report,
-                "rows": report.rows,
-                "totals": report.totals,
                 "start": start,
                 "end": end,
                 "product": product,
