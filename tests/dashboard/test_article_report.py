@@ -3,18 +3,22 @@ refunds subtracted by the stated rule; sortable; staff who may see orders only; 
 queries whatever the number of articles and orders (shop.dashboard.articles)."""
 
 import csv
+import html
 import io
 import re
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from oscar.apps.shipping.methods import FixedPrice
 from oscar.core.loading import get_class, get_model
-from oscar.test.factories import ShippingAddressFactory, create_order
+from oscar.test.factories import ShippingAddressFactory, create_order, create_product
 
 from blog import attribution
 from blog.models import ArticleDay, Post
@@ -119,9 +123,9 @@ def manager(client):
     return client
 
 
-def table(page: str) -> list[list[str]]:
-    """The report's rows as their cells' text."""
-    body = page.split("<tbody>")[1].split("</tbody>")[0]
+def table(page: str, part: str = "tbody") -> list[list[str]]:
+    """The report's rows (or, with part="tfoot", its totals row) as their cells' text."""
+    body = re.search(rf"<{part}[^>]*>(.*?)</{part}>", page, re.S).group(1)
     return [
         [
             re.sub(r"<[^>]+>", "", cell).strip()
@@ -140,6 +144,14 @@ def test_every_cell_reconciles_with_the_traffic_and_the_orders(shop, manager):
         ["A quiet article", "0", "0", "0", "0", "0", "$0.00", "—"],
     ]
     assert "A draft" not in page
+
+
+def test_all_articles_counts_an_order_from_two_articles_once(shop, manager):
+    """The second order's pin came from NTR and its badge from Pin care: one order in each
+    article's row, one in the totals (4 orders in all, not 5); items and revenue once."""
+    page = manager.get(REPORT).content.decode()
+
+    assert table(page, "tfoot") == [["All articles", "6", "4", "3", "4", "6", "$37.00", "66.67%"]]
 
 
 def test_the_csv_holds_the_same_rows(shop, manager):
@@ -162,16 +174,58 @@ def test_the_csv_holds_the_same_rows(shop, manager):
         ["A quiet article", "a-quiet-article", "0", "0", "0", "0", "0", "0.00", ""],
         ["Pin care", "pin-care", "4", "3", "2", "3", "4", "22.00", "75.00"],
         ["What does NTR mean?", "what-does-ntr-mean", "2", "1", "1", "2", "2", "15.00", "100.00"],
+        ["All articles", "", "6", "4", "3", "4", "6", "37.00", "66.67"],
     ]
 
 
 def test_a_product_shows_the_articles_that_sold_it(shop, manager):
+    """Only the articles that sent readers to the pin or sold it, with the pin's lines alone:
+    Pin care's badge (in NTR's order) is not in its $20.00."""
     page = manager.get(REPORT, {"product": "PIN-S"}).content.decode()
 
     assert table(page) == [
         ["Pin care", "4", "2", "1", "2", "3", "$20.00", "50.00%"],
         ["What does NTR mean?", "2", "1", "1", "2", "2", "$15.00", "100.00%"],
-        ["A quiet article", "0", "0", "0", "0", "0", "$0.00", "—"],
+    ]
+    assert table(page, "tfoot") == [["All articles", "6", "3", "2", "4", "5", "$35.00", "66.67%"]]
+    assert "A quiet article" not in page
+
+
+def test_a_product_counts_its_own_lines_not_the_rest_of_the_order(manager):
+    pin = merch("Tanuki Pin", price="10.00", upc="PIN-T")
+    badge = merch("Tanuki Badge", price="4.00", upc="BADGE-T")
+    post = write_post("Pins and badges", body="[[product:PIN-T]]")
+    refund(order((pin, 1, post), (badge, 2, post), shipping="2.00"), "10.00")  # $20 paid: half
+
+    badge_page = manager.get(REPORT, {"product": "BADGE-T"}).content.decode()
+    whole_page = manager.get(REPORT).content.decode()
+
+    assert table(badge_page) == [["Pins and badges", "0", "0", "0", "1", "2", "$4.00", "—"]]
+    assert table(whole_page) == [["Pins and badges", "0", "0", "0", "1", "3", "$9.00", "—"]]
+
+
+def test_a_product_with_variants_counts_the_variants_sold(manager):
+    keychain = create_product(
+        title="Chibi Keychain", upc="KEY-C", structure="parent", product_class="Keychain"
+    )
+    red = create_product(parent=keychain, title="Red", price=Decimal("8.00"), num_in_stock=3)
+    post = write_post("Keychains we love")
+    attribution.figures.count(f"click:{post.pk}:{keychain.pk}")
+    view_counts.flush(force=True)
+    order((red, 2, post))
+
+    page = manager.get(REPORT, {"product": "KEY-C"}).content.decode()
+
+    assert table(page) == [["Keychains we love", "0", "1", "0", "1", "2", "$16.00", "—"]]
+
+
+def test_a_product_no_article_sold_says_so(shop, manager):
+    merch("Unloved Keychain", upc="KEY-U")
+
+    page = manager.get(REPORT, {"product": "KEY-U"}).content.decode()
+
+    assert table(page) == [
+        ["No article sent readers to Unloved Keychain or sold it in this range."]
     ]
 
 
@@ -201,10 +255,84 @@ def test_rows_sort_by_any_column_and_nothing_else(shop, manager, sort, titles):
     assert [row[0] for row in table(page)] == titles
 
 
-def test_a_range_that_ends_before_it_starts_is_refused(manager):
+def test_a_range_that_ends_before_it_starts_is_refused_with_its_dates(manager):
     response = manager.get(REPORT, {"start": "2026-02-02", "end": "2026-01-01"})
     assert response.status_code == 400
-    assert "The range starts after it ends." in response.content.decode()
+    assert "The range starts on 2 Feb 2026, after it ends on 1 Jan 2026." in (
+        response.content.decode()
+    )
+
+
+def test_a_start_after_today_with_no_end_says_the_end_is_today(manager):
+    response = manager.get(REPORT, {"start": "2999-01-01"})
+    today = timezone.localdate()
+    assert response.status_code == 400
+    assert (
+        f"The range starts on 1 Jan 2999, after it ends on {today:%-d %b %Y} "
+        "(today, as “To” is empty)."
+    ) in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", [{"start": "yesterday"}, {"end": "2026-13-45"}, {"start": "31/31/2026"}]
+)
+def test_a_date_that_is_not_one_says_how_to_write_it(manager, query):
+    response = manager.get(REPORT, query)
+    assert response.status_code == 400
+    assert "Enter a date as year-month-day, for example 2026-01-31." in (response.content.decode())
+
+
+def test_a_range_ending_on_the_first_day_of_the_calendar_shows_that_day(manager):
+    response = manager.get(REPORT, {"end": "0001-01-01"})
+    assert response.status_code == 200
+    assert "From 1 Jan 0001 to 1 Jan 0001" in response.content.decode()
+
+
+DAY = st.one_of(
+    st.sampled_from(["0001-01-01", "0001-01-15", "9999-12-31"]),  # the calendar's ends
+    st.dates().map(date.isoformat),
+    st.sampled_from(["", "2026-02-30", "2026-13-01", "0000-01-01", "10000-01-01", "01/02/2026"]),
+    st.text(max_size=20),
+)
+
+
+@hypothesis_settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    start=DAY,
+    end=DAY,
+    product=st.one_of(st.just("PIN-S"), st.text(max_size=200)),
+    sort=st.text(max_size=12),
+)
+def test_no_range_product_or_sort_answers_a_server_error(shop, manager, start, end, product, sort):
+    for format in ("", "csv"):
+        query = {"start": start, "end": end, "product": product, "sort": sort, "format": format}
+        response = manager.get(REPORT, query)
+        assert response.status_code in (200, 400), query
+
+
+def test_a_range_with_nothing_in_it_says_so(shop, manager):
+    page = manager.get(REPORT, {"start": "2020-01-01", "end": "2020-01-31"}).content.decode()
+
+    assert "Nothing in this range: no article was read and no order came from an article." in (page)
+    assert table(page, "tfoot") == [["All articles", "0", "0", "0", "0", "0", "$0.00", "—"]]
+
+
+def test_a_shop_without_articles_says_so(manager):
+    page = manager.get(REPORT).content.decode()
+
+    assert table(page) == [["No articles yet."]]
+    assert "<tfoot" not in page
+
+
+def test_the_date_fields_are_date_pickers_and_the_product_field_is_explained(manager):
+    page = html.unescape(manager.get(REPORT).content.decode())
+
+    assert page.count('type="date"') == 2
+    assert "Empty dates: the last 30 days." in page
+    assert (
+        '<span id="id_product_helptext">'
+        "Only this product's clicks, adds and sales: the articles that sold it.</span>"
+    ) in page
 
 
 def test_only_staff_who_may_see_orders_open_the_report(client, db):

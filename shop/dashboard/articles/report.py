@@ -9,6 +9,11 @@ lines cost with discounts and tax, less refunds: a refund pays first for the ord
 lines (at their price), and the rest of it is shared by the order's other lines and its shipping
 in proportion to what each cost, so a refund of a whole order leaves nothing. Refunds count
 against their order, whatever day they were made. Conversion is orders / views.
+
+The "All articles" totals count an order once even when its lines came from several articles
+(each of which counts it in its own row); a line has one article, so items and revenue add up.
+With a product, the rows are the articles that sent readers to it or sold it, and their figures
+are that product's lines only, not the rest of its orders.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -67,11 +73,23 @@ class ArticleRow:
         return (Decimal(self.orders) * 100 / self.views).quantize(CENT, ROUND_HALF_UP)
 
 
-def article_rows(
-    *, start: date, end: date, product=None, sort: str = DEFAULT_SORT
-) -> list[ArticleRow]:
-    """Every live article, and any other with figures in the range, from `start` to `end`
-    inclusive; with `product`, the clicks, adds and sales of that product (or its variants)."""
+@dataclass(frozen=True)
+class Report:
+    rows: list[ArticleRow]
+    # "All articles": each order counted once.
+    totals: ArticleRow
+
+    @property
+    def has_figures(self) -> bool:
+        """Whether anything happened in the range: a view, a click, an add or an order."""
+        totals = self.totals
+        return any((totals.views, totals.clicks, totals.adds, totals.orders))
+
+
+def article_report(*, start: date, end: date, product=None, sort: str = DEFAULT_SORT) -> Report:
+    """From `start` to `end` inclusive: every live article and any other with figures in the
+    range; with `product`, the articles with clicks, adds or sales of that product (or its
+    variants), and those figures only."""
     product_ids = _with_variants(product) if product is not None else None
     views = dict(
         ArticleDay.objects.filter(day__range=(start, end))
@@ -87,9 +105,11 @@ def article_rows(
         for row in days.values("post_id").annotate(clicks=Sum("clicks"), adds=Sum("adds"))
     }
     sales = {row["post_id"]: row for row in _sales(start, end, product_ids)}
-    posts = Post.objects.filter(
-        Q(pk__in={*views, *traffic, *sales}) | Q(pk__in=Post.objects.published())
-    ).values_list("pk", "title", "slug")
+    if product_ids is None:
+        shown = Q(pk__in={*views, *traffic, *sales}) | Q(pk__in=Post.objects.published())
+    else:
+        shown = Q(pk__in={*traffic, *sales})
+    posts = Post.objects.filter(shown).values_list("pk", "title", "slug")
     rows = [
         ArticleRow(
             post_id=pk,
@@ -104,7 +124,28 @@ def article_rows(
         )
         for pk, title, slug in posts
     ]
-    return sorted_rows(rows, sort)
+    # Every sales row carries the same count of distinct orders (see _sales).
+    every_order = next(iter(sales.values()), {}).get("every_order") or 0
+    return Report(rows=sorted_rows(rows, sort), totals=_totals(rows, orders=every_order))
+
+
+def _totals(rows: list[ArticleRow], *, orders: int) -> ArticleRow:
+    """The rows added up, but for `orders`: the distinct orders, which they would count twice."""
+
+    def total(name):
+        return sum(getattr(row, name) for row in rows)
+
+    return ArticleRow(
+        post_id=0,
+        title="",
+        slug="",
+        views=total("views"),
+        clicks=total("clicks"),
+        adds=total("adds"),
+        orders=orders,
+        items=total("items"),
+        revenue=sum((row.revenue for row in rows), Decimal("0.00")),
+    )
 
 
 def sorted_rows(rows: list[ArticleRow], sort: str) -> list[ArticleRow]:
@@ -130,7 +171,10 @@ def sort_column(sort: str | None) -> str:
 
 
 def _sales(start: date, end: date, product_ids):
-    """Orders, items and revenue per article: one grouped query over the order lines."""
+    """Orders, items and revenue per article: one grouped query over the order lines. Each row
+    also carries `every_order`, the orders of all those lines counted once (an order whose
+    lines came from two articles is in both rows' `orders`): a subquery that does not depend on
+    the row, so the database works it out once."""
     lines = Line.objects.filter(
         post__isnull=False, order__date_placed__date__range=(start, end)
     ).exclude(status=CANCELLED)
@@ -159,12 +203,20 @@ def _sales(start: date, end: date, product_ids):
         F("line_price_incl_tax") - F("line_price_incl_tax") * owed_back / standing,
         output_field=MONEY,
     )
+    every_order = (
+        lines.annotate(whole=Value(1))
+        .values("whole")
+        .annotate(n=Count("order_id", distinct=True))
+        .values("n")
+        .order_by()
+    )
     return (
         lines.values("post_id")
         .annotate(
             orders=Count("order_id", distinct=True),
             items=Sum("quantity"),
             revenue=Sum(Coalesce(kept, F("line_price_incl_tax"), output_field=MONEY)),
+            every_order=Subquery(every_order, output_field=IntegerField()),
         )
         .order_by()
     )

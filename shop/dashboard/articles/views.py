@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from oscar.core.loading import get_model
@@ -19,16 +20,27 @@ from oscar.core.loading import get_model
 from blog import product_keys
 from catalogue.parsing import parse_text
 
-from .report import article_rows, sort_column
+from .report import article_report, sort_column
 
 Product = get_model("catalogue", "Product")
 
 DEFAULT_DAYS = 30
 
 
+def _date_field(label):
+    return forms.DateField(
+        label=label,
+        required=False,
+        # A browser's date picker sends (and shows) the ISO date, whatever the staff's locale.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a date as year-month-day, for example 2026-01-31.")},
+    )
+
+
 class RangeForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False)
-    end = forms.DateField(label=_("To"), required=False)
+    default_days = DEFAULT_DAYS
+    start = _date_field(_("From"))
+    end = _date_field(_("To"))
     product = forms.CharField(
         label=_("Product (UPC)"),
         required=False,
@@ -38,11 +50,24 @@ class RangeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        today = timezone.localdate()
-        data["end"] = data.get("end") or today
-        data["start"] = data.get("start") or data["end"] - timedelta(days=DEFAULT_DAYS - 1)
-        if data["start"] > data["end"]:
-            raise forms.ValidationError(_("The range starts after it ends."))
+        if "start" not in data or "end" not in data:
+            return data  # a date the field refused, with its own message
+        end = data["end"] or timezone.localdate()
+        # The last DEFAULT_DAYS days up to `end`, or as many as the calendar has before it.
+        start = data["start"] or end - min(timedelta(days=DEFAULT_DAYS - 1), end - date.min)
+        if start > end:
+            message = (
+                _("The range starts on %(start)s, after it ends on %(end)s.")
+                if data["end"]
+                else _(
+                    "The range starts on %(start)s, after it ends on %(end)s "
+                    "(today, as “To” is empty)."
+                )
+            )
+            raise forms.ValidationError(
+                message % {"start": date_format(start, "j M Y"), "end": date_format(end, "j M Y")}
+            )
+        data["start"], data["end"] = start, end
         return data
 
 
@@ -57,34 +82,34 @@ class ArticleReportView(View):
     def get(self, request):
         form = RangeForm(request.GET)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form, "rows": None}, status=400)
+            return render(request, self.template_name, {"form": form}, status=400)
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         key = parse_text(form.cleaned_data["product"], max_length=128)
         product = _named_product(key) if key else None
         if key and product is None:
             form.add_error("product", _("No product has this UPC."))
-            return render(request, self.template_name, {"form": form, "rows": None}, status=400)
+            return render(request, self.template_name, {"form": form}, status=400)
         sort = sort_column(request.GET.get("sort"))
-        rows = article_rows(start=start, end=end, product=product, sort=sort)
+        report = article_report(start=start, end=end, product=product, sort=sort)
         if request.GET.get("format") == "csv":
-            return as_csv(rows, start=start, end=end, product=product)
+            return as_csv(report, start=start, end=end, product=product)
         return render(
             request,
             self.template_name,
             {
                 "form": form,
-                "rows": rows,
+                "report": report,
                 "start": start,
                 "end": end,
                 "product": product,
                 "headers": _headers(request, sort),
                 "csv_query": _query(request, format="csv"),
-                "totals": _totals(rows),
             },
         )
 
 
-def as_csv(rows, *, start, end, product) -> HttpResponse:
+def as_csv(report, *, start, end, product) -> HttpResponse:
+    """The page's rows, then its "All articles" row (each order once, as on the page)."""
     name = f"articles-{start.isoformat()}-{end.isoformat()}"
     if product is not None:
         name += f"-{product.upc or product.pk}"
@@ -104,11 +129,14 @@ def as_csv(rows, *, start, end, product) -> HttpResponse:
             "conversion (orders per 100 views)",
         ]
     )
-    for row in rows:
+    for title, slug, row in [
+        *((row.title, row.slug, row) for row in report.rows),
+        ("All articles", "", report.totals),
+    ]:
         writer.writerow(
             [
-                row.title,
-                row.slug,
+                title,
+                slug,
                 row.views,
                 row.clicks,
                 row.adds,
@@ -165,10 +193,3 @@ def _named_product(key: str):
     """The product a UPC (or a product's slug) names, else None: one query."""
     found = list(Product.objects.filter(product_keys.named_by([key])))
     return product_keys.by_key([key], found).get(key)
-
-
-def _totals(rows) -> dict:
-    return {
-        name: sum(getattr(row, name) for row in rows)
-        for name in ("views", "clicks", "adds", "orders", "items", "revenue")
-    }

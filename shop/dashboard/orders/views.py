@@ -63,6 +63,10 @@ class OrderDetailView(oscar_views.OrderDetailView):
         ("notes", _("Notes")),
     )
 
+    def get_order_lines(self):
+        # The lines table shows each line's product, supplier and article: one query for all.
+        return self.object.lines.select_related("product", "partner", "post")
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["order_tabs"] = self.tabs
