@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
+from shop.order.pipeline import PAID, change_status
 from shop.payments import kinds
 from shop.payments.client import PaymentsOff, stripe_client
 from shop.payments.intents import ABANDONED, IntentStatus, metadata
@@ -293,7 +294,7 @@ def record_capture(attempt: PaymentAttempt, amount_minor: int) -> None:
             each.debit(amount, reference=locked.payment_intent_id, status=IntentStatus.SUCCEEDED)
         payment_event(locked.order, "Captured", amount, locked.payment_intent_id)
         if locked.order.status == settings.OSCAR_INITIAL_ORDER_STATUS:
-            locked.order.set_status("Paid")
+            change_status(locked.order, PAID)
         locked.status = PaymentAttempt.Status.CAPTURED
         locked.save(update_fields=["status", "updated"])
     attempt.status = PaymentAttempt.Status.CAPTURED
