@@ -97,14 +97,20 @@ class Basket(AbstractBasket):
         return found
 
     def add_product(self, product, quantity=1, options=None):
-        if self.id is None:
-            # A basket this add makes holds no lines and no vouchers: Oscar would ask for both.
-            self.save()
-            self._lines = self.lines.none()
-            self._prefetched_objects_cache = {
-                "vouchers": nothing(Basket.vouchers.field.related_model)
-            }
-        return super().add_product(product, quantity, options)
+        if self.id is not None:
+            return super().add_product(product, quantity, options)
+        # A basket this add makes holds no lines and no vouchers: Oscar would ask for both, and
+        # for the line it adds before writing it (get_or_create), which the empty lines answer.
+        self.save()
+        self._lines = self.lines.none()
+        self._prefetched_objects_cache = {
+            "vouchers": nothing(Basket.vouchers.field.related_model),
+            "lines": nothing(Line),
+        }
+        try:
+            return super().add_product(product, quantity, options)
+        finally:
+            del self._prefetched_objects_cache["lines"]  # it holds one now
 
     def merge_line(self, line, add_quantities=True):
         """Oscar's, and the line merged in (the basket used before signing in, the latest) brings
