@@ -3,8 +3,9 @@ the payment event types ("Authorised", "Captured", ...), each a row made once an
 
 Every order used to look each of them up (three queries of its ~50). They are made after every
 `migrate` (and after every `flush`, which tests run) by `make_kinds`, and each one's id is then
-kept in the process: an id is kept only once it was found, never while the row this process just
-made might yet be rolled back.
+kept in the process. Only the id of a row found that this process did not make is kept: a row it
+made (the kind was missing) may yet be rolled back with its transaction, so it is asked for again
+each time until the ids are forgotten.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections, router
@@ -17,6 +18,7 @@ CARD_SOURCE_TYPE_NAME = "Card (Stripe)"
 EVENT_TYPES = ("Authorised", "Captured", "Refunded", "Authorisation released", "Dispute opened")
 
 _kept: dict[tuple, int] = {}
+_made: set[tuple] = set()  # kinds this process made: never kept
 
 
 def card_source_type_id() -> int:
@@ -36,7 +38,9 @@ def _kept_id(model, defaults: dict, **lookup) -> int:
         row, created = model._default_manager.using(using).get_or_create(
             defaults=defaults, **lookup
         )
-        if not created:
+        if created:
+            _made.add(key)
+        elif key not in _made:
             _kept[key] = kept = row.pk
         return row.pk
     return kept
@@ -45,6 +49,7 @@ def _kept_id(model, defaults: dict, **lookup) -> int:
 def forget_kinds(**kwargs) -> None:
     """Forget the kept ids (a row was deleted, or the database flushed)."""
     _kept.clear()
+    _made.clear()
 
 
 def make_kinds(*, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:

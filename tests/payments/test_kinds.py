@@ -38,3 +38,7 @@ def test_a_deleted_kind_is_made_again_not_remembered():
 
     assert made != stale
     assert PaymentEventType.objects.get(pk=made).name == "Refunded"
+    # Made here, in a transaction that may yet roll back: found again, never kept.
+    with CaptureQueriesContext(connection) as queries:
+        assert kinds.event_type_id("Refunded") == made
+    assert len(queries) == 1
