@@ -110,7 +110,7 @@ class Basket(AbstractBasket):
         try:
             return super().add_product(product, quantity, options)
         finally:
-            del self._prefetched_objects_cache["lines"]  # it holds one now
+            self._prefetched_objects_cache.pop("lines", None)  # it holds one now
 
     def merge_line(self, line, add_quantities=True):
         """Oscar's, and the line merged in (the basket used before signing in, the latest) brings
@@ -128,10 +128,12 @@ class Basket(AbstractBasket):
         voucher; inside, `basket` (the request's) reads its lines with their rows locked too.
         While the lock is held no voucher or line can join the basket (their rows' foreign key
         waits for it), and an edit of a line waits for the line's lock."""
-        locked = cls.knowing_vouchers(cls._default_manager.select_for_update().filter(pk=basket.pk))
+        found = cls.knowing_vouchers(cls._default_manager.select_for_update().filter(pk=basket.pk))
+        if not found:
+            raise cls.DoesNotExist(f"No basket {basket.pk} to lock")
         basket.locking_lines = True
         try:
-            yield locked[0]
+            yield found[0]
         finally:
             basket.locking_lines = False
 
