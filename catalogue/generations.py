@@ -431,7 +431,7 @@ def _on_stock_save(sender, instance, raw=False, created=False, **kwargs):
     before, now = getattr(instance, "_words_before", None), stock_words(instance)
     is_new = created or before is None
     if is_new or before != now:
-        ids = (instance.product_id, _parent_id(instance.product_id))
+        ids = (instance.product_id, _parent_id(instance))
         price_changed, words_changed = is_new or before[0] != now[0], is_new or before[1] != now[1]
         bump(
             (product_tags(*ids) if price_changed else set())
@@ -441,13 +441,17 @@ def _on_stock_save(sender, instance, raw=False, created=False, **kwargs):
 
 
 def _on_stock_delete(sender, instance, **kwargs):
-    ids = (instance.product_id, _parent_id(instance.product_id))
+    ids = (instance.product_id, _parent_id(instance))
     bump(product_tags(*ids) | stock_tags(*ids))
 
 
-def _parent_id(product_id):
+def _parent_id(record):
+    """The parent of the stock record's product: from the product when the record came with it
+    (an order's hold does)."""
+    if type(record).product.is_cached(record):
+        return record.product.parent_id
     Product = apps.get_model("catalogue", "Product")
-    return Product.objects.filter(pk=product_id).values_list("parent_id", flat=True).first()
+    return Product.objects.filter(pk=record.product_id).values_list("parent_id", flat=True).first()
 
 
 def _on_taxonomy(sender, raw=False, **kwargs):

@@ -94,8 +94,11 @@ def _message_id(message: dict) -> str:
 
 
 def _remember_sent(message_id: str) -> None:
-    # Found already only after two runs at once (shop.worker.lease): both have sent it.
-    SentEmail.objects.get_or_create(message_id=message_id, defaults={"sent_at": timezone.now()})
+    # Stored already only after two runs at once (shop.worker.lease): both have sent it. An
+    # INSERT that skips a stored id, where get_or_create would look for it first.
+    SentEmail.objects.bulk_create(
+        [SentEmail(message_id=message_id, sent_at=timezone.now())], ignore_conflicts=True
+    )
 
 
 def _close(connection) -> None:

@@ -243,7 +243,7 @@ if REDIS_URL:
         }
     }
     # Oscar keeps checkout state in the session: cached_db survives losing the cache.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "shop.sessions.cached_db"
 elif not DEBUG:
     # Cached pages are checked against tag versions (catalogue.generations) that every worker
     # must share: with a cache per process, a price changed through one worker stays old on the
@@ -262,7 +262,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 3000},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "shop.sessions.db"
 # Not a traceback per failed call: the breaker logs an outage once per interval, with counts.
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 

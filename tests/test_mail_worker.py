@@ -134,3 +134,20 @@ def test_a_sent_message_is_recorded_and_a_second_run_of_its_task_sends_nothing(c
 
     assert len(mail.outbox) == 1
     assert "was sent already" in caplog.text
+
+
+def test_sending_a_queued_message_asks_once_and_records_it_with_one_insert(
+    django_assert_num_queries,
+):
+    from shop import mail as shop_mail
+    from shop.worker.models import SentEmail
+
+    mail.send_mail("Your order", "Thanks!", None, ["fan@example.com"])
+    ((_path, args),) = queued_tasks()
+
+    # Whether it was sent already, then the record (not looked for again before it is written).
+    with django_assert_num_queries(2):
+        shop_mail.deliver_email.call(*args)
+
+    assert len(mail.outbox) == 1
+    assert SentEmail.objects.filter(message_id=args[0]["headers"]["Message-ID"]).count() == 1

@@ -70,7 +70,7 @@ def test_redis_url_switches_cache_and_sessions_to_redis():
     assert s["cache"] == "shop.redis_cache.RedisCache"  # django-redis with a breaker
     assert s["cache_location"] == "redis://127.0.0.1:6379/3"
     # Checkout state lives in the session: it must survive losing the cache.
-    assert s["session_engine"] == "django.contrib.sessions.backends.cached_db"
+    assert s["session_engine"] == "shop.sessions.cached_db"  # Django's cached_db
 
 
 def test_production_environment_passes_check_deploy():

@@ -6,6 +6,8 @@ which keeps an edit from landing in a basket being ordered, and for the article 
 (`Line.post`), which a merge at sign-in keeps."""
 
 import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import connections, models, router, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
@@ -33,6 +35,8 @@ class Basket(AbstractBasket):
     # {(range id, includes all): function returning the range's expression}: set by the offer
     # applicator before the lines load
     range_checks: dict = {}
+    # Set by `locked_for_order`: the lines are read with their rows locked.
+    locking_lines = False
 
     def all_lines(self):
         """The lines with everything (`lines_with_everything`), read by SQL compiled once per
@@ -43,7 +47,9 @@ class Basket(AbstractBasket):
             return self.lines.model.objects.none()
         if self._lines is None:
             lines = self.lines.order_by(self._meta.pk.name)
-            statement = LinesStatement.for_checks(self.range_checks, self._state.db or "default")
+            statement = LinesStatement.for_checks(
+                self.range_checks, self._state.db or "default", locked=self.locking_lines
+            )
             lines._result_cache = statement.lines_of(self)
             lines._prefetch_done = True
             self._lines = lines
@@ -91,14 +97,20 @@ class Basket(AbstractBasket):
         return found
 
     def add_product(self, product, quantity=1, options=None):
-        if self.id is None:
-            # A basket this add makes holds no lines and no vouchers: Oscar would ask for both.
-            self.save()
-            self._lines = self.lines.none()
-            self._prefetched_objects_cache = {
-                "vouchers": nothing(Basket.vouchers.field.related_model)
-            }
-        return super().add_product(product, quantity, options)
+        if self.id is not None:
+            return super().add_product(product, quantity, options)
+        # A basket this add makes holds no lines and no vouchers: Oscar would ask for both, and
+        # for the line it adds before writing it (get_or_create), which the empty lines answer.
+        self.save()
+        self._lines = self.lines.none()
+        self._prefetched_objects_cache = {
+            "vouchers": nothing(Basket.vouchers.field.related_model),
+            "lines": nothing(Line),
+        }
+        try:
+            return super().add_product(product, quantity, options)
+        finally:
+            self._prefetched_objects_cache.pop("lines", None)  # it holds one now
 
     def merge_line(self, line, add_quantities=True):
         """Oscar's, and the line merged in (the basket used before signing in, the latest) brings
@@ -108,6 +120,27 @@ class Basket(AbstractBasket):
             self.lines.filter(line_reference=line.line_reference).update(post_id=line.post_id)
 
     merge_line.alters_data = True
+
+    @classmethod
+    @contextmanager
+    def locked_for_order(cls, basket) -> Iterator["Basket"]:
+        """The basket's row, locked until the transaction ends and knowing whether it holds a
+        voucher; inside, `basket` (the request's) reads its lines with their rows locked too.
+        While the lock is held no voucher or line can join the basket (their rows' foreign key
+        waits for it), and an edit of a line waits for the line's lock."""
+        found = cls.knowing_vouchers(cls._default_manager.select_for_update().filter(pk=basket.pk))
+        if not found:
+            raise cls.DoesNotExist(f"No basket {basket.pk} to lock")
+        basket.locking_lines = True
+        try:
+            yield found[0]
+        finally:
+            basket.locking_lines = False
+
+    def holds_no_vouchers(self) -> None:
+        """Note that the basket holds no voucher (it lists none without a query)."""
+        cache = self.__dict__.setdefault("_prefetched_objects_cache", {})
+        cache["vouchers"] = nothing(Basket.vouchers.field.related_model)
 
     def lock_for_edit(self) -> bool:
         """Lock the basket's row until the request's transaction ends; False if it was ordered
@@ -159,8 +192,9 @@ class LinesStatement:
         self.statement = statement
 
     @classmethod
-    def for_checks(cls, range_checks: dict, using: str) -> "LinesStatement":
-        key = (using, tuple(sorted(range_checks)))
+    def for_checks(cls, range_checks: dict, using: str, *, locked=False) -> "LinesStatement":
+        """`locked`: the lines' rows are locked until the transaction ends (FOR UPDATE)."""
+        key = (using, tuple(sorted(range_checks)), locked)
         statement = cls._compiled.get(key)
         if statement is None:
             Line = get_model("basket", "Line")
@@ -168,6 +202,8 @@ class LinesStatement:
                 Line.objects.using(using).filter(basket_id=Statement.PLACEHOLDER),
                 range_checks={pk: check() for (pk, _), check in range_checks.items()},
             ).order_by("pk")
+            if locked:
+                lines = lines.select_for_update(of=("self",))
             statement = cls._compiled[key] = cls(Statement(lines))
         return statement
 

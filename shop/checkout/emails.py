@@ -12,6 +12,7 @@ import logging
 from django.conf import settings
 from django.contrib.sites.models import Site
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django_tasks import task
 from oscar.core.loading import get_class, get_model
@@ -19,6 +20,7 @@ from oscar.core.loading import get_class, get_model
 logger = logging.getLogger("shop.checkout")
 
 CommunicationEvent = get_model("order", "CommunicationEvent")
+CommunicationEventType = get_model("communication", "CommunicationEventType")
 Order = get_model("order", "Order")
 OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 
@@ -49,11 +51,49 @@ def send_order_confirmation(order_number: str, site_root: str) -> bool:
         if order is None:
             logger.error("Order %s: no such order, no confirmation", order_number)
             return False
-        if CommunicationEvent._default_manager.filter(order=order, event_type__code=code).exists():
+        event_type = (
+            CommunicationEventType._default_manager.filter(code=code)
+            .annotate(
+                sent=Exists(
+                    CommunicationEvent._default_manager.filter(
+                        order=order, event_type=OuterRef("pk")
+                    )
+                )
+            )
+            .first()
+        )
+        if event_type is not None and event_type.sent:
             return False
         context = message_context(order, site_root=site_root)
-        OrderDispatcher(logger=logger).send_order_placed_email_for_user(order, context)
+        KnownTypeDispatcher(event_type or CommunicationEventType(code=code), logger=logger).send(
+            order, context
+        )
     return True
+
+
+class KnownTypeDispatcher(OrderDispatcher):
+    """Oscar's order dispatcher given the communication type read with the check above: Oscar's
+    reads it again to render the messages and again to record the event."""
+
+    def __init__(self, event_type, **kwargs):
+        super().__init__(**kwargs)
+        self.event_type = event_type
+
+    def send(self, order, extra_context: dict) -> None:
+        """Oscar's `send_order_placed_email_for_user` and `dispatch_order_messages`: the event is
+        recorded only for a type stored in the database, as there."""
+        dispatcher = self.dispatcher
+        messages = self.event_type.get_messages(dispatcher.get_base_context(**extra_context))
+        dispatcher.logger.info(
+            "Order #%s - sending %s messages", order.number, self.event_type.code
+        )
+        if order.is_anonymous:
+            sent = dispatcher.dispatch_anonymous_messages(order.guest_email, messages, None)
+        else:
+            sent = dispatcher.dispatch_user_messages(order.user, messages, None)
+        self.create_communication_event(
+            order, self.event_type if self.event_type.pk else None, sent
+        )
 
 
 def message_context(order, *, site_root: str = "") -> dict:

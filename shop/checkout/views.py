@@ -47,7 +47,6 @@ logger = logging.getLogger("shop.checkout")
 Applicator, forget_offers = get_classes("offer.applicator", ["Applicator", "forget_offers"])
 Basket = get_model("basket", "Basket")
 Country = get_model("address", "Country")
-Line = get_model("basket", "Line")
 Order = get_model("order", "Order")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
 
@@ -162,13 +161,12 @@ class PaymentDetailsView(views.PaymentDetailsView):
         (3-D Secure to do, a decline, a changed basket).
         """
         basket = self.request.basket
-        with transaction.atomic():
-            locked = Basket._default_manager.select_for_update().get(pk=basket.pk)
+        with transaction.atomic(), Basket.locked_for_order(basket) as locked:
             if locked.status == Basket.SUBMITTED:  # a twin request placed it while we waited
                 return self.land_on(Order._default_manager.get(basket_id=basket.pk))
-            # Lines too: a quantity changed in another tab waits until this order is placed.
-            list(Line._default_manager.select_for_update().filter(basket_id=basket.pk))
             forget_offers(basket)  # vouchers and offers as they are now, not before the lock
+            if not locked.has_vouchers:  # and none can join it while the lock is held
+                basket.holds_no_vouchers()
             dropped = self.drop_unusable_vouchers(basket)
             submission = self.current_submission(basket)
             if submission["order_total"] is None:  # no shipping method for the basket as it is now

@@ -5,19 +5,26 @@ concurrency it sells units that are not there. Here allocation is one conditiona
 succeeds only while `num_in_stock - num_allocated >= quantity`, which the database evaluates
 against the latest committed row, so the last unit is never sold twice.
 
-Each order line also keeps the article its basket line came from (blog.attribution).
+Each order line also keeps the article its basket line came from (blog.attribution), and
+`place_order` runs four queries fewer than Oscar's (see there).
 """
 
-from django.db import connections, router
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connections, router, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce, Greatest
+from django.utils.translation import gettext as _
 from oscar.apps.order.exceptions import UnableToPlaceOrder
+from oscar.apps.order.signals import order_placed
 from oscar.apps.order.utils import OrderCreator as CoreOrderCreator
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 from catalogue.indexing import holding
 
 Line = get_model("order", "Line")
+OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
 StockRecord = get_model("partner", "StockRecord")
 
 
@@ -66,6 +73,75 @@ def _hold(stockrecord, quantity: int) -> tuple[int, int] | None:
 
 
 class OrderCreator(CoreOrderCreator):
+    def place_order(
+        self,
+        basket,
+        total,
+        shipping_method,
+        shipping_charge,
+        user=None,
+        shipping_address=None,
+        billing_address=None,
+        order_number=None,
+        status=None,
+        request=None,
+        surcharges=None,
+        **kwargs,
+    ):
+        """Oscar's, but for three things each a query: it does not ask whether the order number
+        is taken (the number is unique in the table: the INSERT refuses a second one), its
+        transaction is the caller's when there is one (Oscar opens a savepoint inside it), and it
+        locks the basket's vouchers only when the basket may hold any (`Basket.knowing_vouchers`:
+        a basket known to hold none asks nothing)."""
+        if basket.is_empty:
+            raise ValueError(_("Empty baskets cannot be submitted"))
+        if not order_number:
+            order_number = OrderNumberGenerator().order_number(basket)
+        if not status:
+            status = getattr(settings, "OSCAR_INITIAL_ORDER_STATUS", status)
+        with transaction.atomic(savepoint=False):
+            kwargs["surcharges"] = surcharges
+            order = self.create_order_model(
+                user,
+                basket,
+                shipping_address,
+                shipping_method,
+                shipping_charge,
+                billing_address,
+                total,
+                order_number,
+                status,
+                request,
+                **kwargs,
+            )
+            for voucher in basket.vouchers.select_for_update():
+                if not voucher.is_active():  # the basket ignores inactive vouchers
+                    basket.vouchers.remove(voucher)
+                else:
+                    available_to_user, msg = voucher.is_available_to_user(user=user)
+                    if not available_to_user:
+                        raise ValueError(msg)
+            for application in basket.offer_applications:
+                application["message"] = application["offer"].apply_deferred_benefit(
+                    basket, order, application
+                )
+                if application["result"].affects_shipping:
+                    shipping_discount = shipping_method.discount(basket)
+                    if shipping_discount <= Decimal("0.00"):
+                        continue
+                    application["discount"] = shipping_discount
+                self.create_discount_model(order, application)
+                self.record_discount(application)
+            for voucher in basket.vouchers.all():
+                self.record_voucher_usage(order, voucher, user)
+            for line in basket.all_lines():
+                self.create_line_models(order, line)
+            # In stock-record order, so that concurrent orders lock the rows in the same order.
+            for line in sorted(basket.all_lines(), key=lambda line: line.stockrecord_id):
+                self.update_stock_records(line)
+        order_placed.send(sender=self, order=order, user=user)
+        return order
+
     def create_line_models(self, order, basket_line, extra_line_fields=None):
         extra = {**(extra_line_fields or {}), "post_id": basket_line.post_id}
         line = super().create_line_models(order, basket_line, extra)
@@ -81,7 +157,10 @@ class OrderCreator(CoreOrderCreator):
 
     def update_stock_records(self, line):
         if line.product.get_product_class().track_stock:
-            allocate(line.stockrecord, line.quantity)
+            record = line.stockrecord
+            if record.product_id == line.product_id:  # the stock saves' receivers read it
+                type(record).product.field.set_cached_value(record, line.product)
+            allocate(record, line.quantity)
 
 
 def consume(line, quantity: int) -> None:

@@ -13,7 +13,8 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shop.payments.money import minor_units
@@ -84,6 +85,28 @@ class WebhookEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+    @classmethod
+    def first_delivery(cls, event_id: str, type: str, payment_intent_id: str) -> bool:
+        """Store the event; False when it was stored already (or is being stored by a
+        transaction still open: this one then waits for it). One INSERT that skips a taken id
+        (`ON CONFLICT DO NOTHING`, PostgreSQL and SQLite), where catching the unique key's error
+        needs a savepoint around it: two more round trips for every event."""
+        connection = connections[router.db_for_write(cls)]
+        quote = connection.ops.quote_name
+        columns = ", ".join(
+            quote(cls._meta.get_field(name).column)
+            for name in ("event_id", "type", "payment_intent_id", "received")
+        )
+        received = cls._meta.get_field("received").get_db_prep_value(timezone.now(), connection)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(cls._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s) "
+                f"ON CONFLICT ({quote(cls._meta.get_field('event_id').column)}) DO NOTHING "
+                f"RETURNING {quote(cls._meta.pk.column)}",
+                [event_id, type, payment_intent_id, received],
+            )
+            return cursor.fetchone() is not None
 
 
 class Refund(models.Model):

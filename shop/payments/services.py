@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
+from shop.order.pipeline import PAID, change_status
+from shop.payments import kinds
 from shop.payments.client import PaymentsOff, stripe_client
 from shop.payments.intents import ABANDONED, IntentStatus, metadata
 from shop.payments.models import CARD_SOURCE_TYPE_CODE, PaymentAttempt, Refund
@@ -30,9 +32,7 @@ from shop.payments.money import from_minor_units, minor_units
 logger = logging.getLogger("shop.payments")
 
 PaymentEvent = get_model("order", "PaymentEvent")
-PaymentEventType = get_model("order", "PaymentEventType")
 Source = get_model("payment", "Source")
-SourceType = get_model("payment", "SourceType")
 Transaction = get_model("payment", "Transaction")
 
 # "Not charged" is said only when no authorisation exists: never made, refused, or cancelled.
@@ -236,15 +236,12 @@ def cancel(attempt: PaymentAttempt) -> bool:
 
 def record_authorisation(attempt: PaymentAttempt, order) -> None:
     """Tie the attempt to its new order and note the held money on it (inside the order's txn)."""
-    source_type, _created = SourceType.objects.get_or_create(
-        code=CARD_SOURCE_TYPE_CODE, defaults={"name": "Card (Stripe)"}
-    )
     amount = from_minor_units(attempt.amount, attempt.currency)
     # One INSERT with the amount held and its transaction (Oscar's `allocate()` would save the
     # new source a second time).
     source = Source(
         order=order,
-        source_type=source_type,
+        source_type_id=kinds.card_source_type_id(),
         currency=attempt.currency,
         reference=attempt.payment_intent_id,
         amount_allocated=amount,
@@ -297,7 +294,7 @@ def record_capture(attempt: PaymentAttempt, amount_minor: int) -> None:
             each.debit(amount, reference=locked.payment_intent_id, status=IntentStatus.SUCCEEDED)
         payment_event(locked.order, "Captured", amount, locked.payment_intent_id)
         if locked.order.status == settings.OSCAR_INITIAL_ORDER_STATUS:
-            locked.order.set_status("Paid")
+            change_status(locked.order, PAID)
         locked.status = PaymentAttempt.Status.CAPTURED
         locked.save(update_fields=["status", "updated"])
     attempt.status = PaymentAttempt.Status.CAPTURED
@@ -398,9 +395,8 @@ def record_refund(
 
 def payment_event(order, name: str, amount: Decimal, reference: str) -> None:
     """An entry in the order's payment history (Oscar's PaymentEvent), shown to staff."""
-    event_type, _created = PaymentEventType.objects.get_or_create(name=name)
     PaymentEvent.objects.create(
-        order=order, event_type=event_type, amount=amount, reference=reference
+        order=order, event_type_id=kinds.event_type_id(name), amount=amount, reference=reference
     )
 
 

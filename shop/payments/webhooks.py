@@ -12,7 +12,7 @@ import json
 import logging
 
 import stripe
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -51,12 +51,7 @@ def stripe_webhook(request):
     intent_id = _payment_intent_id(obj)
     try:
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    WebhookEvent.objects.create(
-                        event_id=event["id"], type=event["type"], payment_intent_id=intent_id
-                    )
-            except IntegrityError:
+            if not WebhookEvent.first_delivery(event["id"], event["type"], intent_id):
                 return HttpResponse("Already processed.")
             handler(obj, intent_id)
     except Exception as error:

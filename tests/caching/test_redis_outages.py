@@ -51,7 +51,7 @@ def redis_at(settings, clock):
     """Point the shared cache at a Redis port, as production configures it (sessions cached_db);
     returns the breaker for that server."""
     redis_cache.forget_breakers()
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "shop.sessions.cached_db"
 
     def use(port: int) -> redis_cache.Breaker:
         settings.CACHES = {

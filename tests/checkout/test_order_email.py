@@ -190,3 +190,21 @@ def test_the_confirmation_is_written_once_and_recorded_on_the_order():
     assert len(mail.outbox) == 1
     (event,) = order.communication_events.all()
     assert event.event_type.code == "ORDER_PLACED"
+
+
+def test_writing_the_confirmation_reads_its_communication_type_once(django_assert_num_queries):
+    """The order (locked), its e-mail type with whether the order has had it, the lines, the
+    items total and discounts (once for the text, once for the HTML), the message queued and the
+    event recorded, inside its transaction (a savepoint here): as many for three lines as for one.
+    13 when the type was read three times."""
+    from shop.checkout.emails import send_order_confirmation
+
+    order = place_order(items=[(f"Pin {n}", "12.00", 1) for n in range(3)])
+
+    with django_assert_num_queries(11):
+        assert send_order_confirmation.call(order.number, "http://testserver") is True
+
+    (event,) = order.communication_events.all()
+    assert event.event_type.code == "ORDER_PLACED"
+    ((_path, (message, _attempt)),) = queued_tasks()
+    assert message["to"] == [GUEST_EMAIL]

@@ -45,7 +45,7 @@ from .common import BenchError, size_label, synthetic_count
 
 Product = get_model("catalogue", "Product")
 
-WARMUP_ORDERS = 2  # the first orders make the payment source and event types, fill caches
+WARMUP_ORDERS = 2  # the first orders find the payment kinds (shop.payments.kinds), fill caches
 STATS_SHOWN = 12  # functions per step in the text, with --order-profile-stats
 SQL_SHOWN = 300  # characters of each statement kept in the JSON, to see what a step runs
 
