@@ -90,7 +90,20 @@ class PaymentDetailsView(views.PaymentDetailsView):
         placed = self.placed_order(request)
         if placed is not None:
             return self.land_on(placed)
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 302 and response["Location"] == reverse("checkout:thank-you"):
+            return response
+        # A twin (Stripe's webhook and its completion, the form sent from another tab) may have
+        # placed this order after the look above and before the basket was read: what this
+        # request found then (a new empty basket, a line the order sold out, the payment no
+        # longer awaiting 3-D Secure) is that order's doing. Land on it, without the warnings
+        # given on the way.
+        placed = self.placed_order(request)
+        if placed is None:
+            return response
+        for _message in messages.get_messages(request):
+            pass  # iterated: marked as shown
+        return self.land_on(placed)
 
     def get(self, request, *args, **kwargs):
         if not self.preview:  # one page for review and card: payment-details is the preview

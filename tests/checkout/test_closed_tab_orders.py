@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from oscar.core.loading import get_model
 
 from shop.checkout import unattended
+from shop.checkout.views import PaymentDetailsView
 from shop.payments import services
 from shop.payments.models import PaymentAttempt, WebhookEvent
 from tests.factories import merch
@@ -130,6 +131,36 @@ def test_the_browser_returning_first_leaves_the_webhook_nothing_to_do(
     assert unattended.complete(attempt.payment_intent_id) == unattended.Completion.PLACED
     assert Order.objects.count() == 1
     assert stripe_sim.payment_intents[attempt.payment_intent_id]["status"] == "succeeded"
+
+
+@pytest.mark.parametrize("stock", [2, 1])  # with 1, the order leaves the basket's pin sold out
+def test_a_return_that_finds_its_order_placed_a_moment_later_lands_on_it(
+    stripe_sim, sim_client, monkeypatch, stock
+):
+    """The webhook's completion commits the order just after the return looked for one (the
+    race the returns, the webhook and the completions run at once: test_closed_tab_race): the
+    basket the return then reads is the order's, or a new empty one."""
+    pin = merch("Closed Tab Pin", price="12.00", stock=stock)
+    shopper = Client()
+    attempt = at_3d_secure(shopper, pin, sim_client, email="late@example.com")
+    back = stripe_sim.authenticate(attempt.payment_intent_id, succeed=True)
+    looked = PaymentDetailsView.placed_order
+
+    def twin_places_it_meanwhile(view, request):
+        found = looked(view, request)
+        if found is None and not Order.objects.exists():
+            assert unattended.complete(attempt.payment_intent_id) == unattended.Completion.PLACED
+        return found
+
+    monkeypatch.setattr(PaymentDetailsView, "placed_order", twin_places_it_meanwhile)
+    returned = shopper.get("/" + back.split("://", 1)[1].split("/", 1)[1])
+
+    order = Order.objects.get()
+    assert returned["Location"] == reverse("checkout:thank-you")
+    page = shopper.get(returned["Location"])
+    assert page.status_code == 200 and order.number in page.content.decode()
+    assert "add some items" not in page.content.decode()  # no basket warning on the way
+    assert StockRecord.objects.get(product=pin).num_allocated == 1
 
 
 def test_a_basket_changed_after_3d_secure_is_released_and_the_shopper_told(
