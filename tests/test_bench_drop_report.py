@@ -12,6 +12,7 @@ from shop.devtools.bench.drop import (
     Buyable,
     OrderFailed,
     OrderStream,
+    cores_used,
     drop_text,
     judge,
     orders_cpu,
@@ -83,6 +84,7 @@ def text(rows, order_rows, problems=(), *, refused=0):
             "rows": judge(rows),
             "orders": order_rows,
             "orders_cpu": orders_cpu(rows),
+            "cores": cores_used(rows),
             "webhooks": {"accepted": 400, "refused": refused},
             "stock_problems": list(problems),
         }
@@ -227,3 +229,31 @@ def test_orders_cpu_is_the_phase_cpu_less_its_pages_quiet_cost_per_order_done():
     assert phase["cores_busy"] == 1.0  # 20 CPU seconds in 20 s of load
     report = text(rows, [orders("1 orders/s", 1, placed=20)])
     assert "CPU ms per order" in report and "200" in report.split("CPU ms per order")[1]
+
+
+def test_the_cores_of_each_phase_are_split_between_server_placer_and_the_rest():
+    rows = [
+        {**row("catalogue", "quiet", 100.0, cpu_s=15.0), "machine_cpu_s": 19.0, "bench_cpu_s": 0.1},
+        {**row("search", "quiet", 100.0, cpu_s=15.0), "machine_cpu_s": 19.0, "bench_cpu_s": 0.1},
+        {
+            **row("catalogue", "10 orders/s", 80.0, cpu_s=15.0, orders_done=100),
+            "machine_cpu_s": 19.6,
+            "bench_cpu_s": 2.0,
+        },
+    ]
+
+    quiet, busy = cores_used(rows)
+
+    # 20 s of load: 38 busy seconds, 30 the server's, 0.2 this process's, the rest 7.8.
+    assert quiet == {"phase": "quiet", "machine": 1.9, "server": 1.5, "bench": 0.01, "rest": 0.39}
+    assert busy == {
+        "phase": "10 orders/s",
+        "machine": 1.96,
+        "server": 1.5,
+        "bench": 0.2,
+        "rest": 0.26,
+    }
+    report = text(rows, [orders("10 orders/s", 10, placed=100)])
+    (line,) = [x for x in report.splitlines() if x.startswith("10 orders/s") and "1.96" in x]
+    assert line.split() == ["10", "orders/s", "1.96", "1.50", "0.20", "0.26"]
+    assert "placer + simulator" in report

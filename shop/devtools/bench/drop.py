@@ -16,6 +16,7 @@ import json
 import os
 import random
 import re
+import resource
 import secrets
 import threading
 from collections import Counter
@@ -453,6 +454,7 @@ def run(
         "rows": rows,
         "orders": orders,
         "orders_cpu": orders_cpu(rows),
+        "cores": cores_used(rows),
         "webhooks": {"accepted": len(accepted), "refused": len(refused)},
         "stock_problems": problems,
     }
@@ -476,9 +478,12 @@ def _measured_page(tool, port, page, reader, connections, duration, warmup, stre
             duration=warmup,
         )
     cpu, counts = server_cpu_seconds(port), page_cache_counts()
+    machine, own = machine_busy_seconds(), own_cpu_seconds()
     orders = stream.done if stream is not None else 0
     row = load._load_page(tool, port, page, reader, connections, duration, 0)
     row["cpu_s"] = round(server_cpu_seconds(port) - cpu, 3)
+    row["machine_cpu_s"] = round(machine_busy_seconds() - machine, 3)
+    row["bench_cpu_s"] = round(own_cpu_seconds() - own, 3)
     after = page_cache_counts()
     row["page_cache"] = {outcome: after[outcome] - counts[outcome] for outcome in after}
     row["orders_done"] = (stream.done if stream is not None else 0) - orders
@@ -501,6 +506,47 @@ def server_cpu_seconds(port: int) -> float:
             continue
         ticks += int(fields[11]) + int(fields[12])  # utime, stime: stat's 14th and 15th
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores have spent busy so far (user, nice, system, interrupts; not idle,
+    not waiting for I/O, not stolen by the hypervisor), from /proc/stat (Linux)."""
+    first = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    user, nice, system, _idle, _iowait, irq, softirq = (int(f) for f in first[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """This process's CPU seconds so far, every thread's: the order placer and the Stripe
+    simulator (and the load itself when the Python generator drives it instead of wrk)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cores_used(rows: list[dict]) -> list[dict]:
+    """Per phase, where the machine's busy cores went while its pages were loaded: the server
+    (gunicorn), this process (the order placer and the Stripe simulator) and the rest (wrk,
+    PostgreSQL, Redis and anything else running), each in cores (CPU seconds per second)."""
+    phases = []
+    for phase in dict.fromkeys(row["phase"] for row in rows):
+        measured = [row for row in rows if row["phase"] == phase and "machine_cpu_s" in row]
+        elapsed = sum(row["elapsed_s"] for row in measured)
+        if not elapsed:
+            continue
+        machine, server, bench = (
+            sum(row[key] for row in measured) / elapsed
+            for key in ("machine_cpu_s", "cpu_s", "bench_cpu_s")
+        )
+        phases.append(
+            {
+                "phase": phase,
+                "machine": round(machine, 2),
+                "server": round(server, 2),
+                "bench": round(bench, 2),
+                "rest": round(max(0.0, machine - server - bench), 2),
+            }
+        )
+    return phases
 
 
 def page_cache_counts() -> dict[str, int]:
@@ -621,6 +667,17 @@ def drop_text(result: dict) -> str:
         "cores busy",
         "CPU ms per order",
     ]
+    cores_rows = [
+        [
+            c["phase"],
+            f"{c['machine']:.2f}",
+            f"{c['server']:.2f}",
+            f"{c['bench']:.2f}",
+            f"{c['rest']:.2f}",
+        ]
+        for c in result.get("cores", [])
+    ]
+    cores_header = ["cores busy", "machine", "server", "placer + simulator", "rest"]
     order_rows = [
         [
             o["phase"],
@@ -656,6 +713,20 @@ def drop_text(result: dict) -> str:
         "",
         report.table(cpu_header, cpu_rows),
         "",
+        *(
+            [
+                report.table(cores_header, cores_rows),
+                "",
+                f"Cores busy, of the machine's {result['machine']['cpu_count']}: all its busy "
+                "CPU (/proc/stat), the server's (gunicorn), this process's (the order placer "
+                "and the Stripe simulator: work a real drop's shoppers and Stripe do elsewhere) "
+                "and the rest (wrk, PostgreSQL, Redis, anything else running), while the "
+                "phase's pages were loaded.",
+                "",
+            ]
+            if cores_rows
+            else []
+        ),
         "Server CPU: the gunicorn processes' user + system seconds while each page was loaded "
         "(/proc; warm-up excluded); CPU ms/req is that over the page's requests (with the "
         "orders' share in an order phase). The pages' share of an order phase is each page's "
