@@ -26,6 +26,20 @@ ADDRESS = {
 }
 
 
+def sign_in_to_dashboard(
+    journey: Journey, username: str, password: str, *, check: bool = False
+) -> None:
+    """Open the dashboard, sign in on its login form and arrive on its home page."""
+    page = journey.page
+    journey.visit("/dashboard/")
+    if check:
+        journey.check("dashboard-login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Login").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+
 def add_to_basket(journey: Journey) -> None:
     """On a product page: press "Add to basket"."""
     journey.page.locator("#add_to_basket_form").get_by_role("button", name="Add to basket").click()

@@ -25,6 +25,7 @@ from tests.browser.steps import (
     checkout_signed_in,
     open_basket,
     pay_with,
+    sign_in_to_dashboard,
 )
 from tests.tasks import run_queued_tasks
 
@@ -67,11 +68,7 @@ def sign_in_as_shopper(journey) -> None:
 def sign_in_as_staff(journey) -> None:
     page = journey.page
     page.context.clear_cookies()
-    journey.visit("/dashboard/")
-    page.get_by_label("Username").fill(STAFF["username"])
-    page.get_by_label("Password").fill(STAFF["password"])
-    page.get_by_role("button", name="Login").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    sign_in_to_dashboard(journey, STAFF["username"], STAFF["password"])
 
 
 def buy_the_pin(journey, simulator, *, guest_email: str | None = None) -> Order:

@@ -12,7 +12,13 @@ from playwright.sync_api import expect
 from shop.devtools.demo.seed import DEMO_STAFF
 from tests.blog.conftest import write_post
 from tests.browser.checks import BROWSER_TESTS
-from tests.browser.steps import SUCCESS_CARD, checkout_as_guest, open_basket, pay_with
+from tests.browser.steps import (
+    SUCCESS_CARD,
+    checkout_as_guest,
+    open_basket,
+    pay_with,
+    sign_in_to_dashboard,
+)
 
 Order = get_model("order", "Order")
 
@@ -59,11 +65,7 @@ def test_a_reader_learns_a_term_buys_from_the_article_and_staff_see_the_revenue(
     assert (line.post.slug, line.line_price_incl_tax) == ("what-does-ntr-mean", Decimal("12.00"))
 
     page.context.clear_cookies()  # the reader has gone; staff sign in
-    journey.visit("/dashboard/")
-    page.get_by_label("Username").fill(DEMO_STAFF["username"])
-    page.get_by_label("Password").fill(DEMO_STAFF["password"])
-    page.get_by_role("button", name="Login").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    sign_in_to_dashboard(journey, DEMO_STAFF["username"], DEMO_STAFF["password"])
     journey.visit("/dashboard/articles/")
     row = page.locator("tr").filter(has=page.get_by_role("rowheader", name=ARTICLE))
     expect(row).to_contain_text("$12.00")

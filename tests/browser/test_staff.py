@@ -20,7 +20,13 @@ from catalogue.spoilers import without_spoilers
 from catalogue.term_markup import unlinked
 from shop.devtools.demo.seed import DEMO_STAFF
 from tests.browser.checks import BROWSER_TESTS
-from tests.browser.steps import SUCCESS_CARD, add_to_basket, checkout_as_guest, pay_with
+from tests.browser.steps import (
+    SUCCESS_CARD,
+    add_to_basket,
+    checkout_as_guest,
+    pay_with,
+    sign_in_to_dashboard,
+)
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
@@ -146,12 +152,7 @@ def test_staff_refunds_half_an_order_in_the_dashboard(shop, simulator, journey, 
     order = Order.objects.get()
     assert order.total_incl_tax == Decimal("16.50")  # the $12.00 pin and $4.50 shipping
 
-    journey.visit("/dashboard/")
-    journey.check("dashboard-login")
-    page.get_by_label("Username").fill(DEMO_STAFF["username"])
-    page.get_by_label("Password").fill(DEMO_STAFF["password"])
-    page.get_by_role("button", name="Login").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    sign_in_to_dashboard(journey, DEMO_STAFF["username"], DEMO_STAFF["password"], check=True)
     journey.check("dashboard-home")
 
     journey.visit("/dashboard/orders/")
@@ -195,11 +196,7 @@ def test_staff_edit_a_product_description_in_the_dashboard_rich_text_editor(
     settings.DEBUG = True  # the printed demo staff login works only with DEBUG, as serve_demo runs
     page = journey.page
     product = Product.objects.get(upc=PIN_UPC)
-    journey.visit("/dashboard/")
-    page.get_by_label("Username").fill(DEMO_STAFF["username"])
-    page.get_by_label("Password").fill(DEMO_STAFF["password"])
-    page.get_by_role("button", name="Login").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    sign_in_to_dashboard(journey, DEMO_STAFF["username"], DEMO_STAFF["password"])
 
     journey.visit(reverse("dashboard:catalogue-product", kwargs={"pk": product.pk}))
     editor = page.frame_locator("#id_description_ifr").locator("body")
@@ -227,11 +224,7 @@ def test_spoilers_in_a_description_survive_the_dashboard_editor_and_typed_ones_a
         "<p>:::spoiler Episode 12</p><p>Kurogane keeps the lighthouse.</p><p>:::</p>"
     )
     product.save()
-    journey.visit("/dashboard/")
-    page.get_by_label("Username").fill(DEMO_STAFF["username"])
-    page.get_by_label("Password").fill(DEMO_STAFF["password"])
-    page.get_by_role("button", name="Login").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    sign_in_to_dashboard(journey, DEMO_STAFF["username"], DEMO_STAFF["password"])
 
     journey.visit(reverse("dashboard:catalogue-product", kwargs={"pk": product.pk}))
     editor = page.frame_locator("#id_description_ifr").locator("body")
