@@ -11,7 +11,14 @@ import subprocess
 import pytest
 
 from shop.devtools.cluster.browser import forms
-from shop.devtools.cluster.report import LogMark, Row, exit_code, table, tracebacks
+from shop.devtools.cluster.report import (
+    LogMark,
+    Row,
+    exit_code,
+    failure_summary,
+    table,
+    tracebacks,
+)
 from shop.devtools.cluster.services import DEPLOY, Ports, haproxy_env
 
 PASSED = Row("replica stopped", "pages 200", "14 pages 200", True)
@@ -118,4 +125,26 @@ Hello</textarea>
         ("body", "Hello"),
         ("action", "continue"),
         ("title", "New"),
+    ]
+
+
+def test_a_failed_run_ends_with_its_failed_rows_and_each_logs_last_errors(tmp_path):
+    (tmp_path / "app1.log").write_text(
+        "2026-12-03 INFO all well\n"
+        "2026-12-03 ERROR shop.payments webhook failed\n"
+        "Traceback (most recent call last):\n"
+        '  File "x.py", line 1, in <module>\n'
+        "ConnectionResetError: [Errno 104] Connection reset by peer\n"
+        "2026-12-03 INFO all well again\n"
+    )
+    (tmp_path / "worker.log").write_text("2026-12-03 INFO quiet\n")
+
+    summary = failure_summary([PASSED, FAILED], tmp_path).splitlines()
+
+    assert summary[1:3] == ["Failed rows:", "- Redis stopped 20 s: sign-in | failed"]
+    assert summary[4:] == [
+        "Last error lines of app1.log:",
+        "2026-12-03 ERROR shop.payments webhook failed",
+        "Traceback (most recent call last):",
+        "ConnectionResetError: [Errno 104] Connection reset by peer",
     ]

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from unittest import mock
 
-from .report import Row, exit_code, table
+from .report import Row, exit_code, failure_summary, table
 from .services import ROOT, Cluster, ClusterError, Ports, port_is_free
 
 
@@ -64,6 +64,9 @@ def main() -> int:
     if code == 0:
         shutil.rmtree(directory, ignore_errors=True)
     else:
+        # CI keeps only the head and the tail of a long output: the table's failed rows and
+        # what the logs said go last, where the tail shows them.
+        print(failure_summary(rows, cluster.logs))
         print(f"Logs kept in {cluster.logs}")
     return code
 

@@ -66,5 +66,28 @@ def errors(lines: list[str]) -> list[str]:
     ]
 
 
+def failure_summary(rows: list[Row], logs: Path, lines_per_log: int = 12) -> str:
+    """The failed rows in full, then each log's last error lines."""
+    out = ["", "Failed rows:"]
+    out += [f"- {row.fault}: {row.observed}" for row in rows if not row.passed]
+    for log in sorted(logs.glob("*.log")):
+        said = _errors_with_causes(log.read_text(errors="replace").splitlines())[-lines_per_log:]
+        if said:
+            out += ["", f"Last error lines of {log.name}:", *(line[:300] for line in said)]
+    return "\n".join(out)
+
+
+def _errors_with_causes(lines: list[str]) -> list[str]:
+    """The error lines, each traceback followed by its last line (the exception raised)."""
+    said = []
+    for n, line in enumerate(lines):
+        if line in errors([line]):
+            said.append(line)
+        if line.startswith("Traceback"):
+            rest = (later for later in lines[n + 1 :] if not later.startswith(" "))
+            said.append(next(rest, ""))
+    return said
+
+
 def seconds(value: float) -> str:
     return f"{value:.1f} s" if value >= 1 else f"{value * 1000:.0f} ms"
