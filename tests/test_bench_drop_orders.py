@@ -18,6 +18,7 @@ from shop.devtools.bench.drop import (
 )
 from shop.devtools.stripe_simulator import Simulator, serve
 from shop.payments.models import PaymentAttempt
+from shop.payments.webhooks import ENABLED_EVENTS
 from tests.live import start_live_server
 
 Order = get_model("order", "Order")
@@ -35,7 +36,12 @@ def live_server(django_db_setup):
 
 @pytest.fixture
 def stripe(live_server, settings):
-    server = serve(Simulator(webhook_urls=[live_server.url + "/payments/stripe/webhook/"]))
+    server = serve(
+        Simulator(
+            webhook_urls=[live_server.url + "/payments/stripe/webhook/"],
+            webhook_events=ENABLED_EVENTS,
+        )
+    )
     settings.STRIPE_MODE = "simulator"
     settings.STRIPE_SIMULATOR_URL = server.url
     yield server

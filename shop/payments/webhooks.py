@@ -207,3 +207,7 @@ HANDLERS = {
     "refund.created": refund_created,
     "charge.dispute.created": dispute_opened,
 }
+
+# The events to enable on Stripe's webhook endpoint (README, "Stripe"): the ones a handler acts
+# on. Each other event would cost a request that changes nothing.
+ENABLED_EVENTS = tuple(HANDLERS)

@@ -18,6 +18,7 @@ from blog.models import Post
 from blog.services import HERO_SIZES
 from catalogue.images import make_thumbnails
 from shop.devtools.stripe_simulator import Simulator, serve
+from shop.payments.webhooks import ENABLED_EVENTS
 from tests.browser.checks import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -110,7 +111,12 @@ def simulator(live_server, settings):
     Its webhooks arrive while the test runs: call `simulator.wait_for_deliveries()` before the
     test reads the database (with in-memory SQLite the test shares the server's connection).
     """
-    server = serve(Simulator(webhook_urls=[live_server.url + "/payments/stripe/webhook/"]))
+    server = serve(
+        Simulator(
+            webhook_urls=[live_server.url + "/payments/stripe/webhook/"],
+            webhook_events=ENABLED_EVENTS,
+        )
+    )
     settings.STRIPE_MODE = "simulator"
     settings.STRIPE_SIMULATOR_URL = server.url
     yield server.simulator

@@ -742,6 +742,29 @@ def test_events_are_posted_signed_and_in_order_to_the_webhook_url(receiver):
     sim.close()
 
 
+def test_only_the_events_the_endpoint_enables_are_posted_though_all_are_recorded(receiver):
+    sim = Simulator(
+        webhook_urls=[receiver.url],
+        webhook_events=("payment_intent.amount_capturable_updated", "payment_intent.succeeded"),
+    )
+    intent = pay(client_for(sim))
+    client_for(sim).v1.payment_intents.capture(intent.id)
+
+    pending = {event["type"]: event["pending_webhooks"] for event in sim.events}
+    sim.deliver_pending()
+
+    posted = [json.loads(body)["type"] for body, _signature in receiver.received]
+    assert posted == ["payment_intent.amount_capturable_updated", "payment_intent.succeeded"]
+    assert pending == {
+        "payment_intent.created": 0,
+        "charge.succeeded": 0,
+        "payment_intent.amount_capturable_updated": 1,
+        "charge.captured": 0,
+        "payment_intent.succeeded": 1,
+    }
+    sim.close()
+
+
 def test_a_failed_webhook_is_retried(receiver):
     receiver.failures = 2
     sim = Simulator(webhook_urls=[receiver.url])

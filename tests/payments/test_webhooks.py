@@ -1,10 +1,12 @@
 """Stripe's webhook: signed, processed once, reconciling (never creating) orders."""
 
 import json
+import re
 import time
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -227,3 +229,11 @@ def test_a_signed_body_that_is_not_an_event_is_refused(client, stripe_sim, body)
 
     assert response.status_code == 400
     assert not WebhookEvent.objects.exists()
+
+
+def test_the_readme_enables_on_stripes_endpoint_exactly_the_events_a_handler_acts_on():
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    paragraph = readme[readme.index("Point a Stripe webhook endpoint") :].split("\n\n")[0]
+    named = set(re.findall(r"`([a-z_]+\.[a-z_.]+)`", paragraph))
+
+    assert named == set(webhooks.ENABLED_EVENTS) == set(webhooks.HANDLERS)

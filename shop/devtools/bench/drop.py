@@ -41,6 +41,7 @@ from shop.devtools.demo.catalogue import CHEEKY_PINK_PIN, ITEMS
 from shop.devtools.stripe_simulator import Simulator, serve
 from shop.pagecache.middleware import COUNTED, count_key
 from shop.payments.client import SIMULATOR_PUBLISHABLE_KEY
+from shop.payments.webhooks import ENABLED_EVENTS
 from shop.stock import save_stock_edit
 
 from . import load, report, scenarios
@@ -396,7 +397,7 @@ def run(
     )
     rows, orders = [], []
     since = timezone.now()
-    with serve(Simulator()) as stripe:
+    with serve(Simulator(webhook_events=ENABLED_EVENTS)) as stripe:
         env |= {
             "SHOP_BENCH_STRIPE_SIMULATOR": "1",  # shop/devtools/bench/settings.py
             "STRIPE_SIMULATOR_URL": stripe.url,

@@ -43,6 +43,7 @@ from shop.devtools.smtp_sink import SMTPSink
 from shop.devtools.stripe_simulator import Simulator, serve
 from shop.payments.models import PaymentAttempt
 from shop.payments.money import minor_units
+from shop.payments.webhooks import ENABLED_EVENTS
 
 from . import drop, load, report
 from .common import BenchError
@@ -463,7 +464,11 @@ def _soak(run_id, *, seconds, warmup, order_rate, readers, pause, first_port, ou
     most_connections = 0
     with ExitStack() as stack:
         sink = stack.enter_context(SMTPSink(port=first_port + 2 if first_port else 0))
-        stripe = stack.enter_context(serve(Simulator(), port=first_port + 3 if first_port else 0))
+        stripe = stack.enter_context(
+            serve(
+                Simulator(webhook_events=ENABLED_EVENTS), port=first_port + 3 if first_port else 0
+            )
+        )
         stack.callback(stripe.simulator.close)
         env |= {"STRIPE_SIMULATOR_URL": stripe.url, "EMAIL_URL": sink.url}
         servers = {}

@@ -78,6 +78,7 @@ def run(cluster: Cluster, started: float) -> list[Row]:
     from shop.devtools.bench import drop
     from shop.devtools.smtp_sink import SMTPSink
     from shop.devtools.stripe_simulator import Simulator, serve
+    from shop.payments.webhooks import ENABLED_EVENTS
 
     from . import checks
     from .traffic import Traffic
@@ -86,7 +87,7 @@ def run(cluster: Cluster, started: float) -> list[Row]:
     boot(cluster, started)
     with (
         SMTPSink(port=cluster.ports.smtp) as mailbox,
-        serve(Simulator(), port=cluster.ports.stripe) as stripe,
+        serve(Simulator(webhook_events=ENABLED_EVENTS), port=cluster.ports.stripe) as stripe,
     ):
         stripe.simulator.webhook_urls = (
             f"http://127.0.0.1:{cluster.ports.balancer}{reverse('stripe-webhook')}",

@@ -55,6 +55,7 @@ class Simulator(
         webhook_secret: str = WEBHOOK_SECRET,
         base_url: str = DEFAULT_BASE_URL,
         webhook_urls: Iterable[str] = (),
+        webhook_events: Iterable[str] = ("*",),
         clock: Callable[[], float] = time.time,
         state_path: str | Path | None = None,
     ):
@@ -63,6 +64,8 @@ class Simulator(
         self.webhook_secret = webhook_secret
         self.base_url = base_url
         self.webhook_urls = tuple(webhook_urls)
+        # The endpoints' `enabled_events`, as set in Stripe's dashboard: "*" is every event.
+        self.webhook_events = tuple(webhook_events)
         # The store (store.py): every object by id, oldest first, under one lock.
         self._clock = clock
         self._lock = threading.RLock()

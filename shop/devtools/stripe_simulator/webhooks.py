@@ -67,6 +67,7 @@ class Webhooks:
     def _emit(self, event_type: str, obj: dict) -> None:
         """Record an event with a snapshot of the object now, and queue its webhooks."""
         request = self._request or RequestInfo(None, None)
+        urls = self.webhook_urls if self._is_enabled(event_type) else ()
         event = self._store(
             {
                 "id": new_id("evt"),
@@ -75,13 +76,18 @@ class Webhooks:
                 "created": self._now(),
                 "data": {"object": self._view(obj)},
                 "livemode": False,
-                "pending_webhooks": len(self.webhook_urls),
+                "pending_webhooks": len(urls),
                 "request": {"id": request.id, "idempotency_key": request.idempotency_key},
                 "type": event_type,
             }
         )
-        if self.webhook_urls:
+        if urls:
             self._queue_webhooks(event["id"])
+
+    def _is_enabled(self, event_type: str) -> bool:
+        """Whether the endpoints subscribe to this type: Stripe posts an event only to the
+        endpoints that enabled it (and records it for the Events API either way)."""
+        return "*" in self.webhook_events or event_type in self.webhook_events
 
     def _retrieve_event(self, params: dict, event_id: str) -> dict:
         forms.allow_only(params, {"expand"})

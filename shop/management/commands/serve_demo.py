@@ -65,12 +65,14 @@ class Command(BaseCommand):
         from urllib.parse import urlsplit
 
         from shop.devtools.stripe_simulator import Simulator, serve
+        from shop.payments.webhooks import ENABLED_EVENTS
 
         where = urlsplit(settings.STRIPE_SIMULATOR_URL)
         return serve(
             Simulator(
                 base_url=settings.STRIPE_SIMULATOR_URL,
                 webhook_urls=[webhook_url],
+                webhook_events=ENABLED_EVENTS,
                 # Kept on disk, so orders paid before a restart can still be refunded.
                 state_path=settings.VAR_DIR / "stripe-simulator.json",
             ),

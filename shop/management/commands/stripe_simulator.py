@@ -13,6 +13,7 @@ from shop.devtools.stripe_simulator import (
     Simulator,
     serve,
 )
+from shop.payments.webhooks import ENABLED_EVENTS
 
 DEFAULT_WEBHOOK_URL = "http://127.0.0.1:8000/payments/stripe/webhook/"
 
@@ -39,7 +40,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, webhooks, state, **options):
-        simulator = Simulator(webhook_urls=webhooks or [DEFAULT_WEBHOOK_URL], state_path=state)
+        simulator = Simulator(
+            webhook_urls=webhooks or [DEFAULT_WEBHOOK_URL],
+            webhook_events=ENABLED_EVENTS,
+            state_path=state,
+        )
         server = serve(simulator, host=host, port=port)
         self.stdout.write(
             f"Stripe simulator on {server.url}\n"
@@ -47,6 +52,7 @@ class Command(BaseCommand):
             f"  publishable key  {PUBLISHABLE_KEY}\n"
             f"  webhook secret   {WEBHOOK_SECRET}\n"
             f"  webhooks to      {', '.join(simulator.webhook_urls)}\n"
+            f"  events posted    {', '.join(simulator.webhook_events)}\n"
             f"  state            {state or 'in memory'}\n"
             "Quit with Ctrl-C."
         )
