@@ -35,6 +35,10 @@ class AddToBasketForm(oscar_forms.AddToBasketForm):
             )
         return super().clean()
 
+    def cleaned_options(self):
+        # Oscar's reads the product's options even when it has none; `has_options` is known.
+        return super().cleaned_options() if self.parent_product.has_options else []
+
 
 class SimpleAddToBasketForm(oscar_forms.SimpleAddToBasketMixin, AddToBasketForm):
     """Oscar's one-click form, rebuilt on the form above as Oscar's docstring asks of forks."""

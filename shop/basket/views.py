@@ -7,6 +7,7 @@ the shopper to the product (blog.attribution)."""
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
@@ -23,6 +24,7 @@ from .forms import ADULT_UNCONFIRMED
 
 Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")
+Option = get_model("catalogue", "Option")
 
 
 class SavedView(oscar_views.SavedView):
@@ -33,11 +35,17 @@ class SavedView(oscar_views.SavedView):
 class BasketAddView(oscar_views.BasketAddView):
     def post(self, request, *args, **kwargs):
         # Oscar's, with what the form and the basket read of the product in the same breath:
-        # its class (options, stock tracking) and its stock records (the price, the stock).
+        # its class (stock tracking), whether it has options (the annotations Oscar's
+        # `has_options` reads) and its stock records (the price, the stock).
         self.product = get_object_or_404(
-            self.product_model._default_manager.select_related("product_class").prefetch_related(
-                "stockrecords"
-            ),
+            self.product_model._default_manager.select_related("product_class")
+            .annotate(
+                has_product_class_options=Exists(
+                    Option.objects.filter(productclass=OuterRef("product_class"))
+                ),
+                has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
+            )
+            .prefetch_related("stockrecords"),
             pk=kwargs["pk"],
         )
         return super(oscar_views.BasketAddView, self).post(request, *args, **kwargs)
