@@ -59,11 +59,11 @@ def tracebacks(lines: list[str]) -> int:
 
 def errors(lines: list[str]) -> list[str]:
     """Lines that report an error (Python logging's ERROR/CRITICAL, or a traceback)."""
-    return [
-        line
-        for line in lines
-        if " ERROR " in line or " CRITICAL " in line or line.startswith("Traceback")
-    ]
+    return [line for line in lines if _is_error(line)]
+
+
+def _is_error(line: str) -> bool:
+    return " ERROR " in line or " CRITICAL " in line or line.startswith("Traceback")
 
 
 def failure_summary(rows: list[Row], logs: Path, lines_per_log: int = 12) -> str:
@@ -81,7 +81,7 @@ def _errors_with_causes(lines: list[str]) -> list[str]:
     """The error lines, each traceback followed by its last line (the exception raised)."""
     said = []
     for n, line in enumerate(lines):
-        if line in errors([line]):
+        if _is_error(line):
             said.append(line)
         if line.startswith("Traceback"):
             rest = (later for later in lines[n + 1 :] if not later.startswith(" "))
