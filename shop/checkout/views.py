@@ -25,10 +25,11 @@ from django.core.signing import BadSignature, Signer
 from django.db import router, transaction
 from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from oscar.apps.checkout import signals as checkout_signals
 from oscar.apps.checkout import views
 from oscar.core.loading import get_class, get_classes, get_model
 
@@ -36,6 +37,7 @@ from catalogue.parsing import parse_id
 from shop.basket.models import Statement
 from shop.checkout import fingerprint
 from shop.checkout.emails import queue_order_confirmation
+from shop.checkout.forms import EMAIL, METHOD, ShippingDetailsForm
 from shop.order.utils import OutOfStock
 from shop.payments import services as payments
 from shop.payments.client import keys
@@ -49,6 +51,7 @@ Basket = get_model("basket", "Basket")
 Country = get_model("address", "Country")
 Order = get_model("order", "Order")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
+ShippingRepository = get_class("shipping.repository", "Repository")
 
 PAYMENTS_OFF = gettext_lazy(
     "We can't take card payments at the moment, so we can't place your order. "
@@ -69,12 +72,61 @@ class IndexView(views.IndexView):
 
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
 class ShippingAddressView(views.ShippingAddressView):
-    pass
+    """Oscar's address page, which also asks a guest's e-mail and the delivery method
+    (shop.checkout.forms): a guest comes here straight from the basket, and one post takes the
+    shopper to the payment page. Oscar's gateway still serves those who sign in first."""
+
+    form_class = ShippingDetailsForm
+
+    def get_pre_conditions(self, request):
+        conditions = super().get_pre_conditions(request)
+        if request.user.is_authenticated or not settings.OSCAR_ALLOW_ANON_CHECKOUT:
+            return conditions
+        return [c for c in conditions if c != "check_user_email_is_captured"]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        guest = not self.request.user.is_authenticated
+        methods = ShippingRepository().get_shipping_methods(
+            basket=self.request.basket, user=self.request.user, request=self.request
+        )
+        initial = dict(kwargs.get("initial") or {})
+        known = self.checkout_session.get_guest_email() if guest else None
+        if known:
+            initial[EMAIL] = known
+        if methods:
+            chosen = self.checkout_session.shipping_method_code(self.request.basket)
+            codes = [method.code for method in methods]
+            initial[METHOD] = chosen if chosen in codes else codes[0]
+        return {
+            **kwargs,
+            "initial": initial,
+            "guest": guest,
+            "email_known": bool(known),
+            "methods": methods,
+        }
+
+    def form_valid(self, form):
+        email = form.cleaned_data.get(EMAIL)
+        if email and email != self.checkout_session.get_guest_email():
+            self.checkout_session.set_guest_email(email)
+            # As Oscar's gateway does when a guest gives the address.
+            checkout_signals.start_checkout.send_robust(
+                sender=self, request=self.request, email=email
+            )
+        response = super().form_valid(form)  # the address; then on to the method page
+        method = form.cleaned_data.get(METHOD)
+        if not method:
+            return response
+        self.checkout_session.use_shipping_method(method)
+        return redirect("checkout:preview")
 
 
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
 class ShippingMethodView(views.ShippingMethodView):
-    pass
+    # Straight to the page that takes the card, not through Oscar's payment-method step, which
+    # only redirects there (PaymentMethodView).
+    success_url = reverse_lazy("checkout:preview")
 
 
 class PaymentMethodView(views.PaymentMethodView):

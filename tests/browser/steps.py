@@ -59,16 +59,9 @@ def open_basket(journey: Journey) -> None:
 
 
 def checkout_as_guest(journey: Journey, email: str, *, check: bool = False) -> None:
-    """From the basket to the payment step: e-mail, address, standard shipping."""
-    page = journey.page
-    page.get_by_role("link", name="Proceed to checkout").click()
-    expect(page).to_have_url(re.compile(r"/checkout/"))
-    if check:
-        journey.check("checkout-email")
-    page.get_by_label("Your e-mail address").fill(email)
-    page.get_by_label("As a guest").check()
-    page.get_by_role("button", name="Continue", exact=True).click()
-    deliver_by_standard_shipping(journey, check=check)
+    """From the basket to the payment step: e-mail, address and standard shipping, one page."""
+    journey.page.get_by_role("link", name="Proceed to checkout").click()
+    deliver_by_standard_shipping(journey, email=email, check=check)
 
 
 def checkout_signed_in(journey: Journey) -> None:
@@ -77,23 +70,35 @@ def checkout_signed_in(journey: Journey) -> None:
     deliver_by_standard_shipping(journey)
 
 
-def deliver_by_standard_shipping(journey: Journey, *, check: bool = False) -> None:
-    """On the checkout's address step: type the address, choose standard shipping."""
+def deliver_by_standard_shipping(
+    journey: Journey, *, email: str | None = None, check: bool = False
+) -> None:
+    """On the checkout's address page: a guest's e-mail, the address, standard shipping."""
     page = journey.page
     expect(page).to_have_url(re.compile(r"/checkout/shipping-address/"))
     if check:
         journey.check("checkout-address")
+        if email is not None:  # Oscar's gateway, one link away for those who sign in
+            page.get_by_role("link", name="Sign in or create one").click()
+            expect(page.get_by_label("I have an account")).to_be_visible()
+            journey.check("checkout-gateway")
+            page.go_back()
+    if email is not None:
+        page.get_by_label("Your e-mail address").fill(email)
     for label, value in ADDRESS.items():
         page.get_by_label(label).fill(value)
     page.get_by_label("Country").select_option("US")
-    page.get_by_role("button", name="Continue to shipping").click()
-
-    expect(page).to_have_url(re.compile(r"/checkout/shipping-method/"))
-    if check:
-        journey.check("checkout-shipping")
+    expect(page.get_by_label("Standard shipping")).to_be_checked()  # the default
     page.get_by_label("Standard shipping").check()
     page.get_by_role("button", name="Continue to payment").click()
     expect(page).to_have_url(re.compile(r"/checkout/preview/"))
+    if check:  # Oscar's method page, where the steps' "Shipping" leads to change the choice
+        steps = page.get_by_role("navigation", name="Checkout steps")
+        steps.get_by_role("link", name=re.compile(r"Shipping")).click()
+        expect(page).to_have_url(re.compile(r"/checkout/shipping-method/"))
+        journey.check("checkout-shipping")
+        page.get_by_role("button", name="Continue to payment").click()
+        expect(page).to_have_url(re.compile(r"/checkout/preview/"))
     expect(page.get_by_label("Card number")).to_be_visible()  # the Stripe.js stand-in is mounted
 
 

@@ -207,7 +207,7 @@ def test_choosing_express_moves_the_guest_on_to_payment(client, us_only):
     response = client.post(reverse("checkout:shipping-method"), {"method_code": "express"})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("checkout:payment-method")
+    assert response["Location"] == reverse("checkout:preview")
     assert client.session["checkout_data"]["shipping"]["method_code"] == "express"
 
 

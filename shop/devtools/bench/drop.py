@@ -191,7 +191,7 @@ def check_stock(*, before: dict[int, tuple[int, int]], since: datetime) -> list[
 
 class OrderPlacer:
     """Guest orders as a shopper's browser places them, over HTTP: the product page, "Add to
-    basket", the guest's e-mail, address and shipping method, the review page, the card (a
+    basket", the guest's e-mail, address and shipping method (one page), the review page, the card (a
     ConfirmationToken the Stripe simulator makes, as the Stripe.js stand-in asks it to) and
     "Place order". Thread-safe: each order has its own cookie jar.
 
@@ -205,7 +205,7 @@ class OrderPlacer:
         self.simulator = urlsplit(simulator_url)
         self.urls = {
             "basket": reverse("basket:summary"),
-            "checkout": reverse("checkout:index"),
+            "checkout": reverse("checkout:shipping-address"),
             "preview": reverse("checkout:preview"),
             "thank-you": reverse("checkout:thank-you"),
         }

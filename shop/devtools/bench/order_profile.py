@@ -1,7 +1,7 @@
 """`manage.py bench --order-profile`: what one guest order costs the server, step by step.
 
 The order is `bench --drop`'s (drop.OrderPlacer): the product page, "Add to basket", the guest's
-e-mail, address and shipping method, the review page, "Place order" (the card's ConfirmationToken
+e-mail, address and shipping method (one page), the review page, "Place order" (the card's ConfirmationToken
 is made by the Stripe simulator beforehand, as Stripe.js would), then Stripe's webhooks for it, and
 last the task worker's jobs it queued (the confirmation e-mail). Each step runs in-process through
 Django's test Client with DEBUG off, on the configured database and cache, paying through the
@@ -51,18 +51,16 @@ STATS_SHOWN = 12  # functions per step in the text, with --order-profile-stats
 SQL_SHOWN = 300  # characters of each statement kept in the JSON, to see what a step runs
 
 # The steps in the order a shopper takes them; the last one runs in the task worker, not a request.
-PRODUCT, ADD, EMAIL, ADDRESS, SHIPPING, REVIEW, PLACE, WEBHOOKS, WORKER = (
+PRODUCT, ADD, DETAILS, REVIEW, PLACE, WEBHOOKS, WORKER = (
     "product page",
     "add to basket",
-    "guest e-mail",
-    "address",
-    "shipping method",
+    "e-mail, address, method",
     "review page",
     "place order",
     "webhooks",
     "task worker",
 )
-STEPS = [PRODUCT, ADD, EMAIL, ADDRESS, SHIPPING, REVIEW, PLACE, WEBHOOKS, WORKER]
+STEPS = [PRODUCT, ADD, DETAILS, REVIEW, PLACE, WEBHOOKS, WORKER]
 REQUEST_STEPS = STEPS[:-1]
 
 
@@ -154,13 +152,13 @@ class Shopper:
         self._expect(meter(PRODUCT, lambda: browser.get(self.product_url)), 200, PRODUCT)
         added = meter(
             ADD,
-            lambda: browser.post(self.add_url, {"quantity": 1, "next": reverse("checkout:index")}),
+            lambda: browser.post(
+                self.add_url, {"quantity": 1, "next": reverse("checkout:shipping-address")}
+            ),
         )
         self._expect(added, 302, ADD)
-        for name, step in zip(
-            (EMAIL, ADDRESS, SHIPPING), scenarios.guest_checkout_steps(), strict=True
-        ):
-            self._expect(meter(name, lambda s=step: browser.post(s.url, s.data)), 302, name)
+        (details,) = scenarios.guest_checkout_steps()
+        self._expect(meter(DETAILS, lambda: browser.post(details.url, details.data)), 302, DETAILS)
         review = meter(REVIEW, lambda: browser.get(reverse("checkout:preview")))
         self._expect(review, 200, REVIEW)
         form = {

@@ -161,11 +161,13 @@ def shopper_steps(shopper: str) -> list[Step]:
 
 
 def guest_checkout_steps(email: str = GUEST_EMAIL) -> list[Step]:
-    """From a basket to the review page: a guest's e-mail, address and shipping method."""
+    """From a basket to the review page: a guest's e-mail, address and shipping method, which
+    the address page takes in one post (shop.checkout.forms)."""
     return [
-        Step(reverse("checkout:index"), {"username": email, "options": "anonymous"}),
-        Step(reverse("checkout:shipping-address"), ADDRESS),
-        Step(reverse("checkout:shipping-method"), {"method_code": "standard"}),
+        Step(
+            reverse("checkout:shipping-address"),
+            {**ADDRESS, "email": email, "method_code": "standard"},
+        )
     ]
 
 
