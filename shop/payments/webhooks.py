@@ -99,19 +99,20 @@ def _payment_intent_id(obj) -> str:
     return intent if isinstance(intent, str) else intent.get("id", "")
 
 
-def _attempt(intent_id: str) -> PaymentAttempt | None:
-    return (
-        PaymentAttempt.objects.select_related("order")
-        .filter(payment_intent_id=intent_id)
-        .order_by("-order_id", "-created")
-        .first()
-        if intent_id
-        else None
-    )
+def _attempt(intent_id: str, *, with_order: bool = True) -> PaymentAttempt | None:
+    """The intent's attempt (the one that placed an order, else the latest); `with_order` reads
+    its order in the same query, for handlers that write on the order (Oscar's order has some
+    forty columns: building it was most of a webhook's Python when nothing needed it)."""
+    if not intent_id:
+        return None
+    attempts = PaymentAttempt.objects.filter(payment_intent_id=intent_id)
+    if with_order:
+        attempts = attempts.select_related("order")
+    return attempts.order_by("-order_id", "-created").first()
 
 
 def captured(obj, intent_id):
-    attempt = _attempt(intent_id)
+    attempt = _attempt(intent_id, with_order=False)  # record_capture reads it under its lock
     # Our own capture usually got there first: then there is nothing to lock or record.
     if (
         attempt is not None
@@ -124,7 +125,7 @@ def captured(obj, intent_id):
 
 def authorised(obj, intent_id):
     """Money is held: if no order has it yet, the checkout places one (or releases it)."""
-    attempt = _attempt(intent_id)
+    attempt = _attempt(intent_id, with_order=False)
     if attempt is not None and attempt.order_id:
         return
     if obj.get("status") == IntentStatus.REQUIRES_CAPTURE:
@@ -132,7 +133,7 @@ def authorised(obj, intent_id):
 
 
 def failed(obj, intent_id):
-    attempt = _attempt(intent_id)
+    attempt = _attempt(intent_id, with_order=False)
     if attempt is not None and attempt.status == PaymentAttempt.Status.STARTED:
         attempt.status = PaymentAttempt.Status.DECLINED
         error = obj.get("last_payment_error") or {}
