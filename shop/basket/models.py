@@ -128,7 +128,16 @@ class Basket(AbstractBasket):
         voucher; inside, `basket` (the request's) reads its lines with their rows locked too.
         While the lock is held no voucher or line can join the basket (their rows' foreign key
         waits for it), and an edit of a line waits for the line's lock."""
-        found = cls.knowing_vouchers(cls._default_manager.select_for_update().filter(pk=basket.pk))
+        using = router.db_for_write(cls)
+        statement = Statement.compiled(  # compiled once per process, as open_guest_basket's
+            ("basket locked for order", using),
+            lambda: cls._with_voucher_flag(
+                cls._default_manager.using(using)
+                .select_for_update()
+                .filter(pk=Statement.PLACEHOLDER)
+            ),
+        )
+        found = cls._noting_vouchers(statement.run(basket.pk))
         if not found:
             raise cls.DoesNotExist(f"No basket {basket.pk} to lock")
         basket.locking_lines = True

@@ -48,15 +48,17 @@ class BasketAddView(oscar_views.BasketAddView):
         using = router.db_for_read(model)
         statement = Statement.compiled(
             ("product to add", using),
-            lambda: model._default_manager.using(using)
-            .select_related("product_class")
-            .annotate(
-                has_product_class_options=Exists(
-                    Option.objects.filter(productclass=OuterRef("product_class"))
-                ),
-                has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
-            )
-            .filter(pk=Statement.PLACEHOLDER),
+            lambda: (
+                model._default_manager.using(using)
+                .select_related("product_class")
+                .annotate(
+                    has_product_class_options=Exists(
+                        Option.objects.filter(productclass=OuterRef("product_class"))
+                    ),
+                    has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
+                )
+                .filter(pk=Statement.PLACEHOLDER)
+            ),
         )
         found = statement.run(pk)
         if not found:

@@ -390,7 +390,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
             basket_id = parse_id(request.POST.get("basket_id"))
             if basket_id is None:
                 return None
-            order = Order._default_manager.filter(basket_id=basket_id).first()
+            order = order_of_basket(basket_id)
         elif request.method == "GET" and request.GET.get("payment_intent"):
             attempt = (
                 PaymentAttempt.objects.filter(payment_intent_id=request.GET["payment_intent"])
@@ -415,6 +415,22 @@ def _cookie_basket_id(request) -> int | None:
         return int(Signer().unsign(request.COOKIES.get(settings.OSCAR_BASKET_COOKIE_OPEN, "")))
     except (BadSignature, ValueError):
         return None
+
+
+def order_of_basket(basket_id: int):
+    """The order placed from the basket, if any, by SQL compiled once per process (Statement):
+    "Place order" asks before and, when it did not land on the thank-you page, after."""
+    using = router.db_for_read(Order)
+    statement = Statement.compiled(
+        ("order of basket", using),
+        lambda: (
+            Order._default_manager.using(using)
+            .filter(basket_id=Statement.PLACEHOLDER)
+            .order_by("pk")[:1]
+        ),
+    )
+    found = statement.run(basket_id)
+    return found[0] if found else None
 
 
 def _is_shoppers(request, order) -> bool:
