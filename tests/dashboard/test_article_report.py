@@ -204,6 +204,19 @@ def test_a_product_counts_its_own_lines_not_the_rest_of_the_order(manager):
     assert table(whole_page) == [["Pins and badges", "0", "0", "0", "1", "3", "$9.00", "—"]]
 
 
+def test_a_refund_that_does_not_divide_whole_dollars_is_shared_to_the_cent(manager):
+    """$5 back of a $15 order (whole-dollar prices, which SQLite stores as integers): the pin
+    keeps $10 - $10 * 5 / 15 = $6.67, not a share cut to whole dollars."""
+    pin = merch("Kitsune Pin", price="10.00", upc="PIN-K")
+    badge = merch("Kitsune Badge", price="5.00")
+    post = write_post("Kitsune pins", body="[[product:PIN-K]]")
+    refund(order((pin, 1, post), (badge, 1, None)), "5.00")
+
+    page = manager.get(REPORT).content.decode()
+
+    assert table(page) == [["Kitsune pins", "0", "0", "0", "1", "1", "$6.67", "—"]]
+
+
 def test_a_product_with_variants_counts_the_variants_sold(manager):
     keychain = create_product(
         title="Chibi Keychain", upc="KEY-C", structure="parent", product_class="Keychain"
