@@ -6,12 +6,14 @@ import re
 import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalogue import spoilers
 from catalogue.image_policy import ImageField
 
 
@@ -196,6 +198,13 @@ class FAQEntry(models.Model):
     answer = models.TextField(_("answer"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    # The page shows an entry as written and search engines read it as FAQPage JSON-LD: spoiler
+    # syntax here would hide nothing.
+    SPOILERS_REFUSED = _(
+        "Spoilers belong in the body: a FAQ's questions and answers are shown as written, on "
+        "the page and to search engines."
+    )
+
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = _("FAQ entry")
@@ -203,6 +212,14 @@ class FAQEntry(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+    @property
+    def has_spoiler_syntax(self) -> bool:
+        return spoilers.has_markers(self.question) or spoilers.has_markers(self.answer)
+
+    def clean(self):
+        if self.has_spoiler_syntax:
+            raise ValidationError(self.SPOILERS_REFUSED)
 
 
 class PostProduct(models.Model):

@@ -19,7 +19,7 @@ from catalogue.images import make_thumbnails_after_commit
 from catalogue.staff_html import site_hosts
 
 from . import glossary_links, markup, product_keys
-from .models import Post, PostProduct, PostRevision
+from .models import FAQEntry, Post, PostProduct, PostRevision
 
 Product = get_model("catalogue", "Product")
 HERO_SIZES = ("hero", "og")
@@ -140,6 +140,9 @@ def publication_problems(post: Post) -> list[str]:
                 "shown where nothing can hide them (listings, feeds, search engines)."
             )
         )
+    # New entries typed in the admin are refused by FAQEntry.clean; these are the stored ones.
+    if post.pk and any(entry.has_spoiler_syntax for entry in post.faq_entries.all()):
+        problems.append(str(FAQEntry.SPOILERS_REFUSED))
     if post.hero_image and not post.hero_alt.strip():
         problems.append(_("Describe the hero image in its alt text."))
     return problems + embed_problems(rendered)

@@ -192,6 +192,17 @@ def test_change_form_and_list_link_to_the_draft_preview(editor_client):
 # --- Publish-time checks --------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("status", ["draft", "published"])
+def test_spoiler_syntax_typed_in_a_faq_entry_is_refused_with_the_reason(editor_client, status):
+    data = form_data(status=status, **{"faq_entries-0-answer": "||Shirogane wins||."})
+
+    response = editor_client.post(ADD_URL, data)
+
+    assert response.status_code == 200
+    assert "Spoilers belong in the body" in page_text(response)
+    assert not Post.objects.exists()
+
+
 def test_publishing_with_a_broken_embed_is_refused_with_the_reason(editor_client):
     post = draft(summary="A summary.")
     data = form_data(

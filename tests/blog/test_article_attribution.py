@@ -5,6 +5,8 @@ line, then the order line, keeps the last article (blog.attribution)."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -234,6 +236,21 @@ def test_figures_of_a_deleted_article_are_dropped_not_retried(care, pin):
 
     assert not ArticleDay.objects.exists() and not ArticleProductDay.objects.exists()
     assert attribution.figures.counter.pending() == {}
+
+
+def test_reading_and_following_an_article_set_no_cookie_but_the_session(client, care, pin):
+    """The article's part in a sale lives in the session: its page, its link and its card's add
+    leave no cookie of their own (the basket's cookies are the same as for any add)."""
+    session_only = {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+    client.get(care.get_absolute_url())
+    client.get(link(care, pin))
+    assert set(client.cookies) <= session_only
+
+    add(client, pin, article=care.pk)
+    plain = Client()
+    add(plain, pin)
+
+    assert set(client.cookies) - session_only == set(plain.cookies) - session_only
 
 
 def test_crawlers_are_asked_not_to_follow_article_links(client):

@@ -94,3 +94,21 @@ def test_spoiler_syntax_in_an_image_alt_text_in_the_body_is_refused_at_publicati
 
     with pytest.raises(PublishError, match="Spoilers belong in the body"):
         publish(post)
+
+
+@pytest.mark.parametrize(
+    "faq",
+    [
+        [("Does ||Shirogane|| win?", "Watch and see.")],
+        [("Who wins?", "||Shirogane betrays the council||.")],
+        [("Who wins?", "The council.\n\n:::spoiler Episode 12\nShirogane.\n:::")],
+    ],
+    ids=["question", "inline-answer", "block-answer"],
+)
+def test_spoiler_syntax_in_a_faq_entry_is_refused_at_publication(db, faq):
+    """The FAQ is shown as written (its answer with line breaks) and as FAQPage JSON-LD:
+    nothing there can hide a spoiler."""
+    post = write_post("Draft", status="draft", faq=faq)
+
+    with pytest.raises(PublishError, match="Spoilers belong in the body"):
+        publish(post)

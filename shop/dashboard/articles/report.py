@@ -27,6 +27,8 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -34,7 +36,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest, NullIf
+from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
 from oscar.core.loading import get_model
 
 from blog.models import ArticleDay, ArticleProductDay, Post
@@ -200,7 +202,7 @@ def _sales(start: date, end: date, product_ids):
     owed_back = Greatest(Coalesce(refunded, ZERO) - Coalesce(cancelled, ZERO), ZERO)
     standing = NullIf(F("order__total_incl_tax") - Coalesce(cancelled, ZERO), ZERO)
     kept = ExpressionWrapper(
-        F("line_price_incl_tax") - F("line_price_incl_tax") * owed_back / standing,
+        F("line_price_incl_tax") - Quotient(F("line_price_incl_tax") * owed_back, standing),
         output_field=MONEY,
     )
     every_order = (
@@ -220,6 +222,21 @@ def _sales(start: date, end: date, product_ids):
         )
         .order_by()
     )
+
+
+class Quotient(Func):
+    """`dividend / divisor` as money. SQLite keeps a whole amount (10.00) as an integer and
+    divides integers as integers (50 / 15 = 3): there the divisor is made a REAL first."""
+
+    arg_joiner = " / "
+    template = "(%(expressions)s)"
+    output_field = MONEY
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        dividend, divisor = self.get_source_expressions()
+        real = self.copy()
+        real.set_source_expressions([dividend, Cast(divisor, FloatField())])
+        return super(Quotient, real).as_sqlite(compiler, connection, **extra_context)
 
 
 def _with_variants(product):
