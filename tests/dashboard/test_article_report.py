@@ -217,6 +217,98 @@ def test_a_refund_that_does_not_divide_whole_dollars_is_shared_to_the_cent(manag
     assert table(page) == [["Kitsune pins", "0", "0", "0", "1", "1", "$6.67", "—"]]
 
 
+def kept_by_the_orders(*orders) -> Decimal:
+    """What the orders kept of what they cost: their totals less their refunds."""
+    return sum(
+        (placed.total_incl_tax - sum(r.amount for r in placed.refunds.all()) for placed in orders),
+        Decimal("0.00"),
+    )
+
+
+def csv_rows(client, query) -> list[list[str]]:
+    response = client.get(REPORT, {"format": "csv", **query})
+    return list(csv.reader(io.StringIO(response.content.decode())))[1:]
+
+
+def test_a_refund_shared_by_three_articles_adds_up_to_what_the_order_kept(manager):
+    """$1 back of three $1 lines from three articles: each kept $0.66⅔, and the cents are
+    shared so that the rows add up to the $2.00 the order kept (the largest remainders get the
+    cent left over, ties to the earlier line): $0.67, $0.67, $0.66, never three times $0.67."""
+    posts = [write_post(f"{n} article") for n in ("First", "Second", "Third")]
+    pins = [merch(f"Pin {n}", price="1.00", upc=f"PIN-{n}") for n in ("1", "2", "3")]
+    placed = order(*((pin, 1, post) for pin, post in zip(pins, posts, strict=True)))
+    refund(placed, "1.00")
+
+    page = manager.get(REPORT).content.decode()
+
+    assert table(page) == [
+        ["First article", "0", "0", "0", "1", "1", "$0.67", "—"],
+        ["Second article", "0", "0", "0", "1", "1", "$0.67", "—"],
+        ["Third article", "0", "0", "0", "1", "1", "$0.66", "—"],
+    ]
+    assert table(page, "tfoot") == [["All articles", "0", "0", "0", "1", "3", "$2.00", "—"]]
+    rows = csv_rows(manager, {"sort": "title"})
+    assert [(row[0], row[7]) for row in rows] == [
+        ("First article", "0.67"),
+        ("Second article", "0.67"),
+        ("Third article", "0.66"),
+        ("All articles", "2.00"),
+    ]
+    assert sum(Decimal(row[7]) for row in rows[:-1]) == kept_by_the_orders(placed)
+    for upc, title, revenue in [
+        ("PIN-1", "First article", "$0.67"),
+        ("PIN-2", "Second article", "$0.67"),
+        ("PIN-3", "Third article", "$0.66"),
+    ]:
+        product_page = manager.get(REPORT, {"product": upc}).content.decode()
+        assert table(product_page) == [[title, "0", "0", "0", "1", "1", revenue, "—"]]
+        assert table(product_page, "tfoot") == [
+            ["All articles", "0", "0", "0", "1", "1", revenue, "—"]
+        ]
+        assert csv_rows(manager, {"product": upc})[-1][7] == revenue.removeprefix("$")
+
+
+def test_partial_refunds_over_several_orders_add_up_to_the_cent(manager):
+    """Rounded line by line (or article by article) these three orders come to $5.04 where
+    they kept $5.02: $0.99 back of $2 leaves each $1 line $0.50½, $1 back of $4 leaves each
+    $0.75. Shared to the cent, the first line of an order takes the cent left over."""
+    a, b, c, d = (write_post(f"Article {letter}") for letter in "ABCD")
+    pins = [merch(f"Pin {letter}", price="1.00", upc=f"PIN-{letter}") for letter in "ABCD"]
+    pin_a, pin_b, pin_c, pin_d = pins
+    orders = [
+        order((pin_a, 1, a), (pin_b, 1, b)),
+        order((pin_c, 1, c), (pin_d, 1, d)),
+        order(*((pin, 1, post) for pin, post in zip(pins, (a, b, c, d), strict=True))),
+    ]
+    for placed, amount in zip(orders, ("0.99", "0.99", "1.00"), strict=True):
+        refund(placed, amount)
+
+    page = manager.get(REPORT, {"sort": "title"}).content.decode()
+
+    assert table(page) == [
+        ["Article A", "0", "0", "0", "2", "2", "$1.26", "—"],
+        ["Article B", "0", "0", "0", "2", "2", "$1.25", "—"],
+        ["Article C", "0", "0", "0", "2", "2", "$1.26", "—"],
+        ["Article D", "0", "0", "0", "2", "2", "$1.25", "—"],
+    ]
+    assert table(page, "tfoot") == [["All articles", "0", "0", "0", "3", "8", "$5.02", "—"]]
+    assert kept_by_the_orders(*orders) == Decimal("5.02")
+    rows = csv_rows(manager, {"sort": "title"})
+    assert [row[7] for row in rows] == ["1.26", "1.25", "1.26", "1.25", "5.02"]
+
+
+def test_shipping_takes_its_share_of_the_cents_too(manager):
+    """$2 back of a $2 pin, a $2 badge and $2 shipping: each kept $1.33⅓; the cent left over
+    goes to the pin, the earliest of the three, and the badge and the shipping keep $1.33."""
+    pin, badge = merch("Ume Pin", price="2.00"), merch("Ume Badge", price="2.00")
+    post = write_post("Ume pins")
+    refund(order((pin, 1, post), (badge, 1, None), shipping="2.00"), "2.00")
+
+    page = manager.get(REPORT).content.decode()
+
+    assert table(page) == [["Ume pins", "0", "0", "0", "1", "1", "$1.34", "—"]]
+
+
 def test_a_product_with_variants_counts_the_variants_sold(manager):
     keychain = create_product(
         title="Chibi Keychain", upc="KEY-C", structure="parent", product_class="Keychain"

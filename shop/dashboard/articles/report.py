@@ -1,5 +1,5 @@
 """The Articles report: for a date range, what each article brought — page views, clicks to
-products, adds to basket, orders, items sold and revenue — in a fixed number of grouped queries
+products, adds to basket, orders, items sold and revenue — in a fixed number of queries
 whatever the number of articles and orders.
 
 Figures by day: views, clicks and adds are the article's daily counts (blog.attribution);
@@ -7,8 +7,12 @@ orders, items and revenue are the order lines that carry the article (`Line.post
 placed in the range (the shop's time zone). A cancelled line sold nothing. Revenue is what the
 lines cost with discounts and tax, less refunds: a refund pays first for the order's cancelled
 lines (at their price), and the rest of it is shared by the order's other lines and its shipping
-in proportion to what each cost, so a refund of a whole order leaves nothing. Refunds count
-against their order, whatever day they were made. Conversion is orders / views.
+in proportion to what each cost, so a refund of a whole order leaves nothing. Each order is
+shared out in whole cents that add up to exactly what it kept (largest remainder: every part its
+exact share rounded down to the cent, the cents left over one each to the parts with the largest
+remainders, ties to the earlier line, shipping last); the articles' rows are sums of those cents,
+so they and the "All articles" row reconcile with the orders to the cent. Refunds count against
+their order, whatever day they were made. Conversion is orders / views.
 
 The "All articles" totals count an order once even when its lines came from several articles
 (each of which counts it in its own row); a line has one article, so items and revenue add up.
@@ -18,25 +22,26 @@ are that product's lines only, not the rest of its orders.
 
 from __future__ import annotations
 
+import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from itertools import groupby
+from operator import attrgetter
 
 from django.db.models import (
-    Count,
+    BooleanField,
     DecimalField,
     ExpressionWrapper,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
+from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
 from blog.models import ArticleDay, ArticleProductDay, Post
@@ -106,7 +111,7 @@ def article_report(*, start: date, end: date, product=None, sort: str = DEFAULT_
         row["post_id"]: row
         for row in days.values("post_id").annotate(clicks=Sum("clicks"), adds=Sum("adds"))
     }
-    sales = {row["post_id"]: row for row in _sales(start, end, product_ids)}
+    sales, every_order = _sales(start, end, product_ids)
     if product_ids is None:
         shown = Q(pk__in={*views, *traffic, *sales}) | Q(pk__in=Post.objects.published())
     else:
@@ -122,12 +127,10 @@ def article_report(*, start: date, end: date, product=None, sort: str = DEFAULT_
             adds=traffic.get(pk, {}).get("adds") or 0,
             orders=sales.get(pk, {}).get("orders") or 0,
             items=sales.get(pk, {}).get("items") or 0,
-            revenue=Decimal(sales.get(pk, {}).get("revenue") or 0).quantize(CENT, ROUND_HALF_UP),
+            revenue=sales.get(pk, {}).get("revenue") or Decimal("0.00"),
         )
         for pk, title, slug in posts
     ]
-    # Every sales row carries the same count of distinct orders (see _sales).
-    every_order = next(iter(sales.values()), {}).get("every_order") or 0
     return Report(rows=sorted_rows(rows, sort), totals=_totals(rows, orders=every_order))
 
 
@@ -172,16 +175,21 @@ def sort_column(sort: str | None) -> str:
     return sort if sort and sort.removeprefix("-") in COLUMNS else DEFAULT_SORT
 
 
-def _sales(start: date, end: date, product_ids):
-    """Orders, items and revenue per article: one grouped query over the order lines. Each row
-    also carries `every_order`, the orders of all those lines counted once (an order whose
-    lines came from two articles is in both rows' `orders`): a subquery that does not depend on
-    the row, so the database works it out once."""
-    lines = Line.objects.filter(
+def _sales(start: date, end: date, product_ids) -> tuple[dict[int, dict], int]:
+    """Orders, items and revenue per article, and the orders of all those lines counted once (an
+    order whose lines came from two articles is in both rows' `orders`).
+
+    One query reads every line of the orders that have a line to count, with its order's total
+    and refunds; the refunds are shared cent by cent here (kept_by_line), then the lines grouped
+    by article. The rounded parts of an order must add up to what it kept, which shares rounded
+    on their own do not, and Django's ORM cannot group the result of a per-order window
+    calculation (it writes invalid SQL). One row per line of those orders is fine for a shop this
+    size, and it is one query whatever their number."""
+    counted = Line.objects.filter(
         post__isnull=False, order__date_placed__date__range=(start, end)
     ).exclude(status=CANCELLED)
     if product_ids is not None:
-        lines = lines.filter(product_id__in=product_ids)
+        counted = counted.filter(product_id__in=product_ids)
     refunded = Subquery(
         Refund.objects.filter(order_id=OuterRef("order_id"))
         .order_by()
@@ -190,53 +198,85 @@ def _sales(start: date, end: date, product_ids):
         .values("total"),
         output_field=MONEY,
     )
-    cancelled = Subquery(
-        Line.objects.filter(order_id=OuterRef("order_id"), status=CANCELLED)
-        .order_by()
-        .values("order_id")
-        .annotate(total=Sum("line_price_incl_tax"))
-        .values("total"),
-        output_field=MONEY,
+    of_product = (
+        Value(True)
+        if product_ids is None
+        else ExpressionWrapper(Q(product_id__in=product_ids), output_field=BooleanField())
     )
-    # What the refunds left unpaid of the order's lines still standing and its shipping.
-    owed_back = Greatest(Coalesce(refunded, ZERO) - Coalesce(cancelled, ZERO), ZERO)
-    standing = NullIf(F("order__total_incl_tax") - Coalesce(cancelled, ZERO), ZERO)
-    kept = ExpressionWrapper(
-        F("line_price_incl_tax") - Quotient(F("line_price_incl_tax") * owed_back, standing),
-        output_field=MONEY,
-    )
-    every_order = (
-        lines.annotate(whole=Value(1))
-        .values("whole")
-        .annotate(n=Count("order_id", distinct=True))
-        .values("n")
-        .order_by()
-    )
-    return (
-        lines.values("post_id")
-        .annotate(
-            orders=Count("order_id", distinct=True),
-            items=Sum("quantity"),
-            revenue=Sum(Coalesce(kept, F("line_price_incl_tax"), output_field=MONEY)),
-            every_order=Subquery(every_order, output_field=IntegerField()),
+    lines = (
+        Line.objects.filter(order_id__in=counted.values("order_id"))
+        .annotate(refunded=Coalesce(refunded, ZERO), of_product=of_product)
+        .order_by("order_id", "pk")
+        .values_list(
+            "order_id",
+            "order__total_incl_tax",
+            "refunded",
+            "post_id",
+            "of_product",
+            "status",
+            "quantity",
+            "line_price_incl_tax",
+            named=True,
         )
-        .order_by()
     )
+    orders, items, revenue = defaultdict(set), Counter(), defaultdict(Decimal)
+    for order_id, order_lines in groupby(lines, key=attrgetter("order_id")):
+        order_lines = list(order_lines)
+        kept = kept_by_line(
+            total=order_lines[0].order__total_incl_tax,
+            refunded=order_lines[0].refunded,
+            lines=[(line.line_price_incl_tax, line.status == CANCELLED) for line in order_lines],
+        )
+        for line, line_kept in zip(order_lines, kept, strict=True):
+            if line.post_id is None or line.status == CANCELLED or not line.of_product:
+                continue
+            orders[line.post_id].add(order_id)
+            items[line.post_id] += line.quantity
+            revenue[line.post_id] += line_kept
+    sales = {
+        post_id: {"orders": len(ids), "items": items[post_id], "revenue": revenue[post_id]}
+        for post_id, ids in orders.items()
+    }
+    return sales, len(set().union(*orders.values()))
 
 
-class Quotient(Func):
-    """`dividend / divisor` as money. SQLite keeps a whole amount (10.00) as an integer and
-    divides integers as integers (50 / 15 = 3): there the divisor is made a REAL first."""
+def kept_by_line(
+    *, total: Decimal, refunded: Decimal, lines: list[tuple[Decimal, bool]]
+) -> list[Decimal]:
+    """What each of an order's lines (price, whether cancelled) kept of its price, to the cent,
+    when `refunded` of the order's `total` went back: a cancelled line keeps nothing, as the
+    refund pays for it first; the rest of the refund comes off the standing lines and the
+    shipping (and any other charge) in proportion to what each cost. The standing lines and the
+    shipping then add up to exactly what the order kept (shared_to_the_cent)."""
+    cancelled = sum((price for price, is_cancelled in lines if is_cancelled), Decimal("0"))
+    standing = [price for price, is_cancelled in lines if not is_cancelled]
+    paid = total - cancelled
+    if not paid:
+        return [Decimal("0.00") if is_cancelled else price for price, is_cancelled in lines]
+    kept = paid - max(refunded - cancelled, Decimal("0"))
+    # The order's shipping and charges: what it cost beyond its standing lines.
+    shares = iter(shared_to_the_cent(kept, [*standing, paid - sum(standing, Decimal("0"))]))
+    return [Decimal("0.00") if is_cancelled else next(shares) for _, is_cancelled in lines]
 
-    arg_joiner = " / "
-    template = "(%(expressions)s)"
-    output_field = MONEY
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        dividend, divisor = self.get_source_expressions()
-        real = self.copy()
-        real.set_source_expressions([dividend, Cast(divisor, FloatField())])
-        return super(Quotient, real).as_sqlite(compiler, connection, **extra_context)
+def shared_to_the_cent(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """`amount` shared in proportion to `weights` (which do not add up to zero), in whole cents
+    that add up to `amount` exactly (largest remainder): each part is its exact share rounded
+    down to the cent, then the cents left over go one each to the parts with the largest
+    remainders, ties to the earlier part."""
+    whole = sum(weights, Decimal("0"))
+    cents = _cents(amount)
+    exact = [Fraction(cents) * Fraction(weight) / Fraction(whole) for weight in weights]
+    parts = [math.floor(share) for share in exact]
+    left_over = cents - sum(parts)
+    by_remainder = sorted(range(len(parts)), key=lambda k: (parts[k] - exact[k], k))
+    for k in by_remainder[:left_over]:
+        parts[k] += 1
+    return [Decimal(part) * CENT for part in parts]
+
+
+def _cents(amount: Decimal) -> int:
+    return int(amount.quantize(CENT, ROUND_HALF_UP) * 100)
 
 
 def _with_variants(product):
