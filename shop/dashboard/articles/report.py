@@ -182,9 +182,10 @@ def _sales(start: date, end: date, product_ids) -> tuple[dict[int, dict], int]:
     One query reads every line of the orders that have a line to count, with its order's total
     and refunds; the refunds are shared cent by cent here (kept_by_line), then the lines grouped
     by article. The rounded parts of an order must add up to what it kept, which shares rounded
-    on their own do not, and Django's ORM cannot group the result of a per-order window
-    calculation (it writes invalid SQL). One row per line of those orders is fine for a shop this
-    size, and it is one query whatever their number."""
+    on their own do not; the largest-remainder rule that makes them needs an order's parts side by
+    side, a few lines of Python here and window functions under a grouping in SQL. One row per
+    line of those orders is fine for a shop this size, and it is one query whatever their
+    number."""
     counted = Line.objects.filter(
         post__isnull=False, order__date_placed__date__range=(start, end)
     ).exclude(status=CANCELLED)
