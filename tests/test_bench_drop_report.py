@@ -16,6 +16,7 @@ from shop.devtools.bench.drop import (
     drop_text,
     judge,
     orders_cpu,
+    phase_name,
 )
 
 MACHINE = {
@@ -96,7 +97,8 @@ def lines_of(table_text: str) -> dict[tuple[str, str], str]:
     for line in table_text.splitlines():
         cells = line.split()
         if len(cells) > 2 and cells[0] in {"catalogue", "search", "product", "article"}:
-            phase = "quiet" if cells[1] == "quiet" else f"{cells[1]} {cells[2]}"
+            quiet_again = cells[1:3] == ["quiet", "again"]
+            phase = "quiet" if cells[1] == "quiet" and not quiet_again else f"{cells[1]} {cells[2]}"
             found[(cells[0], phase)] = line
     return found
 
@@ -257,3 +259,43 @@ def test_the_cores_of_each_phase_are_split_between_server_placer_and_the_rest():
     (line,) = [x for x in report.splitlines() if x.startswith("10 orders/s") and "1.96" in x]
     assert line.split() == ["10", "orders/s", "1.96", "1.50", "0.20", "0.26"]
     assert "placer + simulator" in report
+
+
+def test_a_pages_share_is_of_the_mean_of_its_quiet_phases_before_and_after_the_orders():
+    rows = [
+        row("catalogue", "quiet", 1000.0),
+        row("catalogue", "10 orders/s", 720.0),
+        row("catalogue", "quiet again", 800.0),  # the machine slowed during the run
+    ]
+
+    judged = {r["phase"]: r for r in judge(rows)}
+
+    assert judged["10 orders/s"]["quiet_share"] == 0.8  # of (1000 + 800) / 2, not of 1000
+    assert judged["10 orders/s"]["target_met"] is True
+    assert judged["quiet again"]["quiet_share"] == pytest.approx(0.8889, abs=1e-4)
+    assert judged["quiet again"]["target"] == "p99 < 50 ms, 0 errors"  # no share asked of it
+    report = text(rows, [orders("10 orders/s", 10, placed=90)])
+    assert lines_of(report)[("catalogue", "quiet again")].split()[3] == "800.0"
+    assert "mean of the page's two quiet phases" in report
+
+
+def test_orders_cpu_reads_the_pages_quiet_cost_from_both_quiet_phases():
+    rows = [
+        row("catalogue", "quiet", 100.0, cpu_s=10.0),  # 1,000 requests, 10 ms each
+        row("catalogue", "10 orders/s", 80.0, cpu_s=16.0, orders_done=40),
+        row("catalogue", "quiet again", 100.0, cpu_s=14.0),  # 14 ms each: 12 ms over both
+    ]
+
+    (phase,) = orders_cpu(rows)
+
+    assert phase["phase"] == "10 orders/s"
+    assert phase["pages_cpu_s"] == 9.6  # 800 requests at 12 ms
+    assert phase["cpu_ms_per_order"] == 160.0  # (16 s - 9.6 s) / 40 orders
+
+
+def test_the_last_quiet_phase_is_named_apart():
+    assert [phase_name(0), phase_name(10), phase_name(0, again=True)] == [
+        "quiet",
+        "10 orders/s",
+        "quiet again",
+    ]
