@@ -110,7 +110,7 @@ class ShippingAddressView(views.ShippingAddressView):
         email = form.cleaned_data.get(EMAIL)
         if email and email != self.checkout_session.get_guest_email():
             self.checkout_session.set_guest_email(email)
-            # As Oscar's gateway does when a guest gives the address.
+            # As Oscar's gateway does when a guest gives the e-mail.
             checkout_signals.start_checkout.send_robust(
                 sender=self, request=self.request, email=email
             )
