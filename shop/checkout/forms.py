@@ -29,16 +29,14 @@ class ShippingDetailsForm(ShippingAddressForm):
                 help_text=_("We send your order confirmation here."),
                 required=not email_known,
             )
-        if methods:
+        self.methods = list(methods)
+        if self.methods:
             self.fields[METHOD] = forms.ChoiceField(
                 label=_("Delivery"),
-                choices=[(method.code, method.name) for method in methods],
+                choices=[(method.code, method.name) for method in self.methods],
                 widget=forms.RadioSelect,
                 required=False,
             )
-            self.methods = list(methods)
-        else:
-            self.methods = []
 
     def clean_email(self) -> str:
         email = self.cleaned_data[EMAIL]
