@@ -9,14 +9,14 @@ import threading
 import time
 from collections.abc import Callable
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.template import loader
 from django.views import defaults
 
 from shop import replicas
-from shop.outages import database_is_unreachable
+from shop.outages import is_outage
 
 RETRY_AFTER_SECONDS = 30
 REPORT_EVERY_SECONDS = 30
@@ -108,7 +108,7 @@ def server_error(request):
         response = HttpResponse(status=503)
         response._has_been_logged = True
         return response
-    if isinstance(error, (OperationalError, InterfaceError)) and database_is_unreachable():
+    if is_outage(error):
         return database_unavailable(request, error)
     return defaults.server_error(request)
 

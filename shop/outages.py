@@ -2,7 +2,7 @@
 as opposed to a statement that failed on a working connection. Its own module, with nothing but
 Django's database layer, so that any part of the shop may ask (shop.payments included)."""
 
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 
 
 def database_is_unreachable() -> bool:
@@ -19,3 +19,9 @@ def database_is_unreachable() -> bool:
         except DatabaseError:
             return True
     return False
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether an error this request's database work raised is the database not answering: one
+    line in the log then (shop.errors says the rest), where any other error keeps its traceback."""
+    return isinstance(error, (OperationalError, InterfaceError)) and database_is_unreachable()

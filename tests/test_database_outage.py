@@ -12,11 +12,14 @@ from django.db import OperationalError, connection
 from django.db.backends.signals import connection_created
 from django.test import Client
 from django.urls import path
+from oscar.core.loading import get_model
 
-from shop import errors, replicas
+from shop import errors, outages, replicas
 from shop import urls as shop_urls
+from shop.payments.models import PaymentAttempt
 from tests.factories import merch
 from tests.redis_standin import refused_port
+from tests.shopping import card, place_order, to_payment_step
 
 
 def failing_statement(request):
@@ -216,7 +219,7 @@ def test_a_render_that_failed_on_a_read_replica_is_not_logged_as_an_outage(
     """The page cache renders it again on the primary (shop.pagecache), and the shopper gets that
     page: an error line saying the database is unavailable would be false."""
     settings.DEBUG = False
-    monkeypatch.setattr(errors, "database_is_unreachable", lambda: True)  # the replica's is gone
+    monkeypatch.setattr(outages, "database_is_unreachable", lambda: True)  # the replica's is gone
 
     def view(request):
         raise OperationalError("terminating connection due to administrator command")
@@ -254,3 +257,41 @@ def test_a_stripe_webhook_while_the_database_is_gone_is_a_503_stripe_retries(
     assert record.getMessage().startswith("Stripe webhook evt_during_outage")
     assert "the database is not answering" in record.getMessage()
     assert record.exc_info is None
+
+
+@pytest.mark.parametrize("row_written", [True, False], ids=["cancel-noted", "cancel-not-noted"])
+def test_the_database_going_away_while_an_order_is_written_releases_the_hold_in_one_line(
+    production, stripe_sim, sim_client, monkeypatch, caplog, row_written
+):
+    """A PostgreSQL restart under the order's transaction: the shopper gets the 503 page every
+    request gets meanwhile, the money held goes back, and the log says so without a traceback."""
+    pin = merch("Moonlit Ronin Pin", price="15.00", stock=3)
+    to_payment_step(production, pin)
+
+    def server_restarts(*args, **kwargs):
+        monkeypatch.setattr(connection, "errors_occurred", True)
+        monkeypatch.setattr(connection, "is_usable", lambda: False)
+        if not row_written:
+            monkeypatch.setattr(PaymentAttempt, "save", refused)
+        raise OperationalError("terminating connection due to administrator command")
+
+    def refused(*args, **kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr("oscar.apps.order.utils.OrderCreator.create_order_model", server_restarts)
+    response = place_order(production, card(sim_client))
+
+    assert_branded_503(response)
+    [intent] = stripe_sim.payment_intents.values()
+    assert intent["status"] == "canceled"
+    # The attempt was written in the order's transaction, which the restart took with it.
+    assert not get_model("order", "Order").objects.exists()
+    assert get_model("partner", "StockRecord").objects.get(product=pin).num_allocated in (0, None)
+    assert all(r.exc_info is None for r in caplog.records)
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert lines[0] == (
+        f"Order {intent['metadata']['order_number']} (basket 1): the database stopped "
+        "answering while the order was placed (terminating connection due to administrator "
+        "command); cancelling the authorisation"
+    )
+    assert lines[-1].startswith("Database unavailable (OperationalError: terminating connection")

@@ -15,6 +15,7 @@ no authorisation is made. The PaymentIntent carries the digest of the basket it 
 for, so the return from 3-D Secure places the order only for that same basket.
 """
 
+import contextlib
 import logging
 from collections.abc import Callable
 
@@ -22,7 +23,7 @@ from django import http
 from django.conf import settings
 from django.contrib import messages
 from django.core.signing import BadSignature, Signer
-from django.db import router, transaction
+from django.db import DatabaseError, router, transaction
 from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -39,6 +40,7 @@ from shop.checkout import fingerprint
 from shop.checkout.emails import queue_order_confirmation
 from shop.checkout.forms import EMAIL, METHOD, ShippingDetailsForm
 from shop.order.utils import OutOfStock
+from shop.outages import is_outage
 from shop.payments import services as payments
 from shop.payments.client import keys
 from shop.payments.models import PaymentAttempt
@@ -357,7 +359,10 @@ class PaymentDetailsView(views.PaymentDetailsView):
                     ),
                 ),
             )
-        except Exception:
+        except Exception as error:
+            if is_outage(error):
+                self.release_in_outage(attempt, error)
+                raise  # the shop's 503 page (shop.errors), as for any request meanwhile
             logger.exception(
                 "Order %s (basket %s): placing the order failed; cancelling the authorisation",
                 attempt.order_number,
@@ -372,6 +377,20 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 ),
             )
         return self.handle_successful_order(order)
+
+    def release_in_outage(self, attempt: PaymentAttempt, error: Exception) -> None:
+        """The database went away (a restart, a failover) while the order was written: nothing
+        of it was kept, so the money held goes back. One line, not a traceback: the outage is
+        logged as such."""
+        logger.error(
+            "Order %s (basket %s): the database stopped answering while the order was placed "
+            "(%s); cancelling the authorisation",
+            attempt.order_number,
+            attempt.basket_id,
+            " ".join(str(error).split())[:200],
+        )
+        with contextlib.suppress(DatabaseError):  # reconciliation cancels a hold with no order
+            payments.cancel(attempt)
 
     def send_order_placed_email(self, order):
         # Oscar asks while the order's transaction is open: note it, place_once queues it later;

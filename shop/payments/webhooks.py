@@ -12,13 +12,13 @@ import json
 import logging
 
 import stripe
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
-from shop.outages import database_is_unreachable
+from shop.outages import is_outage
 from shop.payments import services
 from shop.payments.client import keys
 from shop.payments.intents import IntentStatus
@@ -55,7 +55,7 @@ def stripe_webhook(request):
                 return HttpResponse("Already processed.")
             handler(obj, intent_id)
     except Exception as error:
-        if isinstance(error, DatabaseError) and database_is_unreachable():
+        if is_outage(error):
             # An outage (a restart, a failover) is one line, not a traceback per event.
             logger.warning(
                 "Stripe webhook %s (%s) not handled, the database is not answering (%s); "
