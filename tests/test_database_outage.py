@@ -290,8 +290,8 @@ def test_the_database_going_away_while_an_order_is_written_releases_the_hold_in_
     assert all(r.exc_info is None for r in caplog.records)
     lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert lines[0] == (
-        f"Order {intent['metadata']['order_number']} (basket 1): the database stopped "
-        "answering while the order was placed (terminating connection due to administrator "
-        "command); cancelling the authorisation"
+        f"Order {intent['metadata']['order_number']} (basket {intent['metadata']['basket_id']}): "
+        "the database stopped answering while the order was placed (terminating connection "
+        "due to administrator command); cancelling the authorisation"
     )
     assert lines[-1].startswith("Database unavailable (OperationalError: terminating connection")
