@@ -2,11 +2,12 @@
 
 When an entry is missing or stale, the first request takes a short lock in the shared cache
 (`cache.add`, which only one caller wins) and builds it. Others meanwhile get the previous version
-if there is one that is recent enough (`STALE_FOR`), else wait for the build, polling for its
-result, for at most `WAIT`. If the builder finishes without storing anything (a page that may not
-be kept) or dies, a waiter takes the lock and builds; after `WAIT` a waiter builds for itself
-rather than keep its shopper waiting (a build that slow is the only case of two at once). While
-the shared cache is not answering, every request builds for itself at once.
+if it was known current recently enough (`STALE_FOR`: built, or found current by this process,
+that long ago at most), else wait for the build, polling for its result, for at most `WAIT`. If
+the builder finishes without storing anything (a page that may not be kept) or dies, a waiter
+takes the lock and builds; after `WAIT` a waiter builds for itself rather than keep its shopper
+waiting (a build that slow is the only case of two at once). While the shared cache is not
+answering, every request builds for itself at once.
 A build that stores its result with `store()` lets go of the lock in the same round trip.
 """
 
@@ -26,8 +27,15 @@ T = TypeVar("T")
 LOCK_TIMEOUT = 10  # seconds: a crashed builder's lock lets go
 WAIT = 1.5  # seconds a request waits for another's build
 POLL = 0.05
-# A previous version is served during a rebuild only if it was built this recently (seconds).
+# A previous version is served during a rebuild only if it was known current this recently
+# (seconds): what it shows is at most that far behind the change that made it stale.
 STALE_FOR = 5.0
+CONFIRMED_MAX = 5000
+
+# When this process last found each entry current: key → (the entry's build time, then). A page
+# served all the time is known current to the moment before a sale made it stale, however long
+# ago it was built; its rebuild then keeps no shopper waiting.
+_confirmed: dict[str, tuple[float, float]] = {}
 
 # The key this request is building under its lock, and whether `store()` let the lock go.
 _building: ContextVar[tuple[str, list[bool]] | None] = ContextVar("building", default=None)
@@ -61,7 +69,7 @@ def build_once(
                 _building.reset(token)
                 if not released:
                     cache.delete(lock)
-        if previous is not None and time.time() - previous_built_at <= STALE_FOR:
+        if previous is not None and _known_current_lately(key, previous_built_at):
             return previous()
         while time.monotonic() < deadline:
             time.sleep(POLL)
@@ -72,6 +80,21 @@ def build_once(
                 break  # the build ended without a result for us: try to take it over
         else:
             return compute()
+
+
+def confirmed(key: str, built_at: float) -> None:
+    """The entry under `key` built at `built_at` was just found current (a hit)."""
+    if len(_confirmed) >= CONFIRMED_MAX:
+        _confirmed.clear()  # the pages served all the time are noted again at once
+    _confirmed[key] = (built_at, time.time())
+
+
+def _known_current_lately(key: str, built_at: float) -> bool:
+    """Whether the entry built at `built_at` was known current (built, or found so by a later
+    hit here) within `STALE_FOR`."""
+    found = _confirmed.get(key)
+    known_at = found[1] if found is not None and found[0] == built_at else built_at
+    return time.time() - known_at <= STALE_FOR
 
 
 def store(key: str, value, timeout: float) -> None:

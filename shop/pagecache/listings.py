@@ -14,7 +14,7 @@ from django.core.cache import cache
 
 from catalogue import generations
 
-from .builds import build_once, store
+from .builds import build_once, confirmed, store
 
 T = TypeVar("T")
 
@@ -29,6 +29,7 @@ def remember(name: str, tags: Iterable[str], compute: Callable[[], T]) -> T:
     now, found = generations.versions(tags, also=[key])
     stored = found.get(key)
     if stored is not None and generations.is_current(stored[0], now):
+        confirmed(key, stored[1])
         return stored[2]
 
     def build():

@@ -47,7 +47,7 @@ from catalogue.consent import consent_for
 from shop import replicas
 
 from . import local
-from .builds import build_once, store
+from .builds import build_once, confirmed, store
 
 Selector = get_class("partner.strategy", "Selector")
 
@@ -149,6 +149,7 @@ class PageCacheMiddleware:
         stored, checked = self.lookup(key)
         if checked is not None:
             count("hit")
+            confirmed(key, stored[1])
             return self.serve(request, stored, checked)
         return build_once(
             key,

@@ -1,12 +1,21 @@
-"""While one request builds a cached part, others for it wait for that build or take the previous
-version: the part is never built twice at once (shop.pagecache.builds)."""
+"""While one request builds a cached part or page, others for it wait for that build or take the
+previous version, if it was known current a moment ago: it is never built twice at once
+(shop.pagecache.builds)."""
 
 import threading
+import time as real_time
+from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from oscar.core.loading import get_model
 
 from catalogue import generations
-from shop.pagecache import builds, listings
+from shop.pagecache import builds, listings, middleware
+from shop.stock import save_stock_edit
+from tests.factories import merch
+
+StockRecord = get_model("partner", "StockRecord")
 
 TAGS = {generations.ALL_LISTINGS}
 
@@ -97,3 +106,98 @@ def test_a_build_that_stores_nothing_lets_the_waiter_build(waiting, monkeypatch)
     second.join(30)
 
     assert gate.calls == 2 and results == {"first": "rendered", "second": "rendered"}
+
+
+def age(name: str, seconds: float) -> None:
+    """As if the part under `name` had been built `seconds` earlier."""
+    key = f"shop:part:{name}"
+    stamp, built_at, value = cache.get(key)
+    cache.set(key, (stamp, built_at - seconds, value), None)
+
+
+def test_a_rebuild_of_a_part_nobody_saw_lately_is_waited_for(waiting):
+    """Built a minute ago and not found current since: it may be a minute behind, so not served."""
+    listings.remember("test:cold", TAGS, lambda: ["old"])
+    age("test:cold", 60)
+    generations.bump(TAGS)
+    build = SlowBuild(["new"])
+    results = {}
+    first = in_thread(lambda: listings.remember("test:cold", TAGS, build), results, "first")
+    assert build.started.wait(30)
+    second = in_thread(lambda: listings.remember("test:cold", TAGS, build), results, "second")
+    assert waiting.wait(30)
+
+    build.release.set()
+    first.join(30)
+    second.join(30)
+
+    assert results == {"first": ["new"], "second": ["new"]} and build.calls == 1
+
+
+def test_a_part_found_current_just_before_a_change_is_served_during_its_rebuild(waiting):
+    """However long ago it was built: a hit a moment ago says it was current then."""
+    listings.remember("test:hot", TAGS, lambda: ["old"])
+    age("test:hot", 60)
+    assert listings.remember("test:hot", TAGS, SlowBuild(["unused"])) == ["old"]  # a hit
+    generations.bump(TAGS)
+    build = SlowBuild(["new"])
+    results = {}
+    first = in_thread(lambda: listings.remember("test:hot", TAGS, build), results, "first")
+    assert build.started.wait(30)
+
+    during = listings.remember("test:hot", TAGS, build)
+    build.release.set()
+    first.join(30)
+
+    assert during == ["old"] and not waiting.is_set()
+    assert build.calls == 1 and results == {"first": ["new"]}
+
+
+class Clock:
+    """The middleware's `time`, a minute behind: the pages it builds are dated a minute ago."""
+
+    def __init__(self, behind: float):
+        self.behind = behind
+
+    def time(self) -> float:
+        return real_time.time() - self.behind
+
+    def time_ns(self) -> int:
+        return real_time.time_ns()
+
+
+@pytest.fixture
+def rebuilding_elsewhere(monkeypatch):
+    """Another process holds every page's build lock: a stale page is served from its previous
+    version, or waited for (briefly here) and then rendered."""
+    add = builds.cache.add
+
+    def add_unless_a_page_lock(key, *args, **kwargs):
+        return False if key.startswith("build:shop:page:") else add(key, *args, **kwargs)
+
+    monkeypatch.setattr(builds.cache, "add", add_unless_a_page_lock)
+    monkeypatch.setattr(builds, "WAIT", 0.2)
+
+
+@pytest.mark.parametrize("seen_since", [True, False], ids=["hit-since", "not-seen-since"])
+def test_a_page_served_just_before_a_price_change_is_served_while_it_is_rebuilt(
+    client, monkeypatch, seen_since, request
+):
+    pin = merch("Glow Pin", price="12.00")
+    url = pin.get_absolute_url()
+    monkeypatch.setattr(middleware, "time", Clock(behind=60))
+    assert b"$12.00" in client.get(url).content  # built "a minute ago"
+    monkeypatch.setattr(middleware, "time", real_time)
+    if seen_since:
+        assert client.get(url)["X-Page-Cache"] == "hit"
+
+    record = StockRecord.objects.get(product=pin)
+    record.price = Decimal("9.50")
+    save_stock_edit(record, changed={"price"})
+    request.getfixturevalue("rebuilding_elsewhere")
+    during = client.get(url).content
+
+    if seen_since:  # current a moment ago: behind the change by the rebuild's time at most
+        assert b"$12.00" in during and b"$9.50" not in during
+    else:  # not known current for a minute: never served as if it were
+        assert b"$9.50" in during and b"$12.00" not in during
