@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db.models import Q
 from django.utils.html import strip_tags
 from oscar.core.loading import get_model
 
@@ -118,7 +117,9 @@ def refresh_listing_fields(product_ids: Iterable[int]) -> set[int]:
     ):
         attribute_text[value.product_id].append(strip_tags(str(value.value_as_text)))
     records: dict[int, list] = defaultdict(list)  # a parent's offer is its children's
-    for record in StockRecord.objects.filter(Q(product__in=ids) | Q(product__parent__in=ids)):
+    # `ids` holds every child of its parents already: no OR across the join to the products,
+    # which would scan both tables (about 100 ms at 100,000 products, in an order's transaction).
+    for record in StockRecord.objects.filter(product_id__in=ids):
         records[record.product_id].append(record)
     children: dict[int, list[int]] = defaultdict(list)
     for product in products:

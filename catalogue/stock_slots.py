@@ -31,6 +31,7 @@ from oscar.core.loading import get_model
 from . import cache_batches, generations
 from .buying import LOW_STOCK, PurchaseAction, StockState, stock_state, stock_words
 
+Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 
 # (is available, units left capped at LOW_STOCK + 1, or None when the product tracks no count)
@@ -228,19 +229,24 @@ def remember(states: dict[int, State], *, started_ns: int, now: dict | None = No
         cache_batches.set_many(kept, TIMEOUT)
 
 
-def current_states(products: dict[int, bool], *, strategy) -> dict[int, State]:
-    """The stock state of each product (id: whether it is a parent), as Oscar's `strategy` sees
-    it, from one query: the products' stock records and their public variants'."""
-    ids = list(products)
-    records = (
-        StockRecord.objects.filter(
-            Q(product_id__in=ids) | Q(product__parent_id__in=ids, product__is_public=True)
-        )
+def stock_records_of(ids: Iterable[int]):
+    """The stock records of these products and of their public variants. The products are found
+    first, by their own indexes (id, parent): an OR across the join to the products would scan
+    both tables, about 100 ms at 100,000 products, on a hit after every sale."""
+    ids = list(ids)
+    family = Product.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids, is_public=True))
+    return (
+        StockRecord.objects.filter(product_id__in=family.values("pk"))
         .select_related("product__product_class", "product__parent__product_class")
         .order_by("pk")
     )
+
+
+def current_states(products: dict[int, bool], *, strategy) -> dict[int, State]:
+    """The stock state of each product (id: whether it is a parent), as Oscar's `strategy` sees
+    it, from one query: the products' stock records and their public variants'."""
     own, children = {}, {}
-    for record in records:
+    for record in stock_records_of(products):
         product = record.product
         if product.pk in products:
             own.setdefault(product.pk, record)  # Oscar's UseFirstStockRecord
