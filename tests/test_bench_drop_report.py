@@ -17,6 +17,7 @@ from shop.devtools.bench.drop import (
     judge,
     orders_cpu,
     phase_name,
+    warm_up_checkout,
 )
 
 MACHINE = {
@@ -191,6 +192,21 @@ def test_order_stream_counts_each_outcome_and_why_orders_failed():
     assert summary["failed"] == len(seen) // 3
     assert summary["placed"] == len(seen) - len(seen) // 3
     assert summary["failures"] == {"Place order answered 500": len(seen) // 3}
+
+
+def test_the_checkout_is_warmed_up_on_every_worker_with_a_plentiful_product():
+    seen, together = [], threading.Barrier(3, timeout=30)
+
+    class Placer:
+        def place(self, item):
+            seen.append(item)
+            together.wait()  # three at once: one for each worker
+            return PLACED
+
+    scarce, plentiful = (Buyable(t, "/p/", "/add/", scarce=t == "Rare") for t in ("Rare", "Pin"))
+
+    assert warm_up_checkout(Placer(), [scarce, plentiful], servers=3) == 6
+    assert seen == [plentiful] * 6
 
 
 @pytest.mark.django_db
