@@ -59,17 +59,25 @@ def in_thread(target, results, name):
     return thread
 
 
-def test_a_second_request_waits_for_the_first_build(waiting):
-    build = SlowBuild(["built once"])
+def second_waits_for_first(name: str, build: SlowBuild, waiting) -> dict:
+    """Two requests for the part: the first builds it, the second waits for that build. What
+    each got."""
     results = {}
-    first = in_thread(lambda: listings.remember("test:one", TAGS, build), results, "first")
+    first = in_thread(lambda: listings.remember(name, TAGS, build), results, "first")
     assert build.started.wait(30)
-    second = in_thread(lambda: listings.remember("test:one", TAGS, build), results, "second")
+    second = in_thread(lambda: listings.remember(name, TAGS, build), results, "second")
     assert waiting.wait(30)
 
     build.release.set()
     first.join(30)
     second.join(30)
+    return results
+
+
+def test_a_second_request_waits_for_the_first_build(waiting):
+    build = SlowBuild(["built once"])
+
+    results = second_waits_for_first("test:one", build, waiting)
 
     assert build.calls == 1
     assert results == {"first": ["built once"], "second": ["built once"]}
@@ -121,15 +129,8 @@ def test_a_rebuild_of_a_part_nobody_saw_lately_is_waited_for(waiting):
     age("test:cold", 60)
     generations.bump(TAGS)
     build = SlowBuild(["new"])
-    results = {}
-    first = in_thread(lambda: listings.remember("test:cold", TAGS, build), results, "first")
-    assert build.started.wait(30)
-    second = in_thread(lambda: listings.remember("test:cold", TAGS, build), results, "second")
-    assert waiting.wait(30)
 
-    build.release.set()
-    first.join(30)
-    second.join(30)
+    results = second_waits_for_first("test:cold", build, waiting)
 
     assert results == {"first": ["new"], "second": ["new"]} and build.calls == 1
 
