@@ -16,7 +16,7 @@ from django.template import loader
 from django.views import defaults
 
 from shop import replicas
-from shop.outages import is_outage
+from shop.outages import is_outage, one_line
 
 RETRY_AFTER_SECONDS = 30
 REPORT_EVERY_SECONDS = 30
@@ -39,7 +39,7 @@ class DatabaseOutage:
         self.answered = 0  # 503s since the last line
 
     def answered_503(self, cause: BaseException, path: str) -> None:
-        reason = f"{type(cause).__name__}: {' '.join(str(cause).split())[:200]}"
+        reason = f"{type(cause).__name__}: {one_line(cause)}"
         with self._lock:
             now = self.clock()
             self.answered += 1

@@ -21,6 +21,12 @@ def database_is_unreachable() -> bool:
     return False
 
 
+def one_line(error: BaseException) -> str:
+    """An error's message for a log line: on one line, at most 200 characters (a driver's may
+    span several, with the server's detail)."""
+    return " ".join(str(error).split())[:200]
+
+
 def is_outage(error: BaseException) -> bool:
     """Whether an error this request's database work raised is the database not answering: one
     line in the log then (shop.errors says the rest), where any other error keeps its traceback."""

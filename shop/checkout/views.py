@@ -40,7 +40,7 @@ from shop.checkout import fingerprint
 from shop.checkout.emails import queue_order_confirmation
 from shop.checkout.forms import EMAIL, METHOD, ShippingDetailsForm
 from shop.order.utils import OutOfStock
-from shop.outages import is_outage
+from shop.outages import is_outage, one_line
 from shop.payments import services as payments
 from shop.payments.client import keys
 from shop.payments.models import PaymentAttempt
@@ -387,7 +387,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
             "(%s); cancelling the authorisation",
             attempt.order_number,
             attempt.basket_id,
-            " ".join(str(error).split())[:200],
+            one_line(error),
         )
         with contextlib.suppress(DatabaseError):  # reconciliation cancels a hold with no order
             payments.cancel(attempt)

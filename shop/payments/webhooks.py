@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
-from shop.outages import is_outage
+from shop.outages import is_outage, one_line
 from shop.payments import services
 from shop.payments.client import keys
 from shop.payments.intents import IntentStatus
@@ -62,7 +62,7 @@ def stripe_webhook(request):
                 "Stripe will retry",
                 event["id"],
                 event["type"],
-                " ".join(str(error).split())[:200],
+                one_line(error),
             )
             response = HttpResponse("Database unavailable.", status=503)
             response["Retry-After"] = "30"

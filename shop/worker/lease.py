@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from shop.outages import one_line
 from shop.worker.models import TaskWorker
 
 logger = logging.getLogger("shop.worker")
@@ -113,7 +114,7 @@ class Heartbeat:
         ) as error:  # down or restarting, or locked (SQLite): the next beat retries
             if not self._failing:
                 self._failing = True
-                reason = " ".join(str(error).split())[:200]
+                reason = one_line(error)
                 logger.warning("Task worker %s: beats failing (%s)", self.worker_id, reason)
             if not connection.in_atomic_block:  # the beat's own thread is never inside one
                 connection.close_if_unusable_or_obsolete()  # reconnect on the next beat

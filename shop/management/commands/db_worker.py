@@ -19,7 +19,7 @@ from django.db import InterfaceError, OperationalError, connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
-from shop.outages import database_is_unreachable
+from shop.outages import database_is_unreachable, one_line
 from shop.worker import periodic
 from shop.worker.jobs import PERIODIC_JOBS
 from shop.worker.lease import Heartbeat
@@ -58,7 +58,7 @@ class Command(db_worker.Command):
                     down_since = reported = now
                     logger.warning(
                         "Database not answering (%s): trying again every %s s",
-                        " ".join(str(error).split())[:200],
+                        one_line(error),
                         DATABASE_RETRY_SECONDS,
                     )
                 elif now - reported >= STILL_DOWN_EVERY:
