@@ -590,16 +590,22 @@ def page_cache_counts() -> dict[str, int]:
 
 def orders_cpu(rows: list[dict]) -> list[dict]:
     """Per phase with orders: the server CPU the orders took, estimated as the phase's CPU less
-    what its pages' requests cost when quiet (same page, CPU per request), per order done."""
+    what its pages' requests cost when quiet (same page, CPU per request), per order done.
+
+    The margin is how far that quiet cost moved between the two quiet phases (half their
+    difference, at the phase's requests), per order: at one order a second it is often larger
+    than the orders' cost, which is then lost in the machine's drift."""
     quiet = quiet_per_page(
         rows,
         lambda found: sum(r["cpu_s"] for r in found) / (sum(r["requests"] for r in found) or 1),
     )
+    spread = quiet_per_page(rows, _half_range_of_cpu_per_request)
     phases = []
     for phase in dict.fromkeys(row["phase"] for row in rows if row["phase"] not in QUIET_PHASES):
         measured = [row for row in rows if row["phase"] == phase]
         cpu = sum(row["cpu_s"] for row in measured)
         pages_cpu = sum(row["requests"] * quiet.get(row["kind"], 0.0) for row in measured)
+        margin = sum(row["requests"] * spread.get(row["kind"], 0.0) for row in measured)
         done = sum(row["orders_done"] for row in measured)
         elapsed = sum(row["elapsed_s"] for row in measured)
         phases.append(
@@ -610,9 +616,26 @@ def orders_cpu(rows: list[dict]) -> list[dict]:
                 "orders": done,
                 "cores_busy": round(cpu / elapsed, 2) if elapsed else None,
                 "cpu_ms_per_order": round((cpu - pages_cpu) / done * 1000, 1) if done else None,
+                "margin_ms_per_order": round(margin / done * 1000, 1) if done else None,
             }
         )
     return phases
+
+
+def _half_range_of_cpu_per_request(found: list[dict]) -> float:
+    costs = [row["cpu_s"] / (row["requests"] or 1) for row in found]
+    return (max(costs) - min(costs)) / 2
+
+
+def _per_order_text(o: dict) -> str:
+    value, margin = o["cpu_ms_per_order"], o.get("margin_ms_per_order") or 0.0
+    if value is None:
+        return "—"
+    if not margin:
+        return f"{value:.0f}"
+    if value <= margin:  # the orders' cost is lost in the quiet phases' drift
+        return f"within ± {margin:.0f}"
+    return f"{value:.0f} ± {margin:.0f}"
 
 
 def _cache_line(counts: dict[str, int]) -> str:
@@ -689,7 +712,7 @@ def drop_text(result: dict) -> str:
             f"{o['pages_cpu_s']:.2f}",
             f"{o['orders']:,}",
             "—" if o["cores_busy"] is None else f"{o['cores_busy']:.2f}",
-            "—" if o["cpu_ms_per_order"] is None else f"{o['cpu_ms_per_order']:.0f}",
+            _per_order_text(o),
         ]
         for o in result.get("orders_cpu", [])
     ]
@@ -768,7 +791,10 @@ def drop_text(result: dict) -> str:
         "(/proc; warm-up excluded); CPU ms/req is that over the page's requests (with the "
         "orders' share in an order phase). The pages' share of an order phase is each page's "
         "requests at its quiet CPU per request (both quiet phases); the rest, over the orders done meanwhile, is "
-        "the CPU per order (its checkout requests and Stripe's webhooks). Hits, built and stock "
+        "the CPU per order (its checkout requests and Stripe's webhooks), ± half the difference "
+        "between the page's two quiet phases' CPU per request at the phase's requests: how far "
+        'the quiet cost moved during the run ("within" when the orders\' cost is no larger). '
+        "Hits, built and stock "
         "reads: how the page cache served the page's requests (a fresh entry; a render; a "
         "fresh entry whose stock words were read again after a sale).",
         "",
