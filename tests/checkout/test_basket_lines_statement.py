@@ -2,10 +2,12 @@
 .LinesStatement) and run for every basket with its own id: each shopper sees their own lines, with
 the same pictures, stock and offers as the ORM's own query gives, and a change shows at once."""
 
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
@@ -91,3 +93,37 @@ def test_postgresql_parses_and_plans_the_lines_statement_once_per_connection(cli
         )
         (generic_plans,) = cursor.fetchone()
     assert generic_plans >= 2
+
+
+def test_how_to_convert_the_columns_is_worked_out_once_per_connection(client, monkeypatch):
+    """Django works out each column's converters on every run of a query; for the compiled
+    statement they are the same every time on a connection, so they are kept, and still applied
+    (the prices come back as Decimals on SQLite, which stores them as text)."""
+    moon, naruto = merch("Moon Pin", price="10.00"), merch("Naruto Pin", price="12.50")
+    add_to_basket(client, moon)
+    assert titles_on_basket_page(client) == ["Moon Pin"]  # compiled and run once
+    asked = []
+    real = SQLCompiler.get_converters
+    monkeypatch.setattr(
+        SQLCompiler,
+        "get_converters",
+        lambda compiler, expressions: (
+            asked.append(list(expressions)) or real(compiler, expressions)
+        ),
+    )
+
+    add_to_basket(client, naruto)
+    response = client.get(reverse("basket:summary"))
+
+    lines = list(response.context["basket"].all_lines())
+    assert [line.product.title for line in lines] == ["Moon Pin", "Naruto Pin"]
+    assert [line.stockrecord.price for line in lines] == [Decimal("10.00"), Decimal("12.50")]
+    assert isinstance(lines[0].date_created, datetime)
+    compilers = [lines.statement.compiler for lines in LinesStatement._compiled.values()]
+    assert asked  # by the other queries, not the lines statement's:
+    assert not [columns for columns in asked for c in compilers if _are_columns_of(c, columns)]
+
+
+def _are_columns_of(compiler, columns) -> bool:
+    own = [column for column, *_ in compiler.select[: compiler.col_count]]
+    return len(columns) == len(own) and all(a is b for a, b in zip(columns, own, strict=True))
