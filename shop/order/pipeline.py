@@ -49,7 +49,8 @@ def can_change(pipeline: dict[str, tuple[str, ...]], current: str, new: str) -> 
 def change_status(order, new: str) -> None:
     """Oscar's `Order.set_status` (the same checks, signal and status change), passing the status
     on to the lines that may take it with one UPDATE instead of reading the lines and saving each:
-    the capture of every order runs it. Order lines have no save receivers to miss."""
+    the capture of every order runs it. Order lines have no save receivers to miss, and the order
+    saves only its status."""
     from oscar.apps.order.exceptions import InvalidOrderStatus
     from oscar.apps.order.signals import order_status_changed
 
@@ -66,6 +67,6 @@ def change_status(order, new: str) -> None:
                 status for status in LINE_PIPELINE if can_change(LINE_PIPELINE, status, line_status)
             ]
         ).update(status=line_status)
-    order.save()
+    order.save(update_fields=["status"])  # nothing else of the order changes with its status
     order_status_changed.send(sender=order, order=order, old_status=old, new_status=new)
     order._create_order_status_change(old, new)
