@@ -4,6 +4,7 @@ machine is shared)."""
 
 import io
 import json
+import pstats
 
 import pytest
 from django.core.management import call_command
@@ -46,3 +47,22 @@ def test_order_profile_places_orders_and_prints_every_step(demo_shop, tmp_path):
 def test_order_profile_runs_in_process_only(demo_shop):
     with pytest.raises(CommandError, match="in-process"):
         call_command("bench", order_profile=True, load=True)
+
+
+def test_stripes_own_work_is_left_out_of_the_webhooks_step(demo_shop, tmp_path):
+    """Stripe builds and signs each event before it POSTs it: the step is the shop's answer."""
+    call_command(
+        "bench",
+        order_profile=True,
+        order_profile_stats=True,
+        orders=1,
+        out=str(tmp_path),
+        stdout=io.StringIO(),
+    )
+
+    stats = pstats.Stats(
+        str(tmp_path / f"order-profile-demo-{connection.vendor}" / "webhooks.pstats")
+    )
+    called = {name for _file, _line, name in stats.stats}
+    assert "stripe_webhook" in called  # the shop's view answered
+    assert "webhook_request" not in called and "sign" not in called
