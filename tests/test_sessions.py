@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -43,3 +44,52 @@ def test_a_key_already_taken_is_drawn_again_and_the_other_session_is_kept():
     assert session.session_key == fresh
     assert Session.objects.get(pk=fresh).get_decoded() == {"owner": "second shopper"}
     assert Session.objects.get(pk=taken.session_key).get_decoded() == {"owner": "first shopper"}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("engine", ["shop.sessions.db", "shop.sessions.cached_db"])
+def test_outside_a_transaction_a_session_is_written_with_its_one_statement_alone(engine):
+    """The session middleware writes the session after the view's transaction: no BEGIN and
+    COMMIT of its own around the INSERT or the UPDATE (two round trips each)."""
+    session = import_module(engine).SessionStore()
+    session["step"] = "basket"
+    with CaptureQueriesContext(connection) as created:
+        session.create()
+    session["step"] = "checkout"
+    with CaptureQueriesContext(connection) as changed:
+        session.save()
+
+    assert [query["sql"].split()[0] for query in created] == ["INSERT"]
+    assert [query["sql"].split()[0] for query in changed] == ["UPDATE"]
+    assert Session.objects.get(pk=session.session_key).get_decoded() == {"step": "checkout"}
+    assert import_module(engine).SessionStore(session.session_key)["step"] == "checkout"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_taken_key_is_still_drawn_again():
+    taken = SessionStore()
+    taken["owner"] = "first shopper"
+    taken.create()
+    session = SessionStore()
+    session["owner"] = "second shopper"
+    drawn = iter([taken.session_key, "k" * 32])
+    with mock.patch("shop.sessions.get_random_string", side_effect=lambda *args: next(drawn)):
+        session.create()
+
+    assert Session.objects.get(pk="k" * 32).get_decoded() == {"owner": "second shopper"}
+    assert Session.objects.get(pk=taken.session_key).get_decoded() == {"owner": "first shopper"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_deleted_meanwhile_is_not_written_back():
+    """As Django's: a change to a session deleted since it was read (signed out in another tab)
+    raises UpdateError, which the middleware answers with its "session interrupted" page."""
+    session = SessionStore()
+    session["step"] = "basket"
+    session.create()
+    Session.objects.filter(pk=session.session_key).delete()
+
+    session["step"] = "checkout"
+    with pytest.raises(UpdateError):
+        session.save()
+    assert not Session.objects.filter(pk=session.session_key).exists()

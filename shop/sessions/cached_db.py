@@ -1,9 +1,10 @@
-"""Django's cached_db session engine, a new session written with one INSERT (shop.sessions)."""
+"""Django's cached_db session engine, a session written with one statement (shop.sessions)."""
 
 from django.contrib.sessions.backends import cached_db
 
-from shop.sessions import DrawsKeysUnchecked
+from shop.sessions import DrawsKeysUnchecked, WritesOneStatement
 
 
-class SessionStore(DrawsKeysUnchecked, cached_db.SessionStore):
+# cached_db's save writes the cache after its parent's, which WritesOneStatement stands in for.
+class SessionStore(DrawsKeysUnchecked, cached_db.SessionStore, WritesOneStatement):
     pass

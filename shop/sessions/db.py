@@ -1,9 +1,7 @@
-"""Django's database session engine, a new session written with one INSERT (shop.sessions)."""
+"""Django's database session engine, a session written with one statement (shop.sessions)."""
 
-from django.contrib.sessions.backends import db
-
-from shop.sessions import DrawsKeysUnchecked
+from shop.sessions import DrawsKeysUnchecked, WritesOneStatement
 
 
-class SessionStore(DrawsKeysUnchecked, db.SessionStore):
+class SessionStore(DrawsKeysUnchecked, WritesOneStatement):
     pass
