@@ -273,7 +273,7 @@ class Statement:
         answered the first time on `connection`. The converters are the connection's own (its
         `ops`), so they are kept on it, and go with it."""
         worked_out = compiler.get_converters
-        kept = connection.__dict__.setdefault("statement_converters", {})
+        kept = connection.__dict__.setdefault("_statement_converters", {})
         known = kept.get(self)
         if known is None:
             known = kept[self] = worked_out(self.columns)
