@@ -694,10 +694,13 @@ class WebhookReceiver:
     def __init__(self, failures=0):
         self.received = []
         self.failures = failures
+        self.answering = threading.Event()  # cleared: each POST waits until it is set again
+        self.answering.set()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
+                receiver.answering.wait(timeout=10)
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 if receiver.failures:
                     receiver.failures -= 1
@@ -747,10 +750,14 @@ def test_only_the_events_the_endpoint_enables_are_posted_though_all_are_recorded
         webhook_urls=[receiver.url],
         webhook_events=("payment_intent.amount_capturable_updated", "payment_intent.succeeded"),
     )
+    # Nothing delivered yet when the counts are read: the simulator's webhook worker may
+    # otherwise deliver the first event before this thread reads them (seen on a slow machine).
+    receiver.answering.clear()
     intent = pay(client_for(sim))
     client_for(sim).v1.payment_intents.capture(intent.id)
 
     pending = {event["type"]: event["pending_webhooks"] for event in sim.events}
+    receiver.answering.set()
     sim.deliver_pending()
 
     posted = [json.loads(body)["type"] for body, _signature in receiver.received]
