@@ -15,6 +15,7 @@ class CatalogueConfig(apps.CatalogueConfig):
             generations,
             image_receivers,
             receivers,
+            sales_counts,
             staff_html,
             text_linkers,
             view_counts,

@@ -72,9 +72,9 @@ class ViewCounter:
         self._pending = Counter()
         self._flushed_at = time.monotonic()
 
-    def add(self, key) -> None:
+    def add(self, key, n: int = 1) -> None:
         with self._lock:
-            self._pending[key] += 1
+            self._pending[key] += n
 
     def pending(self) -> dict:
         with self._lock:
@@ -157,19 +157,19 @@ class Tally:
         self.counter = ViewCounter(self)
         TALLIES[name] = self
 
-    def count(self, key) -> None:
+    def count(self, key, n: int = 1) -> None:
         recorded = _recording.get()
         if recorded is not None:
-            recorded.append((self.name, key))
+            recorded.append((self.name, key) if n == 1 else (self.name, key, n))
         field = self.field(key)
         client = redis_client()
         if client is not None:
             try:
-                client.get_client(write=True).hincrby(client.make_key(self.counting), field, 1)
+                client.get_client(write=True).hincrby(client.make_key(self.counting), field, n)
                 return
             except (RedisError, OSError) as error:
                 _tell_breaker(error)
-        self.counter.add(field)
+        self.counter.add(field, n)
 
     def flush(self, *, force: bool = False) -> None:
         self.counter.flush(force=force)
@@ -212,8 +212,9 @@ class Tally:
 
 @contextmanager
 def recording():
-    """What every tally counts inside the block, as (tally name, key) pairs: a cached page keeps
-    them and counts them again on each hit (shop.pagecache), as its render did."""
+    """What every tally counts inside the block, as (tally name, key) pairs, with the count after
+    them when it is not 1: a cached page keeps them and counts them again on each hit
+    (shop.pagecache), as its render did."""
     counted: list = []
     token = _recording.set(counted)
     try:
@@ -223,8 +224,8 @@ def recording():
 
 
 def replay(counted) -> None:
-    for name, key in counted:
-        TALLIES[name].count(key)
+    for name, key, *n in counted:
+        TALLIES[name].count(key, *n)
 
 
 def _take(client, tally: Tally) -> tuple[str, dict] | None:
@@ -281,11 +282,16 @@ def flush(*, force: bool = False) -> None:
 
 
 def write_views(views: Mapping[int, int]) -> None:
-    """Add `views` (product id → views) to ProductRecord.num_views, all or nothing: a batch that
-    fails is retried whole, never counted twice."""
+    """Add `views` (product id → views) to ProductRecord.num_views (`add_to_records`)."""
+    add_to_records("num_views", views)
+
+
+def add_to_records(field: str, counts: Mapping[int, int]) -> None:
+    """Add `counts` (product id → count) to each product's ProductRecord `field`, all or nothing:
+    a batch that fails is retried whole, never counted twice."""
     with transaction.atomic():
-        # A product deleted since its views were counted gets no record.
-        missing = Product.objects.filter(pk__in=views, stats__isnull=True).values_list(
+        # A product deleted since it was counted gets no record.
+        missing = Product.objects.filter(pk__in=counts, stats__isnull=True).values_list(
             "pk", flat=True
         )
         # Another worker may create the same record meanwhile: its row is then updated below.
@@ -293,9 +299,9 @@ def write_views(views: Mapping[int, int]) -> None:
             [ProductRecord(product_id=pk) for pk in missing], ignore_conflicts=True
         )
         # In id order, so two workers flushing the same products cannot deadlock (PostgreSQL).
-        for product_id in sorted(views):
+        for product_id in sorted(counts):
             ProductRecord.objects.filter(product_id=product_id).update(
-                num_views=F("num_views") + views[product_id]
+                **{field: F(field) + counts[product_id]}
             )
 
 

@@ -14,7 +14,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from blog import attribution
-from catalogue import search_words, view_counts
+from catalogue import sales_counts, search_words, view_counts
 from shop.mail import forget_sent_emails
 from shop.payments.tasks import reconcile_payments
 from shop.worker.periodic import periodic
@@ -41,6 +41,15 @@ def keep_frequent_words() -> list[str]:
 def write_product_views() -> int:
     """Add the product views the app servers counted in Redis to their records."""
     return view_counts.write_shared_views()
+
+
+@periodic(
+    name="Writing basket additions and purchases",
+    every=lambda: timedelta(seconds=settings.SHOP_PRODUCT_VIEWS_FLUSH_SECONDS),
+)
+def write_sales_counts() -> int:
+    """Add the basket additions and purchases the app servers counted in Redis to their records."""
+    return sales_counts.write_shared_sales()
 
 
 @periodic(
@@ -87,4 +96,4 @@ PERIODIC_JOBS = (
 )
 if settings.REDIS_URL:
     # Without Redis each app server writes what it counted itself (catalogue.view_counts).
-    PERIODIC_JOBS += (write_product_views, write_article_figures)
+    PERIODIC_JOBS += (write_product_views, write_sales_counts, write_article_figures)
