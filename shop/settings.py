@@ -197,7 +197,7 @@ else:
     # (shop.search.suggestions) find "enamel" from "enamle" (0.57) through the trigram index.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", DATABASE_SESSION_OPTIONS)
     # Django's cursors bind parameters on the client and never prepare. The basket's statements
-    # (shop/basket/models.py, `Prepared`) run on a server-binding cursor, and are prepared on
+    # (shop/statements.py, `Prepared`) run on a server-binding cursor, and are prepared on
     # their first run on each connection: parsing and planning the lines query cost more than
     # running it, on every basket and checkout view. Prepared statements live on a server session:
     # behind a transaction-mode pooler (pgbouncer) set this to None, and nothing is prepared.

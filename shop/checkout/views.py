@@ -35,7 +35,6 @@ from oscar.apps.checkout import views
 from oscar.core.loading import get_class, get_classes, get_model
 
 from catalogue.parsing import parse_id
-from shop.basket.models import Statement
 from shop.checkout import fingerprint
 from shop.checkout.emails import queue_order_confirmation
 from shop.checkout.forms import EMAIL, METHOD, ShippingDetailsForm
@@ -45,6 +44,7 @@ from shop.payments import services as payments
 from shop.payments.client import keys
 from shop.payments.models import PaymentAttempt
 from shop.payments.money import minor_units
+from shop.statements import Statement
 
 logger = logging.getLogger("shop.checkout")
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import stripe
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
@@ -28,6 +28,7 @@ from shop.payments.client import PaymentsOff, stripe_client
 from shop.payments.intents import ABANDONED, IntentStatus, metadata
 from shop.payments.models import CARD_SOURCE_TYPE_CODE, PaymentAttempt, Refund
 from shop.payments.money import from_minor_units, minor_units
+from shop.statements import Statement
 
 logger = logging.getLogger("shop.payments")
 
@@ -281,11 +282,7 @@ def capture(attempt: PaymentAttempt) -> bool:
 def record_capture(attempt: PaymentAttempt, amount_minor: int) -> None:
     """Note a capture once, whether our capture call or Stripe's webhook reports it first."""
     with transaction.atomic():
-        locked = (
-            PaymentAttempt.objects.select_for_update(of=("self",))
-            .select_related("order")
-            .get(pk=attempt.pk)
-        )
+        locked = _locked_with_order(attempt.pk)
         if locked.status == PaymentAttempt.Status.CAPTURED or locked.order_id is None:
             return
         amount = from_minor_units(amount_minor, locked.currency)
@@ -299,6 +296,25 @@ def record_capture(attempt: PaymentAttempt, amount_minor: int) -> None:
         locked.save(update_fields=["status", "updated"])
     attempt.status = PaymentAttempt.Status.CAPTURED
     logger.info("Order %s: payment captured", attempt.order_number)
+
+
+def _locked_with_order(pk: int) -> PaymentAttempt:
+    """The attempt, row-locked until the transaction ends, with its order: by SQL compiled once
+    per process (shop.statements), as every capture, ours or the webhook's, reads it."""
+    using = router.db_for_write(PaymentAttempt)
+    statement = Statement.compiled(
+        ("payments:locked-attempt", using),
+        lambda: (
+            PaymentAttempt.objects.using(using)
+            .select_for_update(of=("self",))
+            .select_related("order")
+            .filter(pk=Statement.PLACEHOLDER)
+        ),
+    )
+    found = statement.run(pk)
+    if not found:
+        raise PaymentAttempt.DoesNotExist(f"No payment attempt {pk}")
+    return found[0]
 
 
 class RefundFailed(Exception):
