@@ -14,9 +14,9 @@ cache on a hit, in one of two places:
   one killed after it finds its batch id recorded and adds nothing: each view is written once.
 - Without one (the local demo, tests), or while the cache's breaker skips Redis
   (shop.redis_cache), in a per-process counter, written after a response has been sent
-  (`request_finished`) once SHOP_PRODUCT_VIEWS_FLUSH_SECONDS have passed, and at process exit. Its
-  threads share the counter; a failed write keeps the counts for the next flush and never reaches
-  a shopper.
+  (`request_finished`) or a task worker's job has run (`task_finished`) once
+  SHOP_PRODUCT_VIEWS_FLUSH_SECONDS have passed, and at process exit. Its threads share the
+  counter; a failed write keeps the counts for the next flush and never reaches a shopper.
 
 The machinery is a `Tally`, one per thing counted: `product_views` here, the blog's article
 figures (blog.attribution) beside it, each with its own Redis hash, writer and periodic job, and
@@ -43,6 +43,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone
+from django_tasks.signals import task_finished
 from oscar.apps.catalogue.signals import product_viewed
 from oscar.core.loading import get_class, get_model
 from redis.exceptions import RedisError
@@ -306,7 +307,10 @@ def add_to_records(field: str, counts: Mapping[int, int]) -> None:
 
 
 @receiver(request_finished, dispatch_uid="catalogue.flush_product_views")
+@receiver(task_finished, dispatch_uid="catalogue.flush_counts_after_a_job")
 def flush_when_due(sender, **kwargs):
+    """After each response, and after each job of a task worker (which serves no requests; its
+    jobs count purchases: the unattended checkout completion places orders)."""
     flush()
 
 

@@ -7,6 +7,9 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django_tasks import task
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 from oscar.apps.order.signals import order_placed
 from oscar.core.loading import get_model
 
@@ -137,3 +140,33 @@ def test_additions_and_purchases_counted_in_redis_reach_the_records_through_one_
     assert record_of(pin) == (1, 3)
     assert jobs.write_sales_counts.call() == 0  # nothing new: nothing added
     assert record_of(pin) == (1, 3)
+
+
+@task()
+def buy_in_the_worker(product_id: int) -> None:
+    """A job that counts a purchase, as the unattended checkout completion's order does."""
+    sales_counts.purchases.count(product_id, 2)
+
+
+def test_a_task_workers_counts_are_written_after_its_job_once_due(settings):
+    """Without Redis each process writes what it counted; a task worker serves no requests, so
+    its jobs are what let it write."""
+    pin = merch("Worker Pin", stock=5)
+    settings.SHOP_PRODUCT_VIEWS_FLUSH_SECONDS = 0
+    buy_in_the_worker.enqueue(pin.pk)
+    (job,) = DBTaskResult.objects.ready().filter(task_path__endswith=".buy_in_the_worker")
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="sales-counts-test",
+        excluded_queue_names=[],
+    )
+
+    worker.run_task(job)
+
+    assert record_of(pin) == (0, 2)
+    assert sales_counts.purchases.counter.pending() == {}
