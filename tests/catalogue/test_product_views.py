@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
 from catalogue import view_counts
-from tests.catalogue.viewing import view, views_of
+from tests.catalogue.viewing import record_writes, view, views_of
 from tests.factories import merch
 
 ProductRecord = get_model("analytics", "ProductRecord")
@@ -20,14 +20,6 @@ UserProductView = get_model("analytics", "UserProductView")
 UserRecord = get_model("analytics", "UserRecord")
 
 pytestmark = pytest.mark.django_db
-
-
-def record_writes(queries) -> list[str]:
-    return [
-        q["sql"]
-        for q in queries.captured_queries
-        if q["sql"].startswith(("UPDATE", "INSERT")) and "analytics_productrecord" in q["sql"]
-    ]
 
 
 @pytest.mark.page_cache

@@ -4,7 +4,6 @@ transaction, where every buyer of one product would queue on its record (catalog
 """
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tasks import task
@@ -14,12 +13,10 @@ from oscar.apps.order.signals import order_placed
 from oscar.core.loading import get_model
 
 from catalogue import sales_counts, view_counts
-from shop import redis_cache
 from shop.worker import jobs
-from tests.catalogue.test_shared_view_counts import shared_cache
+from tests.catalogue.viewing import record_writes
 from tests.factories import merch
 from tests.orders import paid_order
-from tests.redis_standin import redis_is_reachable
 from tests.shopping import add_to_basket, card, place_order, to_payment_step
 
 Product = get_model("catalogue", "Product")
@@ -29,29 +26,10 @@ UserRecord = get_model("analytics", "UserRecord")
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def shared_redis(settings):
-    """The cache as production configures it (tests/catalogue/test_shared_view_counts.py)."""
-    if not redis_is_reachable():
-        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
-    shared_cache(settings)
-    yield
-    cache.delete_pattern("*")  # this test's keys only
-    redis_cache.forget_breakers()
-
-
 def record_of(product) -> tuple[int, int]:
     """(basket additions, purchases) as the product's record holds them."""
     record = ProductRecord.objects.filter(product=product).first()
     return (record.num_basket_additions, record.num_purchases) if record else (0, 0)
-
-
-def record_writes(queries) -> list[str]:
-    return [
-        q["sql"]
-        for q in queries.captured_queries
-        if q["sql"].startswith(("UPDATE", "INSERT")) and "analytics_productrecord" in q["sql"]
-    ]
 
 
 def test_adding_to_the_basket_counts_after_the_commit_and_writes_the_record_in_a_batch(
@@ -126,7 +104,7 @@ def test_a_signed_in_shoppers_own_record_is_still_written_in_the_request(
 
 
 def test_additions_and_purchases_counted_in_redis_reach_the_records_through_one_job_run(
-    client, shared_redis, stripe_sim, sim_client, django_capture_on_commit_callbacks
+    client, redis, stripe_sim, sim_client, django_capture_on_commit_callbacks
 ):
     pin = merch("Shared Sales Pin", price="10.00", stock=5)
     with django_capture_on_commit_callbacks(execute=True):

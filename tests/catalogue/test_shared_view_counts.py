@@ -6,7 +6,6 @@ process, as without Redis (catalogue.view_counts)."""
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -16,12 +15,11 @@ from django.utils import timezone
 from catalogue import view_counts
 from shop import redis_cache
 from shop.worker import jobs, periodic
-from tests.catalogue.viewing import view, views_of
+from tests.catalogue.viewing import REDIS_DB, shared_cache, view, views_of
 from tests.factories import merch
-from tests.redis_standin import RedisStandIn, redis_is_reachable, refused_port
+from tests.redis_standin import RedisStandIn, refused_port
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_DB = 12
 
 pytestmark = pytest.mark.django_db
 
@@ -33,37 +31,6 @@ class Killed(BaseException):
 
 def killed(*args, **kwargs):
     raise Killed
-
-
-def shared_cache(settings, port: int = 6379) -> str:
-    """The cache as production configures it, on this Redis port and database 12, under a key
-    prefix of the test's own (returned)."""
-    redis_cache.forget_breakers()
-    prefix = f"views-test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "shop.redis_cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/{REDIS_DB}",
-            "KEY_PREFIX": prefix,
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.2,
-                "SOCKET_TIMEOUT": 0.2,
-                "BYPASS_SECONDS": 5,
-            },
-        }
-    }
-    return prefix
-
-
-@pytest.fixture
-def redis(settings):
-    if not redis_is_reachable():
-        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
-    prefix = shared_cache(settings)
-    yield prefix
-    cache.delete_pattern("*")  # this test's keys only
-    redis_cache.forget_breakers()
 
 
 @pytest.fixture
