@@ -73,9 +73,10 @@ def orders(
     }
 
 
-def text(rows, order_rows, problems=(), *, refused=0):
+def text(rows, order_rows, problems=(), *, refused=0, **run):
     return drop_text(
-        {
+        run
+        | {
             "workers": 2,
             "connections": 8,
             "duration": 10,
@@ -229,6 +230,23 @@ def test_drop_rates_must_be_positive_numbers():
         call_command("bench", drop=True, rates="1,fast")
     with pytest.raises(CommandError, match="--rates"):
         call_command("bench", drop=True, rates="0")
+
+
+def test_drop_stripe_latency_is_zero_or_more_milliseconds_and_only_for_the_drop():
+    with pytest.raises(CommandError, match="--stripe-latency must be zero or more"):
+        call_command("bench", drop=True, stripe_latency=-1)
+    with pytest.raises(CommandError, match="--stripe-latency is for --drop"):
+        call_command("bench", load=True, stripe_latency=300)
+
+
+def test_the_report_says_how_fast_the_stripe_simulator_answered():
+    rows = [row("product", "quiet", 1000.0), row("product", "10 orders/s", 950.0)]
+    placed = [orders("10 orders/s", 10, placed=380)]
+
+    assert "Stripe simulator (answering at once)" in text(rows, placed)
+    assert "answering each of the shop's calls after 300 ms" in text(
+        rows, placed, stripe_latency_ms=300.0
+    )
 
 
 def test_orders_cpu_is_the_phase_cpu_less_its_pages_quiet_cost_per_order_done():

@@ -18,6 +18,7 @@ from shop.devtools.stripe_simulator import (
     Simulator,
     serve,
 )
+from shop.devtools.stripe_simulator import http as simulator_http
 from shop.devtools.stripe_simulator.forms import FormError, as_list, parse_form
 
 RETURN_URL = "http://127.0.0.1:8000/checkout/payment-return/?step=3ds"
@@ -1003,3 +1004,57 @@ def test_events_serialise_to_json_as_webhooks_send_them(sim, client):
     payload, _header = sim.webhook_request(sim.events[0])
 
     assert json.loads(payload)["type"] == "payment_intent.created"
+
+
+class HeldAnswers:
+    """Stands in for the loopback transport's `time`: records how long each answer is held."""
+
+    def __init__(self):
+        self.held: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.held.append(seconds)
+
+
+def test_latency_holds_each_answer_to_the_shop_but_not_to_stripe_js(monkeypatch):
+    slow = Simulator(latency=0.3)
+    running = serve(slow, port=0)
+    held = HeldAnswers()
+    monkeypatch.setattr(simulator_http, "time", held)
+    browser = stripe.StripeClient(
+        PUBLISHABLE_KEY, base_addresses={"api": running.url}, max_network_retries=0
+    )
+    try:
+        made = browser.raw_request(
+            "post",
+            "/v1/confirmation_tokens",
+            payment_method_data={"type": "card", "card": card("4242424242424242")},
+        )
+        assert held.held == []  # Stripe.js's call holds none of the shop's workers
+
+        intent = loopback_client(running).v1.payment_intents.create(
+            {
+                "amount": 900,
+                "currency": "usd",
+                "capture_method": "manual",
+                "confirm": True,
+                "confirmation_token": made.data["id"],
+            }
+        )
+        captured = loopback_client(running).v1.payment_intents.capture(intent.id)
+    finally:
+        running.shutdown()
+        slow.close()
+
+    assert held.held == [0.3, 0.3]
+    assert (intent.status, captured.status) == ("requires_capture", "succeeded")
+
+
+def test_without_latency_nothing_is_held(sim, server, monkeypatch):
+    held = HeldAnswers()
+    monkeypatch.setattr(simulator_http, "time", held)
+
+    intent = pay(loopback_client(server))
+
+    assert intent.status == "requires_capture"
+    assert held.held == []

@@ -393,9 +393,12 @@ def run(
     stdout,
     allow_sqlite: bool = False,
     threads: int = 1,
+    stripe_latency_ms: float = 0.0,
 ) -> dict:
     """Every page quiet, then at each order rate, then quiet again; write
-    var/bench/drop-<size>-<vendor>.txt/.json."""
+    var/bench/drop-<size>-<vendor>.txt/.json. `stripe_latency_ms`: how long the simulator takes
+    to answer each of the shop's calls (Stripe's servers take hundreds of milliseconds, during
+    which a sync worker serves nothing else)."""
     check_requirements(allow_sqlite=allow_sqlite)
     flush_redis()
     machine = report.machine()  # before the run: its load average is the other work's
@@ -415,7 +418,8 @@ def run(
     )
     rows, orders = [], []
     since = timezone.now()
-    with serve(Simulator(webhook_events=ENABLED_EVENTS)) as stripe:
+    simulator = Simulator(webhook_events=ENABLED_EVENTS, latency=stripe_latency_ms / 1000)
+    with serve(simulator) as stripe:
         env |= {
             "SHOP_BENCH_STRIPE_SIMULATOR": "1",  # shop/devtools/bench/settings.py
             "STRIPE_SIMULATOR_URL": stripe.url,
@@ -468,6 +472,7 @@ def run(
         "products": Product.objects.count(),
         "workers": workers,
         "threads": threads,
+        "stripe_latency_ms": stripe_latency_ms,
         "connections": connections,
         "duration": duration,
         "warmup": warmup,
@@ -761,7 +766,8 @@ def drop_text(result: dict) -> str:
         f"{result['connections']} connections, {result['duration']:g} s per page and phase "
         f"(after {result['warmup']:g} s warm-up), load by {result['tool']}; "
         f"{result['products']:,} products; guest orders through the checkout and the Stripe "
-        "simulator, over HTTP, while the pages are loaded.",
+        f"simulator ({_stripe_words(result.get('stripe_latency_ms', 0))}), over HTTP, while the "
+        "pages are loaded.",
         report.machine_line(result["machine"]),
         "",
         report.table(header, rows),
@@ -822,6 +828,12 @@ def drop_text(result: dict) -> str:
             kinds = ", ".join(f"{k}: {n}" for k, n in sorted(row["error_kinds"].items()))
             lines.append(f"! {row['label']}, {row['phase']}: {kinds}")
     return "\n".join(lines) + "\n"
+
+
+def _stripe_words(latency_ms: float) -> str:
+    if not latency_ms:
+        return "answering at once"
+    return f"answering each of the shop's calls after {latency_ms:g} ms"
 
 
 def _orders_line(summary: dict) -> str:

@@ -58,6 +58,7 @@ class Simulator(
         webhook_events: Iterable[str] = ("*",),
         clock: Callable[[], float] = time.time,
         state_path: str | Path | None = None,
+        latency: float = 0.0,
     ):
         self.secret_key = secret_key
         self.publishable_key = publishable_key
@@ -66,6 +67,9 @@ class Simulator(
         self.webhook_urls = tuple(webhook_urls)
         # The endpoints' `enabled_events`, as set in Stripe's dashboard: "*" is every event.
         self.webhook_events = tuple(webhook_events)
+        # Seconds Stripe's servers take to answer the shop (its secret-key calls), which the
+        # loopback transport holds each answer (http.py); 0 answers at once.
+        self.latency = latency
         # The store (store.py): every object by id, oldest first, under one lock.
         self._clock = clock
         self._lock = threading.RLock()

@@ -15,7 +15,9 @@ each next to a trivial 30 KB page through the same middleware (the floor). See s
     REDIS_URL=redis://… DATABASE_URL=postgres://… manage.py bench --drop --duration 10
                                                      listing, search, product and article pages
                                                      under load, quiet and while real orders are
-                                                     placed at 1 and 10 per second (--rates)
+                                                     placed at 1 and 10 per second (--rates),
+                                                     Stripe answering at once or after
+                                                     --stripe-latency ms
     DATABASE_URL=postgres://… manage.py bench --order-profile --orders 10
                                                      one guest order's server cost per step
                                                      (queries, Python calls, CPU ms), in-process;
@@ -120,6 +122,14 @@ class Command(BaseCommand):
             "--rates", default="1,10", help="with --drop: orders per second, comma-separated"
         )
         under_load.add_argument(
+            "--stripe-latency",
+            type=float,
+            default=0.0,
+            metavar="MS",
+            help="with --drop: milliseconds the Stripe simulator takes to answer each of the "
+            "shop's calls, as Stripe's servers do (default 0: at once)",
+        )
+        under_load.add_argument(
             "--tool",
             choices=["auto", "wrk", "python"],
             default="auto",
@@ -147,6 +157,10 @@ class Command(BaseCommand):
             raise CommandError("--orders must be at least 1.")
         if options["compare_oscar"] and options["drop"]:
             raise CommandError("--compare-oscar and --drop are separate runs: choose one.")
+        if options["stripe_latency"] < 0:
+            raise CommandError("--stripe-latency must be zero or more milliseconds.")
+        if options["stripe_latency"] and not options["drop"]:
+            raise CommandError("--stripe-latency is for --drop: add it.")
         rates = self.parse_rates(options["rates"]) if options["drop"] else []
         under_load = {
             "duration": options["duration"],
@@ -168,7 +182,9 @@ class Command(BaseCommand):
                     result = compare_oscar.run(**under_load)
                     text = compare_oscar.compare_text(result)
                 elif options["drop"]:
-                    result = drop.run(rates=rates, **under_load)
+                    result = drop.run(
+                        rates=rates, stripe_latency_ms=options["stripe_latency"], **under_load
+                    )
                     text = drop.drop_text(result)
                 elif options["order_profile"]:
                     result = order_profile.run(
