@@ -31,8 +31,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # database connections (one per thread, kept CONN_MAX_AGE seconds). Measured with
 # `bench --drop --rates 1`, sync against `--threads 4` in alternate runs, on a 2-core machine
 # shared with other work (load average 6-15): the two could not be told apart there (p99 0.8-3.7 s
-# for both), nor could the earlier run in README "Performance" (gthread completed the ten
-# orders a second asked, the pages' share no higher). So the choice rests on the waits above.
+# for both), nor with Stripe answering at once. With Stripe's latency they can
+# (`bench --drop --stripe-latency 300`, README "Performance"): at ten orders a second two sync
+# workers stalled on Stripe (pages at 2% of quiet, half the orders done), and three of four
+# threads each completed every order.
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 workers = int(os.environ.get("GUNICORN_WORKERS", str(available_cpus() + 1)))
