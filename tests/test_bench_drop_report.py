@@ -1,5 +1,6 @@
 """`bench --drop`'s table and verdicts, from given figures; and what the command needs to run."""
 
+import math
 import threading
 
 import pytest
@@ -233,8 +234,9 @@ def test_drop_rates_must_be_positive_numbers():
 
 
 def test_drop_stripe_latency_is_zero_or_more_milliseconds_and_only_for_the_drop():
-    with pytest.raises(CommandError, match="--stripe-latency must be zero or more"):
-        call_command("bench", drop=True, stripe_latency=-1)
+    for bad in (-1, math.nan, math.inf):
+        with pytest.raises(CommandError, match="--stripe-latency must be zero or more"):
+            call_command("bench", drop=True, stripe_latency=bad)
     with pytest.raises(CommandError, match="--stripe-latency is for --drop"):
         call_command("bench", load=True, stripe_latency=300)
 

@@ -67,8 +67,9 @@ class Simulator(
         self.webhook_urls = tuple(webhook_urls)
         # The endpoints' `enabled_events`, as set in Stripe's dashboard: "*" is every event.
         self.webhook_events = tuple(webhook_events)
-        # Seconds Stripe's servers take to answer the shop (its secret-key calls), which the
-        # loopback transport holds each answer (http.py); 0 answers at once.
+        # Seconds Stripe's servers take to answer the shop's own (secret-key) calls: the loopback
+        # transport (http.py) holds each such answer that long; 0 answers at once. The in-process
+        # transport, which holds no worker of the shop's, ignores it.
         self.latency = latency
         # The store (store.py): every object by id, oldest first, under one lock.
         self._clock = clock

@@ -26,6 +26,7 @@ each next to a trivial 30 KB page through the same middleware (the floor). See s
 Tables go to var/bench/ as text and JSON, with the machine they were measured on.
 """
 
+import math
 from pathlib import Path
 
 from django.conf import settings
@@ -157,7 +158,7 @@ class Command(BaseCommand):
             raise CommandError("--orders must be at least 1.")
         if options["compare_oscar"] and options["drop"]:
             raise CommandError("--compare-oscar and --drop are separate runs: choose one.")
-        if options["stripe_latency"] < 0:
+        if not 0 <= options["stripe_latency"] < math.inf:  # NaN fails both
             raise CommandError("--stripe-latency must be zero or more milliseconds.")
         if options["stripe_latency"] and not options["drop"]:
             raise CommandError("--stripe-latency is for --drop: add it.")
