@@ -151,6 +151,8 @@ def test_threads_serve_with_gthread_workers_and_one_thread_stays_sync():
     assert "--worker-class=sync" in load.gunicorn_command(8001, workers=2)
     assert load.server_words(2, 4) == "2 workers of 4 threads"
     assert load.server_words(3) == "3 sync workers"
+    assert load.server_words(1, 12) == "1 worker of 12 threads"
+    assert load.server_words(1) == "1 sync worker"
 
 
 def test_threads_below_one_are_refused_before_anything_starts():

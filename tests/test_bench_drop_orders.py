@@ -1,6 +1,10 @@
 """`bench --drop`'s order placer places real guest orders over HTTP, through the checkout and
 the Stripe simulator, against a live server; a product that sells out is reported as sold out."""
 
+import http.client
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,7 +23,7 @@ from shop.devtools.bench.drop import (
 from shop.devtools.stripe_simulator import Simulator, serve
 from shop.payments.models import PaymentAttempt
 from shop.payments.webhooks import ENABLED_EVENTS
-from tests.live import start_live_server
+from tests.live import LOOPBACK, start_live_server
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
@@ -94,3 +98,61 @@ def test_the_last_unit_is_sold_once_and_the_next_shopper_finds_it_sold_out(place
     assert outcomes == [PLACED, SOLD_OUT]
     assert Order.objects.filter(guest_email=scenarios.GUEST_EMAIL).count() == 1
     assert check_stock(before=before, since=since) == []
+
+
+@contextmanager
+def checkout_server(shop_port: int):
+    """The checkout's own server, as a proxy routing by path gives it one: here it passes each
+    request on to the shop and records its method and path."""
+    seen: list[tuple[str, str]] = []
+
+    class PassOn(BaseHTTPRequestHandler):
+        def _pass_on(self):
+            seen.append((self.command, urlsplit(self.path).path))
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            shop = http.client.HTTPConnection(LOOPBACK, shop_port, timeout=30)
+            shop.request(self.command, self.path, body=body or None, headers=dict(self.headers))
+            answer = shop.getresponse()
+            content = answer.read()
+            shop.close()
+            self.send_response(answer.status)
+            for name, value in answer.getheaders():  # every Set-Cookie, each on its own line
+                if name.lower() not in {"connection", "transfer-encoding", "content-length"}:
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        do_GET = do_POST = _pass_on
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer((LOOPBACK, 0), PassOn)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_with_a_checkout_server_the_page_is_read_from_the_pages_and_the_order_placed_at_the_other(
+    live_server, stripe, demo_shop
+):
+    pin = scenarios.featured_product()
+    pages_port = urlsplit(live_server.url).port
+
+    with checkout_server(pages_port) as (checkout_port, seen):
+        placer = OrderPlacer(pages_port, simulator_url=stripe.url, checkout_port=checkout_port)
+        outcome = placer.place(buyable(pin))
+    assert stripe.simulator.wait_for_deliveries(timeout=15)
+
+    assert outcome == PLACED
+    order = Order.objects.get(guest_email=scenarios.GUEST_EMAIL)
+    assert [line.product_id for line in order.lines.all()] == [pin.pk]
+    add = buyable(pin).add_url
+    assert seen[0] == ("POST", add)
+    assert ("GET", placer.urls["preview"]) in seen and seen[-1] == ("POST", placer.urls["preview"])
+    assert ("GET", pin.get_absolute_url()) not in seen  # the product page: the pages' server

@@ -241,6 +241,27 @@ def test_drop_stripe_latency_is_zero_or_more_milliseconds_and_only_for_the_drop(
         call_command("bench", load=True, stripe_latency=300)
 
 
+def test_the_checkout_server_is_zero_or_more_workers_of_one_or_more_threads_for_the_drop():
+    with pytest.raises(CommandError, match="--checkout-workers must be zero or more"):
+        call_command("bench", drop=True, checkout_workers=-1)
+    with pytest.raises(CommandError, match="--checkout-threads at least 1"):
+        call_command("bench", drop=True, checkout_workers=1, checkout_threads=0)
+    with pytest.raises(CommandError, match="--checkout-workers is for --drop"):
+        call_command("bench", load=True, checkout_workers=1)
+
+
+def test_the_report_names_the_checkouts_own_server_when_it_has_one():
+    rows = [row("product", "quiet", 1000.0), row("product", "10 orders/s", 950.0)]
+    placed = [orders("10 orders/s", 10, placed=380)]
+
+    assert text(rows, placed).startswith("Drop benchmark: gunicorn, 2 sync workers on 127.0.0.1")
+    split = text(rows, placed, checkout_workers=1, checkout_threads=12)
+    assert split.startswith(
+        "Drop benchmark: gunicorn, 2 sync workers for the pages, 1 worker of 12 threads for the "
+        "checkout and Stripe's webhooks on 127.0.0.1"
+    )
+
+
 def test_the_report_says_how_fast_the_stripe_simulator_answered():
     rows = [row("product", "quiet", 1000.0), row("product", "10 orders/s", 950.0)]
     placed = [orders("10 orders/s", 10, placed=380)]

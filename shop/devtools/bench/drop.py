@@ -21,7 +21,7 @@ import secrets
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -204,10 +204,14 @@ class OrderPlacer:
     `place()` answers PLACED, or SOLD_OUT when the shop said the product sold out (the basket
     refused it, the checkout sent the shopper back to the basket, or it sold out while paying);
     anything else raises OrderFailed.
+
+    With a `checkout_port`, the product page is read from `port` (the pages' server) and every
+    other request goes to the checkout's server, as a proxy routing by path would send them.
     """
 
-    def __init__(self, port: int, *, simulator_url: str):
+    def __init__(self, port: int, *, simulator_url: str, checkout_port: int | None = None):
         self.port = port
+        self.checkout_port = checkout_port or port
         self.simulator = urlsplit(simulator_url)
         self.urls = {
             "basket": reverse("basket:summary"),
@@ -218,8 +222,8 @@ class OrderPlacer:
 
     def place(self, item: Buyable, *, email: str = scenarios.GUEST_EMAIL) -> str:
         """`email`: the guest's, which tells one order from another (cluster-check's)."""
-        browser = load.HttpShopper(self.port)
-        self._expect(browser, "GET", item.page_url, None, 200)
+        browser = load.HttpShopper(self.checkout_port)
+        self._expect(browser, "GET", item.page_url, None, 200, port=self.port)
         # The basket sends a refused product back to the basket, an added one on to `next`.
         status = browser.request(
             "POST", item.add_url, {"quantity": 1, "next": self.urls["checkout"]}
@@ -276,8 +280,10 @@ class OrderPlacer:
             raise OrderFailed(f"the simulator made no ConfirmationToken: {answer}")
         return answer["id"]
 
-    def _expect(self, browser, method: str, url: str, data: dict | None, wanted: int) -> str | None:
-        status = browser.request(method, url, data)
+    def _expect(
+        self, browser, method: str, url: str, data: dict | None, wanted: int, **where
+    ) -> str | None:
+        status = browser.request(method, url, data, **where)
         if status == wanted:
             return None
         if self._redirected_to(browser, "basket"):  # a line no longer available: Oscar's check
@@ -394,11 +400,15 @@ def run(
     allow_sqlite: bool = False,
     threads: int = 1,
     stripe_latency_ms: float = 0.0,
+    checkout_workers: int = 0,
+    checkout_threads: int = 4,
 ) -> dict:
     """Every page quiet, then at each order rate, then quiet again; write
     var/bench/drop-<size>-<vendor>.txt/.json. `stripe_latency_ms`: how long the simulator takes
     to answer each of the shop's calls (Stripe's servers take hundreds of milliseconds, during
-    which a sync worker serves nothing else)."""
+    which a sync worker serves nothing else). With `checkout_workers`, the checkout and Stripe's
+    webhooks have a gunicorn of their own (that many workers of `checkout_threads` threads), as
+    a proxy routing by path would give them; the pages' server serves only pages."""
     check_requirements(allow_sqlite=allow_sqlite)
     flush_redis()
     machine = report.machine()  # before the run: its load average is the other work's
@@ -412,7 +422,8 @@ def run(
     ]
     out.mkdir(parents=True, exist_ok=True)
     stdout.write(
-        f"Starting gunicorn ({load.server_words(workers, threads)}) on {load.HOST}; load by {tool}, "
+        f"Starting gunicorn ({_servers_words(workers, threads, checkout_workers, checkout_threads)}) "
+        f"on {load.HOST}; load by {tool}, "
         f"{connections} connections, {duration:g} s per page and phase; orders at "
         f"{', '.join(phase_name(r) for r in rates)}…"
     )
@@ -431,12 +442,20 @@ def run(
             load.gunicorn(
                 workers=workers, threads=threads, env=env, log_path=out / "gunicorn.log"
             ) as port,
+            _checkout_server(
+                checkout_workers, checkout_threads, env=env, log_path=out / "gunicorn-checkout.log"
+            ) as checkout_port,
         ):
+            servers = (port, checkout_port) if checkout_port else (port,)
             stripe.simulator.webhook_urls = (
-                f"http://{load.HOST}:{port}{reverse('stripe-webhook')}",
+                f"http://{load.HOST}:{servers[-1]}{reverse('stripe-webhook')}",
             )
-            placer = OrderPlacer(port, simulator_url=stripe.url)
-            placed = warm_up_checkout(placer, items, servers=workers * threads)
+            placer = OrderPlacer(port, simulator_url=stripe.url, checkout_port=checkout_port)
+            placed = warm_up_checkout(
+                placer,
+                items,
+                servers=checkout_workers * checkout_threads if checkout_port else workers * threads,
+            )
             stdout.write(f"Checkout warmed up: {placed} orders placed before anything is timed.")
             reader = load.HttpShopper(port)  # anonymous: no cookies
             phases = [0, *rates, 0]
@@ -448,7 +467,7 @@ def run(
                     # scarce products sell out.
                     for page in pages[phase % len(pages) :] + pages[: phase % len(pages)]:
                         row = _measured_page(
-                            tool, port, page, reader, connections, duration, warmup, stream
+                            tool, servers, page, reader, connections, duration, warmup, stream
                         )
                         row["phase"] = name
                         rows.append(row)
@@ -473,6 +492,8 @@ def run(
         "workers": workers,
         "threads": threads,
         "stripe_latency_ms": stripe_latency_ms,
+        "checkout_workers": checkout_workers,
+        "checkout_threads": checkout_threads,
         "connections": connections,
         "duration": duration,
         "warmup": warmup,
@@ -492,6 +513,25 @@ def run(
     return result
 
 
+@contextmanager
+def _checkout_server(workers: int, threads: int, *, env: dict[str, str], log_path: Path):
+    """The checkout's own gunicorn when it has `workers`, its port; else None (the pages' server
+    takes the orders too)."""
+    if not workers:
+        yield None
+        return
+    with load.gunicorn(workers=workers, threads=threads, env=env, log_path=log_path) as port:
+        yield port
+
+
+def _servers_words(workers: int, threads: int, checkout_workers: int, checkout_threads: int) -> str:
+    pages = load.server_words(workers, threads)
+    if not checkout_workers:
+        return pages
+    checkout = load.server_words(checkout_workers, checkout_threads)
+    return f"{pages} for the pages, {checkout} for the checkout and Stripe's webhooks"
+
+
 def warm_up_checkout(placer, items: list[Buyable], *, servers: int) -> int:
     """Two orders of a plentiful product per worker (or thread), at once so that each is reached,
     before anything is timed; the number placed. A worker's first checkout loads what the
@@ -503,10 +543,12 @@ def warm_up_checkout(placer, items: list[Buyable], *, servers: int) -> int:
     return outcomes.count(PLACED)
 
 
-def _measured_page(tool, port, page, reader, connections, duration, warmup, stream) -> dict:
-    """One page's load (load._load_page), with what the server did meanwhile: the CPU seconds
-    its processes used, how its page cache served (shop.pagecache.middleware.count) and the
-    orders completed. The warm-up runs before, outside these counts."""
+def _measured_page(tool, servers, page, reader, connections, duration, warmup, stream) -> dict:
+    """One page's load (load._load_page) on the first of `servers` (their ports), with what the
+    servers did meanwhile: the CPU seconds their processes used, how the page cache served
+    (shop.pagecache.middleware.count) and the orders completed. The warm-up runs before, outside
+    these counts."""
+    port = servers[0]
     if warmup > 0:
         load.drive(
             "python",
@@ -516,11 +558,11 @@ def _measured_page(tool, port, page, reader, connections, duration, warmup, stre
             connections=min(connections, load.WARMUP_CONNECTIONS),
             duration=warmup,
         )
-    cpu, counts = server_cpu_seconds(port), page_cache_counts()
+    cpu, counts = server_cpu_seconds(*servers), page_cache_counts()
     machine, own = machine_busy_seconds(), own_cpu_seconds()
     orders = stream.done if stream is not None else 0
     row = load._load_page(tool, port, page, reader, connections, duration, 0)
-    row["cpu_s"] = round(server_cpu_seconds(port) - cpu, 3)
+    row["cpu_s"] = round(server_cpu_seconds(*servers) - cpu, 3)
     row["machine_cpu_s"] = round(machine_busy_seconds() - machine, 3)
     row["bench_cpu_s"] = round(own_cpu_seconds() - own, 3)
     after = page_cache_counts()
@@ -529,16 +571,18 @@ def _measured_page(tool, port, page, reader, connections, duration, warmup, stre
     return row
 
 
-def server_cpu_seconds(port: int) -> float:
-    """CPU seconds (user and system) the gunicorn serving `port` has used so far, its master and
-    workers, from /proc (Linux)."""
-    marker = f"--bind={load.HOST}:{port}".encode()
+def server_cpu_seconds(*ports: int) -> float:
+    """CPU seconds (user and system) the gunicorns serving `ports` have used so far, their
+    masters and workers, from /proc (Linux)."""
+    # NUL-terminated, as /proc's cmdline ends each argument: port 4123 is not port 41234.
+    markers = [f"--bind={load.HOST}:{port}\0".encode() for port in ports]
     ticks = 0
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
-            if marker not in Path(entry.path, "cmdline").read_bytes():
+            cmdline = Path(entry.path, "cmdline").read_bytes()
+            if not any(marker in cmdline for marker in markers):
                 continue
             fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:  # it ended meanwhile
@@ -762,7 +806,14 @@ def drop_text(result: dict) -> str:
     )
     stock_met = not result["stock_problems"]
     lines = [
-        f"Drop benchmark: gunicorn, {load.server_words(result['workers'], result.get('threads', 1))} on 127.0.0.1, "
+        "Drop benchmark: gunicorn, "
+        + _servers_words(
+            result["workers"],
+            result.get("threads", 1),
+            result.get("checkout_workers", 0),
+            result.get("checkout_threads", 4),
+        )
+        + " on 127.0.0.1, "
         f"{result['connections']} connections, {result['duration']:g} s per page and phase "
         f"(after {result['warmup']:g} s warm-up), load by {result['tool']}; "
         f"{result['products']:,} products; guest orders through the checkout and the Stripe "

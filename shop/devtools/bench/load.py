@@ -74,9 +74,10 @@ def free_port() -> int:
 
 
 def server_words(workers: int, threads: int = 1) -> str:
+    processes = "worker" if workers == 1 else "workers"
     if threads > 1:
-        return f"{workers} workers of {threads} threads"
-    return f"{workers} sync workers"
+        return f"{workers} {processes} of {threads} threads"
+    return f"{workers} sync {processes}"
 
 
 def gunicorn_command(port: int, *, workers: int, threads: int = 1) -> list[str]:
@@ -206,14 +207,17 @@ class HttpShopper:
         self.body = b""
         self.location = ""
 
-    def request(self, method: str, url: str, data: dict | None = None) -> int:
+    def request(
+        self, method: str, url: str, data: dict | None = None, *, port: int | None = None
+    ) -> int:
+        """`port`: another server of the same shop (one a proxy would route this request to)."""
         headers = {"Cookie": self.cookie_header()} if self.cookies else {}
         body = None
         if data is not None:
             body = urlencode(data)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["X-CSRFToken"] = self.cookies.get(settings.CSRF_COOKIE_NAME, "")
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=REQUEST_TIMEOUT)
+        conn = http.client.HTTPConnection(HOST, port or self.port, timeout=REQUEST_TIMEOUT)
         try:
             conn.request(method, url, body=body, headers=headers)
             response = conn.getresponse()

@@ -17,7 +17,8 @@ each next to a trivial 30 KB page through the same middleware (the floor). See s
                                                      under load, quiet and while real orders are
                                                      placed at 1 and 10 per second (--rates),
                                                      Stripe answering at once or after
-                                                     --stripe-latency ms
+                                                     --stripe-latency ms; --checkout-workers N
+                                                     gives the checkout a server of its own
     DATABASE_URL=postgres://… manage.py bench --order-profile --orders 10
                                                      one guest order's server cost per step
                                                      (queries, Python calls, CPU ms), in-process;
@@ -131,6 +132,20 @@ class Command(BaseCommand):
             "shop's calls, as Stripe's servers do (default 0: at once)",
         )
         under_load.add_argument(
+            "--checkout-workers",
+            type=int,
+            default=0,
+            metavar="N",
+            help="with --drop: give the checkout and Stripe's webhooks a gunicorn of their own "
+            "with N workers, as a proxy routing by path would (default 0: one server for all)",
+        )
+        under_load.add_argument(
+            "--checkout-threads",
+            type=int,
+            default=4,
+            help="threads per worker of the checkout's own gunicorn (default 4)",
+        )
+        under_load.add_argument(
             "--tool",
             choices=["auto", "wrk", "python"],
             default="auto",
@@ -162,6 +177,12 @@ class Command(BaseCommand):
             raise CommandError("--stripe-latency must be zero or more milliseconds.")
         if options["stripe_latency"] and not options["drop"]:
             raise CommandError("--stripe-latency is for --drop: add it.")
+        if options["checkout_workers"] < 0 or options["checkout_threads"] < 1:
+            raise CommandError(
+                "--checkout-workers must be zero or more, --checkout-threads at least 1."
+            )
+        if options["checkout_workers"] and not options["drop"]:
+            raise CommandError("--checkout-workers is for --drop: add it.")
         rates = self.parse_rates(options["rates"]) if options["drop"] else []
         under_load = {
             "duration": options["duration"],
@@ -184,7 +205,11 @@ class Command(BaseCommand):
                     text = compare_oscar.compare_text(result)
                 elif options["drop"]:
                     result = drop.run(
-                        rates=rates, stripe_latency_ms=options["stripe_latency"], **under_load
+                        rates=rates,
+                        stripe_latency_ms=options["stripe_latency"],
+                        checkout_workers=options["checkout_workers"],
+                        checkout_threads=options["checkout_threads"],
+                        **under_load,
                     )
                     text = drop.drop_text(result)
                 elif options["order_profile"]:
