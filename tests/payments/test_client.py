@@ -1,14 +1,17 @@
 """The StripeClient factory: one client per configuration, and a slow Stripe never keeps a shopper
 waiting longer than one timeout."""
 
+import socket
 import time
 
 import pytest
+import stripe
 from django.test import Client
 
 from shop.devtools import stripe_simulator as simulator
 from shop.devtools.stripe_simulator import Simulator, serve
-from shop.payments.client import PaymentsOff, keys, stripe_client
+from shop.payments import client as payments_client
+from shop.payments.client import BoundedRequestsClient, PaymentsOff, keys, stripe_client
 from shop.payments.models import PaymentAttempt
 from tests.factories import merch
 from tests.shopping import card, place_order, to_payment_step
@@ -64,3 +67,56 @@ def test_a_slow_stripe_answers_the_shopper_within_one_timeout(slow_stripe):
     assert "payment service did not answer" in response.content.decode()
     assert waited < 3.5  # the 2-second budget, retries included, plus the page itself
     assert PaymentAttempt.objects.get().status == PaymentAttempt.Status.FAILED
+
+
+# --- The environment's proxies ----------------------------------------------------------------
+
+
+@pytest.fixture
+def loopback_stripe(monkeypatch):
+    """The simulator over loopback; no proxy in the environment, none remembered."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    payments_client._environment_proxies.cache_clear()
+    sim = Simulator()
+    with serve(sim) as server:
+        yield stripe.StripeClient(
+            simulator.SECRET_KEY,
+            base_addresses={"api": server.url},
+            http_client=BoundedRequestsClient(5),
+            max_network_retries=0,
+        )
+    sim.close()
+    payments_client._environment_proxies.cache_clear()
+
+
+@pytest.fixture
+def dead_proxy():
+    """A loopback address where nothing listens: a call sent through it is refused."""
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def test_a_proxy_set_in_the_environment_carries_the_calls_unless_no_proxy_names_the_host(
+    loopback_stripe, dead_proxy, monkeypatch
+):
+    monkeypatch.setenv("HTTP_PROXY", dead_proxy)
+    with pytest.raises(stripe.APIConnectionError):
+        loopback_stripe.v1.payment_intents.create({"amount": 500, "currency": "usd"})
+
+    payments_client._environment_proxies.cache_clear()
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    made = loopback_stripe.v1.payment_intents.create({"amount": 500, "currency": "usd"})
+    assert made.amount == 500
+
+
+def test_the_environment_is_read_once_not_on_every_call(loopback_stripe, dead_proxy, monkeypatch):
+    first = loopback_stripe.v1.payment_intents.create({"amount": 700, "currency": "usd"})
+    monkeypatch.setenv("HTTP_PROXY", dead_proxy)  # requests would send the next call there
+
+    again = loopback_stripe.v1.payment_intents.retrieve(first.id)
+
+    assert again.amount == 700
