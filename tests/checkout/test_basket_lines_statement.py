@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client
 from django.urls import reverse
@@ -127,3 +128,32 @@ def test_how_to_convert_the_columns_is_worked_out_once_per_connection(client, mo
 def _are_columns_of(compiler, columns) -> bool:
     own = [column for column, *_ in compiler.select[: compiler.col_count]]
     return len(columns) == len(own) and all(a is b for a, b in zip(columns, own, strict=True))
+
+
+def test_the_lines_come_filled_without_building_a_query_for_them(client, monkeypatch):
+    """The lines' queryset is filled from the statement; its filter on the basket is built only
+    when a filtered copy asks the database, which it still does, in the lines' own order."""
+    moon, naruto = merch("Moon Pin", price="10.00"), merch("Naruto Pin", price="12.50")
+    add_to_basket(client, moon)
+    add_to_basket(client, naruto)
+    basket = Basket.objects.get()
+    built = []
+    real = QuerySet._filter_or_exclude_inplace
+    monkeypatch.setattr(
+        QuerySet,
+        "_filter_or_exclude_inplace",
+        lambda queryset, *args: built.append(queryset.model) or real(queryset, *args),
+    )
+
+    lines = basket.all_lines()
+    assert [line.product.title for line in lines] == ["Moon Pin", "Naruto Pin"]
+    assert len(lines) == basket.num_lines == 2
+    assert built == []
+
+    (naruto_line,) = lines.filter(product=naruto)
+    assert naruto_line.product.title == "Naruto Pin"
+    assert [line.product.title for line in lines.exclude(product=None)] == [
+        "Moon Pin",
+        "Naruto Pin",
+    ]
+    assert basket.lines.model in built
