@@ -45,7 +45,7 @@ class Basket(AbstractBasket):
         is the basket's lines, already filled; a filtered copy of it asks the database as usual,
         in the lines' own order (Oscar's Line.Meta: when added). Its filter on the basket is
         left to Django to build when such a copy needs it: building it, for a queryset never
-        sent, was a sixth of applying the offers, which every basket and checkout view does."""
+        sent, was a fifth of applying the offers, which every basket and checkout view does."""
         if self.id is None:
             return self.lines.model.objects.none()
         if self._lines is None:
@@ -247,7 +247,7 @@ class LinesOfANewBasket(BasketLines):
     """The lines of a basket made by this request: none, and none can join it from elsewhere
     before the request commits. So the line an add writes is not looked for first, nor written
     under a savepoint against a twin written meanwhile, as Oscar's `get_or_create` does:
-    building and compiling that look, for a query never sent, was a quarter of a first add."""
+    building and compiling that look, for a query never sent, was a fifth of a first add."""
 
     def get_or_create(self, defaults=None, **kwargs):
         return self.create(**kwargs, **(defaults or {})), True
