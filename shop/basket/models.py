@@ -50,6 +50,9 @@ class Basket(AbstractBasket):
             return self.lines.model.objects.none()
         if self._lines is None:
             lines = self.lines.all()  # the related manager defers its filter (QuerySet.query)
+            if lines is getattr(self, "_prefetched_objects_cache", {}).get("lines"):
+                # Prefetched, and maybe shared by every basket (`nothing`): fill a copy.
+                lines = lines._chain()
             statement = LinesStatement.for_checks(
                 self.range_checks, self._state.db or "default", locked=self.locking_lines
             )
@@ -250,7 +253,8 @@ class LinesOfANewBasket(BasketLines):
     building and compiling that look, for a query never sent, was a fifth of a first add."""
 
     def get_or_create(self, defaults=None, **kwargs):
-        return self.create(**kwargs, **(defaults or {})), True
+        # On a copy: this queryset is shared (`no_lines_yet`), and `create` marks it for writing.
+        return self.all().create(**kwargs, **(defaults or {})), True
 
 
 _NO_LINES_YET: list = []

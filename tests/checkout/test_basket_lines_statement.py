@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from shop.basket.models import LinesStatement, lines_with_everything
+from shop.basket.models import LinesStatement, lines_with_everything, nothing
 from tests.checkout.test_offers_on_the_basket import percent_off
 from tests.factories import merch, product_image
 from tests.shopping import add_to_basket
@@ -157,3 +157,20 @@ def test_the_lines_come_filled_without_building_a_query_for_them(client, monkeyp
         "Naruto Pin",
     ]
     assert basket.lines.model in built
+
+
+def test_lines_read_for_a_basket_known_to_hold_none_leave_the_shared_empty_queryset_empty(client):
+    """A relation known empty is one queryset shared by every basket (shop.basket.models
+    .nothing): reading a basket's lines while it is in place fills a copy, never the shared one."""
+    moon = merch("Moon Pin", price="10.00")
+    add_to_basket(client, moon)
+    basket = Basket.objects.get()
+    shared = nothing(basket.lines.model)
+    basket._prefetched_objects_cache = {"lines": shared}
+
+    lines = basket.all_lines()
+
+    assert [line.product.title for line in lines] == ["Moon Pin"]
+    assert lines is not shared
+    assert list(shared) == []
+    assert list(Basket.objects.create().all_lines()) == []
