@@ -208,7 +208,8 @@ def _checkout_finished(intent) -> bool:
                 [f"{int(CHECKOUT_WAIT * 1000)}ms"],
             )
             (before, _set) = cursor.fetchone()
-            # KEY SHARE waits for "Place order"'s FOR UPDATE and blocks no one's updates.
+            # KEY SHARE waits for "Place order"'s FOR UPDATE. Held until the webhook commits, it
+            # holds back only another FOR UPDATE of the basket, not updates of its row.
             cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE", [basket_id])
             cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
     except OperationalError:  # still placing after CHECKOUT_WAIT: look again later
