@@ -7,6 +7,7 @@ which keeps an edit from landing in a basket being ordered, and for the article 
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 
 from django.db import models, router, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
@@ -257,17 +258,21 @@ class LinesOfANewBasket(BasketLines):
         return self.all().create(**kwargs, **(defaults or {})), True
 
 
-_NO_LINES_YET: list = []
-
-
+@cache
 def no_lines_yet() -> LinesOfANewBasket:
     """The empty lines of a new basket (`LinesOfANewBasket`), made once per process and shared,
     as `nothing` is."""
-    if not _NO_LINES_YET:
-        empty = LinesOfANewBasket(model=get_model("basket", "Line")).none()
-        empty._result_cache, empty._prefetch_done = [], True
-        _NO_LINES_YET.append(empty)
-    return _NO_LINES_YET[0]
+    empty = LinesOfANewBasket(model=get_model("basket", "Line")).none()
+    empty._result_cache, empty._prefetch_done = [], True
+    return empty
+
+
+def knowing_stockrecords(product, records: list) -> None:
+    """Give `product` its stock records, read elsewhere: `product.stockrecords.all()` (Oscar's
+    strategy asks it) answers from them without a query; a filtered copy still asks."""
+    held = product.stockrecords.all()
+    held._result_cache, held._prefetch_done = records, True
+    product._prefetched_objects_cache = {"stockrecords": held}
 
 
 def _fill_in(lines) -> None:
@@ -279,9 +284,7 @@ def _fill_in(lines) -> None:
             cache["attributes"] = nothing(LineAttribute)
         product = line.product
         if line.stockrecord_id is not None and line.stockrecord_count == 1:
-            records = product.stockrecords.all()
-            records._result_cache, records._prefetch_done = [line.stockrecord], True
-            product._prefetched_objects_cache = {"stockrecords": records}
+            knowing_stockrecords(product, [line.stockrecord])
         else:
             several.append(product)
     models.prefetch_related_objects([line for line in lines if line.has_options], "attributes")

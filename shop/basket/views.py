@@ -21,7 +21,7 @@ from catalogue.consent import consent_for
 from catalogue.redirects import next_url
 
 from .forms import ADULT_UNCONFIRMED
-from .models import Statement
+from .models import Statement, knowing_stockrecords
 
 Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")
@@ -72,9 +72,7 @@ class BasketAddView(oscar_views.BasketAddView):
             ("stock records to add", using),
             lambda: stockrecords.filter(product_id=Statement.PLACEHOLDER).order_by("pk"),
         )
-        held = product.stockrecords.all()
-        held._result_cache, held._prefetch_done = records.run(product.pk), True
-        product._prefetched_objects_cache = {"stockrecords": held}
+        knowing_stockrecords(product, records.run(product.pk))
         return product
 
     def get_success_url(self):
