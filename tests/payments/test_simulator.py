@@ -1,5 +1,6 @@
 """The Stripe simulator, driven by the official SDK as the shop drives Stripe. No database."""
 
+import http.client
 import json
 import threading
 import time
@@ -849,6 +850,56 @@ def test_loopback_api_allows_the_browser_stand_in_across_origins(server):
     assert made.headers["Access-Control-Allow-Origin"] == "*"
     assert made.headers["Request-Id"].startswith("req_")
     assert made.json()["payment_method_preview"]["card"]["last4"] == "4242"
+
+
+def kept_connections(session, server):
+    """The open connections the session keeps to the simulator for its next request."""
+    manager = session.get_adapter(server.url).poolmanager
+    pools = [manager.pools[key] for key in manager.pools.keys()]  # noqa: SIM118 (not iterable)
+    return [conn for pool in pools for conn in pool.pool.queue if conn and conn.is_connected]
+
+
+def test_the_shops_calls_over_loopback_leave_the_connection_open_for_the_next(sim, server):
+    session = requests.Session()
+    client = loopback_client(server, session=session)
+
+    intent = pay(client)
+    (kept,) = kept_connections(session, server)
+    sock = kept.sock
+    client.v1.payment_intents.capture(intent.id)
+
+    # The capture went over the same socket, which stays open, as Stripe's API keeps it.
+    assert kept_connections(session, server) == [kept]
+    assert kept.sock is sock
+    assert sim.payment_intents[intent.id]["status"] == "succeeded"
+
+
+def test_a_kept_connection_answers_one_request_after_another(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    answers = []
+    for _ in range(3):
+        conn.request("GET", "/healthz")
+        response = conn.getresponse()
+        answers.append((response.status, json.loads(response.read()), conn.sock is not None))
+    conn.close()
+
+    assert answers == [(200, {"status": "ok"}, True)] * 3
+
+
+def test_a_dropped_connection_is_closed_and_the_retry_opens_another(sim, server):
+    session = requests.Session()
+    client = loopback_client(server, session=session)
+    client.v1.payment_intents.create({"amount": 900, "currency": "usd"})
+    (before,) = kept_connections(session, server)
+    port = before.sock.getsockname()[1]
+    sim.fail_next(1, kind="connection")
+
+    intent = client.v1.payment_intents.create({"amount": 900, "currency": "usd"})
+
+    (after,) = kept_connections(session, server)
+    assert after.sock.getsockname()[1] != port  # the simulator hung up; the retry reconnected
+    assert len(sim.payment_intents) == 2
+    assert intent.id in sim.payment_intents
 
 
 def test_a_dropped_connection_over_loopback_is_retried(sim, server):

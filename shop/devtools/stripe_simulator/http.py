@@ -308,18 +308,41 @@ def _html(status: int, title: str, body: str) -> Response:
 
 
 class _ServerHandler(ServerHandler):
+    http_version = "1.1"  # every answer has its Content-Length: the connection can stay open
+
     def handle_error(self):
-        if isinstance(sys.exc_info()[1], _DropConnection):
-            return  # send nothing: the socket closes when the request ends
-        super().handle_error()
+        dropped = isinstance(sys.exc_info()[1], _DropConnection)
+        if dropped or self.headers_sent:  # nothing sent, or an answer cut short: hang up
+            self.request_handler.close_connection = True
+        if not dropped:
+            super().handle_error()
 
 
 class _RequestHandler(WSGIRequestHandler):
-    """wsgiref's handler, quiet, and able to hang up on a request (`_DropConnection`)."""
+    """wsgiref's handler, quiet, able to hang up on a request (`_DropConnection`), and keeping
+    HTTP/1.1 connections open as Stripe's API does: the shop's client reuses its connection for
+    the next call instead of opening one (and the simulator a thread) for each."""
+
+    protocol_version = "HTTP/1.1"
+    # An answer leaves in one piece (wsgiref flushes once, after the body): without buffering,
+    # the headers and body would go in separate small writes, and on a kept connection Nagle's
+    # algorithm holds the second until the client's delayed ACK (~40 ms).
+    wbufsize = -1
+    disable_nagle_algorithm = True
 
     def handle(self):
+        self.close_connection = True
+        self.handle_one_request()
+        while not self.close_connection:
+            self.handle_one_request()
+
+    def handle_one_request(self):
         self.raw_requestline = self.rfile.readline(65537)
-        if not self.parse_request():
+        if not self.raw_requestline:  # the client closed the connection
+            self.close_connection = True
+            return
+        if not self.parse_request():  # it answered the error, and hangs up after it
+            self.close_connection = True
             return
         handler = _ServerHandler(
             self.rfile, self.wfile, self.get_stderr(), self.get_environ(), multithread=True
