@@ -17,8 +17,9 @@ listings it is, or was, in; a stock change bumps the product only when its price
 `stock:<id>` when its stock words change (`stock_words`; cached pages fill those words per
 request, catalogue.stock_slots), and listings only when its listing columns change
 (catalogue.indexing). A tag
-is bumped at once and again when the transaction commits, so a request that read the old rows
-in between cannot keep them under the new version.
+is bumped when the transaction commits: until then other requests read the old rows, which the
+old version describes; one that read them and stores after the commit keeps them under the old
+version, which the bump retires, and one that began before a bump is not stored (`stamp_after`).
 
 While a page renders, `collecting()` gathers every tag read (`read()`), so the whole-page cache
 (shop.pagecache) stores the union. Sources are model labels, not imports: the blog's models are
@@ -250,13 +251,16 @@ def reading_as_of(as_of_ns: int) -> Iterator[None]:
 
 
 def bump(tags: Iterable[str]) -> None:
-    """New versions for these tags: now, and again when the transaction commits."""
+    """New versions for these tags when the transaction commits (now, outside one). Not also at
+    once: until the commit, other requests read the old rows, so a rebuild then would only keep
+    them under a version the commit retires, a second build of every page the change touches."""
     tags = set(tags)
     if not tags:
         return
-    _set_new_versions(tags)
     if connection.in_atomic_block:
         transaction.on_commit(lambda: _set_new_versions(tags))
+    else:
+        _set_new_versions(tags)
 
 
 def _set_new_versions(tags: set[str]) -> None:

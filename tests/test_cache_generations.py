@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,6 +24,7 @@ from shop.search.views import CatalogueView, FacetedSearchView, FranchiseView
 from shop.templatetags.shop_menu import category_menu
 from shop.views import home_picks
 from tests.blog.conftest import write_post
+from tests.commits import commits
 from tests.factories import ContentWarningFactory, FranchiseFactory, merch
 
 Product = get_model("catalogue", "Product")
@@ -264,11 +265,45 @@ def test_a_franchise_listing_reads_its_own_tag(demo_shop):
     assert generations.franchise(franchise.pk) in tags and generations.ALL_LISTINGS not in tags
 
 
+@commits
 def test_bump_all_makes_every_entry_stale():
     before, _ = generations.versions(["product:1", generations.BLOG])
     generations.bump_all()
     after, _ = generations.versions(["product:1", generations.BLOG])
     assert not generations.is_current(before, after)
+
+
+@commits
+def test_a_change_bumps_its_tags_when_it_commits_and_not_before():
+    pin = merch("Committed Pin", price="9.00")
+    stock = StockRecord.objects.get(product=pin)
+    tag = generations.product(pin.pk)
+    before = generations.versions([tag])[0][tag]
+
+    with transaction.atomic():
+        stock.price = Decimal("11.00")
+        stock.save()
+        # Other requests still read the old price: pages built from it stay current meanwhile.
+        during = generations.versions([tag])[0][tag]
+    after = generations.versions([tag])[0][tag]
+
+    assert during == before
+    assert after != before
+
+
+@commits
+def test_a_change_rolled_back_bumps_nothing():
+    pin = merch("Undone Pin", price="9.00")
+    stock = StockRecord.objects.get(product=pin)
+    tags = [generations.product(pin.pk), generations.ALL_LISTINGS]
+    before, _ = generations.versions(tags)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        stock.price = Decimal("11.00")
+        stock.save()
+        raise RuntimeError("the order failed")
+
+    assert generations.versions(tags)[0] == before
 
 
 def test_leaving_a_category_bumps_its_listing_and_its_ancestors():

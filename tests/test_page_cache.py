@@ -14,6 +14,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from blog.services import save_post
+from tests.commits import commits
 from tests.factories import merch
 from tests.shopping import add_to_basket
 
@@ -65,6 +66,7 @@ def test_each_visitor_gets_their_own_working_csrf_token(pin):
 
 
 @pytest.mark.parametrize("url", ["catalogue:index", "detail"])
+@commits
 def test_a_price_change_shows_on_the_next_request(client, pin, url):
     url = pin.get_absolute_url() if url == "detail" else reverse(url)
     get(client, url)
@@ -79,6 +81,7 @@ def test_a_price_change_shows_on_the_next_request(client, pin, url):
     assert b"$9.50" in page.content and b"$12.00" not in page.content
 
 
+@commits
 def test_the_last_unit_selling_shows_sold_out_on_the_next_request(client, pin):
     get(client, pin.get_absolute_url())
     stock = StockRecord.objects.get(product=pin)
@@ -90,6 +93,7 @@ def test_the_last_unit_selling_shows_sold_out_on_the_next_request(client, pin):
     assert b"Sold out" in page.content
 
 
+@commits
 def test_a_scheduled_post_appears_once_its_time_comes(client):
     post = Post(
         title="Soon on the blog",

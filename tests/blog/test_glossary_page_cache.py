@@ -9,6 +9,7 @@ from oscar.core.loading import get_model
 
 from blog import glossary
 from tests.blog.conftest import write_term
+from tests.commits import commits
 from tests.factories import merch
 
 StockRecord = get_model("partner", "StockRecord")
@@ -22,6 +23,7 @@ def get(client, url):
     return response
 
 
+@commits
 def test_index_and_entry_are_served_from_the_cache_until_the_term_changes(client):
     term = write_term("Oshi", definition="The character you support most.")
     for url in (reverse("glossary:index"), term.get_absolute_url()):
@@ -37,6 +39,7 @@ def test_index_and_entry_are_served_from_the_cache_until_the_term_changes(client
         assert b"Your favourite member of a group." in page.content
 
 
+@commits
 def test_a_related_products_price_change_shows_on_the_entry(client):
     pin = merch("Oshi Pin", price="12.00")
     term = write_term("Oshi", products=[pin])
@@ -49,6 +52,7 @@ def test_a_related_products_price_change_shows_on_the_entry(client):
     assert b"$9.50" in page.content and b"$12.00" not in page.content
 
 
+@commits
 def test_a_related_product_published_later_appears_on_the_cached_entry(client):
     pin = merch("Oshi Pin", price="12.00", is_public=False)
     term = write_term("Oshi", products=[pin])

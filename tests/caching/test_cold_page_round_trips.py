@@ -16,6 +16,7 @@ from catalogue import cache_batches, generations
 from shop.pagecache import listings
 from tests.caching.conftest import is_hit
 from tests.caching.test_across_processes import share_redis
+from tests.commits import commits
 from tests.factories import merch
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,7 @@ def test_forty_new_tags_cost_two_round_trips_not_forty_two(redis_cache):
     assert again[0] == now and trips == 1
 
 
+@commits
 def test_a_version_set_elsewhere_meanwhile_is_kept(redis_cache):
     # Another process bumps the tag between this one's read and its add: the add must not
     # replace the bumped version, or a page read before the bump could be stored as fresh.

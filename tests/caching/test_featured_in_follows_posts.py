@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from blog.services import save_post
 from tests.blog.conftest import write_post
+from tests.commits import commits
 from tests.factories import merch
 
 from .conftest import get, is_hit
@@ -16,6 +17,7 @@ from .conftest import get, is_hit
 pytestmark = [pytest.mark.page_cache, pytest.mark.django_db]
 
 
+@commits
 def test_a_new_link_and_its_removal_show_on_the_cached_product_page(client):
     pin = merch("Cheeky Pin", upc="PIN-CHEEKY")
     post = write_post("Pin care", body="Nothing linked yet.")
@@ -33,6 +35,7 @@ def test_a_new_link_and_its_removal_show_on_the_cached_product_page(client):
     assert b"Pin care" not in get(client, pin.get_absolute_url())[0].content
 
 
+@commits
 def test_a_scheduled_post_shows_on_the_product_page_once_it_is_live(client):
     pin = merch("Cheeky Pin", upc="PIN-CHEEKY")
     write_post(

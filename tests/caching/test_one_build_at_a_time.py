@@ -13,6 +13,7 @@ from oscar.core.loading import get_model
 from catalogue import generations
 from shop.pagecache import builds, listings, middleware
 from shop.stock import save_stock_edit
+from tests.commits import commits
 from tests.factories import merch
 
 StockRecord = get_model("partner", "StockRecord")
@@ -83,6 +84,7 @@ def test_a_second_request_waits_for_the_first_build(waiting):
     assert results == {"first": ["built once"], "second": ["built once"]}
 
 
+@commits
 def test_during_a_rebuild_others_get_the_previous_version(waiting):
     listings.remember("test:two", TAGS, lambda: ["old"])
     generations.bump(TAGS)  # the part is stale now
@@ -123,6 +125,7 @@ def age(name: str, seconds: float) -> None:
     cache.set(key, (stamp, built_at - seconds, value), None)
 
 
+@commits
 def test_a_rebuild_of_a_part_nobody_saw_lately_is_waited_for(waiting):
     """Built a minute ago and not found current since: it may be a minute behind, so not served."""
     listings.remember("test:cold", TAGS, lambda: ["old"])
@@ -135,6 +138,7 @@ def test_a_rebuild_of_a_part_nobody_saw_lately_is_waited_for(waiting):
     assert results == {"first": ["new"], "second": ["new"]} and build.calls == 1
 
 
+@commits
 def test_a_part_found_current_just_before_a_change_is_served_during_its_rebuild(waiting):
     """However long ago it was built: a hit a moment ago says it was current then."""
     listings.remember("test:hot", TAGS, lambda: ["old"])
@@ -181,6 +185,7 @@ def rebuilding_elsewhere(monkeypatch):
 
 
 @pytest.mark.parametrize("seen_since", [True, False], ids=["hit-since", "not-seen-since"])
+@commits
 def test_a_page_served_just_before_a_price_change_is_served_while_it_is_rebuilt(
     client, monkeypatch, seen_since, request
 ):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from shop.stock import save_stock_edit
+from tests.commits import commits
 from tests.factories import FranchiseFactory, merch
 
 from .conftest import get, is_hit
@@ -23,6 +24,7 @@ def glow_pin(db):
 
 
 @pytest.mark.parametrize("page", ["detail", "catalogue", "search", "cheapest first", "franchise"])
+@commits
 def test_a_price_change_shows_on_the_next_request(client, glow_pin, page):
     url = {
         "detail": glow_pin.get_absolute_url(),

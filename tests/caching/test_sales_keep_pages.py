@@ -7,6 +7,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from shop.order.utils import allocate
+from tests.commits import commits
 from tests.factories import FranchiseFactory, merch
 
 from .conftest import get, is_hit
@@ -51,6 +52,7 @@ def test_a_sale_that_leaves_the_product_in_stock_keeps_every_cached_page(client)
         assert queries <= 1, url  # the session at most: no page was rendered again
 
 
+@commits
 def test_low_stock_words_change_without_rendering_any_page_again(client):
     sold = merch("Nearly Gone Pin", stock=6, franchise=FranchiseFactory(name="Drop Series"))
     # Of another series: its page does not show the sold product among related ones.
@@ -66,6 +68,7 @@ def test_low_stock_words_change_without_rendering_any_page_again(client):
     assert is_hit(listing) and b"Only 5 left" in listing.content
 
 
+@commits
 def test_the_last_units_sale_removes_it_from_in_stock_only_on_the_next_request(client):
     last = merch("Last One Pin", stock=1, franchise=FranchiseFactory(name="Drop Series"))
     other = merch("Plenty Pin", stock=20, franchise=FranchiseFactory(name="Calm Series"))

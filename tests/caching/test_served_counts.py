@@ -7,6 +7,7 @@ from oscar.core.loading import get_model
 
 from shop.order.utils import allocate
 from shop.pagecache.middleware import COUNTED, count_key
+from tests.commits import commits
 from tests.factories import merch
 
 from .conftest import get
@@ -22,6 +23,7 @@ def counts() -> dict[str, int]:
     return {outcome: cache.get(count_key(outcome), 0) for outcome in COUNTED}
 
 
+@commits
 def test_renders_hits_and_stock_reads_are_counted(client, settings):
     settings.SHOP_PAGE_CACHE_COUNTS = True
     pin = merch("Scarce Pin", stock=3)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from shop.order.utils import allocate
+from tests.commits import commits
 from tests.factories import FranchiseFactory, merch
 
 from .conftest import get, is_hit
@@ -29,6 +30,7 @@ def scarce():
     return merch("Scarce Pin", stock=3, franchise=FranchiseFactory(name="Drop Series"))
 
 
+@commits
 def test_a_low_stock_sale_shows_new_words_on_the_cached_listing_without_rendering_it(
     client, scarce
 ):
@@ -46,6 +48,7 @@ def test_a_low_stock_sale_shows_new_words_on_the_cached_listing_without_renderin
     assert queries == 0  # the new words are kept for every page that shows them
 
 
+@commits
 def test_a_cached_page_looks_the_same_as_a_freshly_rendered_one(client, settings, scarce):
     merch("Plenty Pin", stock=20)
     get(client, CATALOGUE)
@@ -59,6 +62,7 @@ def test_a_cached_page_looks_the_same_as_a_freshly_rendered_one(client, settings
     assert _without_tokens(from_cache.content) == _without_tokens(rendered.content)
 
 
+@commits
 def test_the_last_unit_shows_sold_out_and_leaves_in_stock_only(client, scarce):
     for url in (CATALOGUE, IN_STOCK_ONLY):
         get(client, url)
@@ -72,6 +76,7 @@ def test_the_last_unit_shows_sold_out_and_leaves_in_stock_only(client, scarce):
     assert b"Scarce Pin" not in in_stock_only.content
 
 
+@commits
 def test_the_product_pages_basket_form_turns_into_a_stock_alert_on_sell_out(client, scarce):
     url = scarce.get_absolute_url()
     get(client, url)
@@ -91,6 +96,7 @@ def test_the_product_pages_basket_form_turns_into_a_stock_alert_on_sell_out(clie
     assert b"https://schema.org/OutOfStock" in page.content
 
 
+@commits
 def test_stock_put_back_shows_on_the_cached_page(client, scarce):
     get(client, CATALOGUE)
     sell(scarce, 3)

@@ -10,6 +10,7 @@ import pytest
 from oscar.core.loading import get_model
 from oscar.test.factories import create_product
 
+from tests.commits import commits
 from tests.factories import FranchiseFactory, merch
 
 Product = get_model("catalogue", "Product")
@@ -213,6 +214,7 @@ def test_hostile_query_strings_never_fail(client, demo_shop, query):
 
 
 @pytest.mark.django_db
+@commits
 def test_a_parent_is_listed_once_from_its_cheapest_variant_and_in_stock_through_them(client):
     parent = create_product(
         title="Prism Compact Pin", structure="parent", product_class="Enamel pin"

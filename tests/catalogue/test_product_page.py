@@ -17,6 +17,7 @@ from PIL import Image
 
 from shop.devtools.demo.catalogue import CHEEKY_PINK_PIN
 from shop.devtools.demo.seed import add_synthetic_products
+from tests.commits import commits
 from tests.factories import FranchiseFactory, merch
 
 Product = get_model("catalogue", "Product")
@@ -362,6 +363,7 @@ def test_product_page_runs_the_same_few_queries_whatever_the_catalogue_size(
     assert counts["small"] == counts["large"] == counts["rich"] <= QUERY_BUDGET, counts
 
 
+@commits
 def test_a_renamed_category_shows_in_the_breadcrumbs_at_once(client, demo_shop):
     pin = product(CHEEKY_PINK_PIN)
     assert "Hard enamel pins</a>" in page(client, pin)  # the page's parts are now cached

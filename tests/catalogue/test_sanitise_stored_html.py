@@ -10,6 +10,7 @@ from oscar.core.loading import get_model
 
 from catalogue.staff_html import STAFF_HTML_FIELDS
 from tests.catalogue.test_staff_html_on_save import DIRTY, HARMLESS, assert_clean, page
+from tests.commits import commits
 from tests.factories import FranchiseFactory, merch
 
 Product = get_model("catalogue", "Product")
@@ -62,6 +63,7 @@ def test_dirty_stored_rows_are_cleaned_and_clean_ones_left_as_they_are():
 
 @pytest.mark.page_cache
 @pytest.mark.django_db
+@commits
 def test_a_page_cached_with_a_dirty_description_is_not_served_after_the_migration(client):
     product = merch("Dirty Pin")
     store_raw(product, description=DIRTY)

@@ -9,6 +9,7 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 from oscar.test.factories import ConditionalOfferFactory
 
+from tests.commits import commits
 from tests.factories import FranchiseFactory, merch
 from tests.staff_forms import form_data, product_form_post
 
@@ -159,6 +160,7 @@ def test_flat_page_content_is_clean_and_its_title_escaped(client, db):
 
 
 @pytest.mark.page_cache
+@commits
 def test_a_cached_product_page_shows_the_cleaned_description_after_a_save(client, pin):
     pin.description = "<p>First words.</p>"
     pin.save()

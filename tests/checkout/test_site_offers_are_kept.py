@@ -13,6 +13,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from tests.checkout.test_offers_on_the_basket import percent_off
+from tests.commits import commits
 from tests.factories import merch
 from tests.shopping import add_to_basket
 
@@ -45,6 +46,7 @@ def test_a_basket_view_reads_no_offer_once_the_offers_are_kept(client, pin):
     assert not [table for table in main_tables if table.startswith('"offer_')], main_tables
 
 
+@commits
 def test_a_new_offer_applies_on_the_next_view(client, pin):
     add_to_basket(client, pin)
     assert basket_total(client) == Decimal("10.00")
@@ -54,6 +56,7 @@ def test_a_new_offer_applies_on_the_next_view(client, pin):
     assert basket_total(client) == Decimal("9.00")
 
 
+@commits
 def test_a_suspended_offer_stops_on_the_next_view(client, pin):
     offer = percent_off("Moon week", [pin], 10)
     add_to_basket(client, pin)
@@ -64,6 +67,7 @@ def test_a_suspended_offer_stops_on_the_next_view(client, pin):
     assert basket_total(client) == Decimal("10.00")
 
 
+@commits
 def test_a_changed_benefit_applies_on_the_next_view(client, pin):
     offer = percent_off("Moon week", [pin], 10)
     add_to_basket(client, pin)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from catalogue import generations
+from tests.commits import commits
 from tests.staff_forms import (
     checkout_allocates_when_loaded,
     form_data,
@@ -102,6 +103,7 @@ def test_dashboard_save_keeps_an_allocation_made_while_the_post_runs(staff_clien
     assert stock_counts(stock) == (20, 4)
 
 
+@commits
 def test_a_stock_edit_still_updates_listing_availability(staff_client, stock):
     before = generations.versions([generations.ALL_LISTINGS])[0]
     data = admin_form_post(staff_client, stock, num_in_stock="3")  # all 3 left are held

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from blog.models import Post
 from tests.blog.conftest import write_post
+from tests.commits import commits
 from tests.factories import FranchiseFactory, merch
 from tests.search.conftest import suggested
 
@@ -69,6 +70,7 @@ def test_suggestions_run_a_fixed_number_of_queries_and_none_once_kept(
     assert again.content == response.content
 
 
+@commits
 def test_a_new_price_is_suggested_at_once(client):
     pin = merch("Kitsune Enamel Pin", price="10.00")
     assert "10.00" in suggested(client, "kitsune")
@@ -79,6 +81,7 @@ def test_a_new_price_is_suggested_at_once(client):
     assert "14.00" in html and "10.00" not in html
 
 
+@commits
 def test_a_new_title_is_suggested_at_once(client):
     pin = merch("Kitsune Enamel Pin")
     assert "Kitsune Enamel Pin" in suggested(client, "kitsune")
@@ -87,6 +90,7 @@ def test_a_new_title_is_suggested_at_once(client):
     assert "Kitsune Festival Enamel Pin" in suggested(client, "kitsune")
 
 
+@commits
 def test_a_hidden_product_is_no_longer_suggested(client):
     pin = merch("Kitsune Enamel Pin")
     assert "Kitsune" in suggested(client, "kitsune")
@@ -95,6 +99,7 @@ def test_a_hidden_product_is_no_longer_suggested(client):
     assert "Kitsune" not in suggested(client, "kitsune")
 
 
+@commits
 def test_a_scheduled_post_is_suggested_once_it_goes_live(client, monkeypatch):
     write_post("Kitsune festival guide", published_at=timezone.now() + dt.timedelta(hours=1))
     assert "Kitsune festival guide" not in suggested(client, "kitsune")
