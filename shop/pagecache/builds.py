@@ -14,7 +14,8 @@ A build that stores its result with `store()` lets go of the lock in the same ro
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
@@ -39,6 +40,22 @@ _confirmed: dict[str, tuple[float, float]] = {}
 
 # The key this request is building under its lock, and whether `store()` let the lock go.
 _building: ContextVar[tuple[str, list[bool]] | None] = ContextVar("building", default=None)
+
+# Inside `noting_previous()`: the keys whose previous version this request was given.
+_previous_given: ContextVar[list[str] | None] = ContextVar("previous_given", default=None)
+
+
+@contextmanager
+def noting_previous() -> Iterator[list[str]]:
+    """The keys whose previous version `build_once()` gave inside the block. What was made from
+    one (a page from a listing part rebuilt elsewhere) is as far behind as it, and must not be
+    kept under the versions current now."""
+    given: list[str] = []
+    token = _previous_given.set(given)
+    try:
+        yield given
+    finally:
+        _previous_given.reset(token)
 
 
 def build_once(
@@ -70,6 +87,9 @@ def build_once(
                 if not released:
                     cache.delete(lock)
         if previous is not None and _known_current_lately(key, previous_built_at):
+            given = _previous_given.get()
+            if given is not None:
+                given.append(key)
             return previous()
         while time.monotonic() < deadline:
             time.sleep(POLL)

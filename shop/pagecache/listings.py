@@ -14,7 +14,7 @@ from django.core.cache import cache
 
 from catalogue import generations
 
-from .builds import build_once, confirmed, store
+from .builds import build_once, confirmed, noting_previous, store
 
 T = TypeVar("T")
 
@@ -33,10 +33,12 @@ def remember(name: str, tags: Iterable[str], compute: Callable[[], T]) -> T:
         return stored[2]
 
     def build():
-        value = compute()
+        with noting_previous() as behind:
+            value = compute()
         # `now` was read before compute(): a bump since leaves this entry stale, as it should.
-        # Computed from a replica that may not hold the last bump's rows yet: used, not kept.
-        if generations.shows_all_of(now):
+        # Computed from a replica that may not hold the last bump's rows yet, or from another
+        # part's previous version during its rebuild: used, not kept.
+        if generations.shows_all_of(now) and not behind:
             store(key, (now, time.time(), value), TIMEOUT)
         return value
 

@@ -47,7 +47,7 @@ from catalogue.consent import consent_for
 from shop import replicas
 
 from . import local
-from .builds import build_once, confirmed, store
+from .builds import build_once, confirmed, noting_previous, store
 
 Selector = get_class("partner.strategy", "Selector")
 
@@ -205,6 +205,7 @@ class PageCacheMiddleware:
             generations.collecting() as tags,
             stock_slots.punching() as punch,
             view_counts.recording() as counted,
+            noting_previous() as behind,
         ):
             response = self.get_response(request)
         if read.failed:  # the replica went away mid-render
@@ -213,7 +214,9 @@ class PageCacheMiddleware:
         if punch.slots and not response.streaming:
             # This response shows the words its render saw; the entry keeps the slots.
             response.content = _filled(rendered, punch.token, punch.slots, punch.states)
-        if self.storable(response) and not _used_a_nonce(request):
+        # A page made from a listing part's previous version (rebuilt elsewhere meanwhile) is
+        # as far behind as that part: served, not kept.
+        if self.storable(response) and not behind and not _used_a_nonce(request):
             # What a replica returned may be as old as the moment it was last known current.
             read_as_of = started if read.as_of_ns is None else min(started, read.as_of_ns)
             page_tags = tags | _page_tags(request)

@@ -8,9 +8,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from oscar.core.loading import get_model
 
 from catalogue import generations
+from shop.order.utils import allocate
 from shop.pagecache import builds, listings, middleware
 from shop.stock import save_stock_edit
 from tests.commits import commits
@@ -207,3 +209,55 @@ def test_a_page_served_just_before_a_price_change_is_served_while_it_is_rebuilt(
         assert b"$12.00" in during and b"$9.50" not in during
     else:  # not known current for a minute: never served as if it were
         assert b"$9.50" in during and b"$12.00" not in during
+
+
+@commits
+def test_a_page_rendered_with_a_previous_listing_part_is_not_kept(client, monkeypatch):
+    last = merch("Last One Pin", stock=1)
+    merch("Plenty Pin", stock=20)
+    in_stock_only = reverse("catalogue:index") + "?in_stock=1"
+    assert b"Last One Pin" in client.get(in_stock_only).content  # the page and its parts built
+
+    allocate(StockRecord.objects.get(product=last), 1)  # its last unit: the listings change
+    add = builds.cache.add
+    elsewhere = {"rebuilding": True}  # another process is rebuilding every listing part
+
+    def add_unless_a_part_lock(key, *args, **kwargs):
+        if elsewhere["rebuilding"] and key.startswith("build:shop:part:"):
+            return False
+        return add(key, *args, **kwargs)
+
+    monkeypatch.setattr(builds.cache, "add", add_unless_a_part_lock)
+    during = client.get(in_stock_only).content
+    elsewhere["rebuilding"] = False
+    after = client.get(in_stock_only).content
+
+    # During the rebuild the parts' previous versions (current a moment ago) fill the page; the
+    # page made from them is not kept as if it were current.
+    assert b"Last One Pin" in during
+    assert b"Last One Pin" not in after and b"Plenty Pin" in after
+
+
+@commits
+def test_a_part_made_from_another_parts_previous_version_is_not_kept(monkeypatch):
+    rows = {"inner": "before"}
+    listings.remember("inner", TAGS, lambda: rows["inner"])
+    generations.bump(TAGS)
+    rows["inner"] = "after"
+    add = builds.cache.add
+    elsewhere = {"rebuilding": True}  # another process is rebuilding the inner part
+
+    def add_unless_the_inner_lock(key, *args, **kwargs):
+        if elsewhere["rebuilding"] and key == "build:shop:part:inner":
+            return False
+        return add(key, *args, **kwargs)
+
+    def outer():
+        return "made of " + listings.remember("inner", TAGS, lambda: rows["inner"])
+
+    monkeypatch.setattr(builds.cache, "add", add_unless_the_inner_lock)
+    during = listings.remember("outer", TAGS, outer)
+    elsewhere["rebuilding"] = False
+
+    assert during == "made of before"
+    assert listings.remember("outer", TAGS, outer) == "made of after"
