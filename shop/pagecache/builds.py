@@ -49,13 +49,17 @@ _previous_given: ContextVar[list[str] | None] = ContextVar("previous_given", def
 def noting_previous() -> Iterator[list[str]]:
     """The keys whose previous version `build_once()` gave inside the block. What was made from
     one (a page from a listing part rebuilt elsewhere) is as far behind as it, and must not be
-    kept under the versions current now."""
+    kept under the versions current now. An enclosing block is told too: a page is as far behind
+    as a part made from another's previous version."""
     given: list[str] = []
+    enclosing = _previous_given.get()
     token = _previous_given.set(given)
     try:
         yield given
     finally:
         _previous_given.reset(token)
+        if enclosing is not None:
+            enclosing.extend(given)
 
 
 def build_once(

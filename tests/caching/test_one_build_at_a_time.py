@@ -256,8 +256,10 @@ def test_a_part_made_from_another_parts_previous_version_is_not_kept(monkeypatch
         return "made of " + listings.remember("inner", TAGS, lambda: rows["inner"])
 
     monkeypatch.setattr(builds.cache, "add", add_unless_the_inner_lock)
-    during = listings.remember("outer", TAGS, outer)
+    with builds.noting_previous() as page_behind:  # as a page made from the outer part notes
+        during = listings.remember("outer", TAGS, outer)
     elsewhere["rebuilding"] = False
 
     assert during == "made of before"
+    assert page_behind == ["shop:part:inner"]  # the page made from it is not kept either
     assert listings.remember("outer", TAGS, outer) == "made of after"
