@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler
 from socketserver import ThreadingMixIn
 from urllib.parse import unquote, urlsplit
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
@@ -330,11 +331,8 @@ class _RequestHandler(WSGIRequestHandler):
     wbufsize = -1
     disable_nagle_algorithm = True
 
-    def handle(self):
-        self.close_connection = True
-        self.handle_one_request()
-        while not self.close_connection:
-            self.handle_one_request()
+    # http.server's loop over a connection's requests, which wsgiref's handler replaces with one.
+    handle = BaseHTTPRequestHandler.handle
 
     def handle_one_request(self):
         self.raw_requestline = self.rfile.readline(65537)

@@ -171,11 +171,12 @@ def _post(url: str, payload: bytes, signature: str, *, timeout: float) -> int:
     connection_class = (
         http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     )
+    target = f"{parts.path or '/'}?{parts.query}".rstrip("?")
     connection = connection_class(parts.hostname, parts.port, timeout=timeout)
     try:
         connection.request(
             "POST",
-            f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/",
+            target,
             body=payload,
             headers={
                 "Content-Type": "application/json; charset=utf-8",
