@@ -14,11 +14,12 @@ class Statement:
     """A queryset's SQL compiled once per process, run again with another value in place of its
     one `PLACEHOLDER` parameter (a number, or its text for a text column); rows become instances
     as Django's ModelIterable makes them, from the compiler's description of the columns (which
-    it keeps). On PostgreSQL the statement is also prepared on each connection (`Prepared`): the
-    lines query, a dozen joins and subqueries, took PostgreSQL longer to parse and plan (0.6 ms)
-    than to run (0.1 ms), on every view. What Django works out again for each run from the
-    columns alone, how to convert each column's values (`get_converters`, two calls per column:
-    half of reading a basket's lines), is worked out once per connection."""
+    it keeps). On PostgreSQL it is prepared on each connection, as every statement that runs
+    twice is (`prepare_threshold` in settings): the lines query, a dozen joins and subqueries,
+    took PostgreSQL longer to parse and plan (0.6 ms) than to run (0.1 ms), on every view. What
+    Django works out again for each run from the columns alone, how to convert each column's
+    values (`get_converters`, two calls per column: half of reading a basket's lines), is worked
+    out once per connection."""
 
     PLACEHOLDER = -7_319_533  # no row has it
     _compiled: dict = {}
@@ -45,8 +46,6 @@ class Statement:
         params[self.placeholder] = value
         compiler = copy.copy(self.compiler)
         connection = compiler.connection = connections[self.using]
-        if connection.vendor == "postgresql":
-            compiler.connection = Prepared(connection)
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
         compiler.get_converters = self._known_converters(compiler, connection)
         compiler.has_composite_fields = self._has_composite_fields
@@ -77,51 +76,6 @@ class Statement:
         lists them afresh from the compiler's select on every run)."""
         columns = self.columns
         return len(expressions) == len(columns) and all(map(operator.is_, expressions, columns))
-
-
-try:
-    import psycopg
-    from django.db.backends.postgresql.psycopg_any import register_tzloader
-    from psycopg.pq import Format
-
-    TIMESTAMPTZ_OID = psycopg.adapters.types["timestamptz"].oid
-
-    class _ServerBinding(psycopg.Cursor):
-        """psycopg's server-binding cursor, noting what a prepared run ran where Django's query
-        log reads it (`_query`, which psycopg notes only for a statement sent unprepared)."""
-
-        def _send_query_prepared(self, name, pgq, *, binary=None):
-            self._query = pgq
-            super()._send_query_prepared(name, pgq, binary=binary)
-
-except ImportError:  # no psycopg: SQLite only, nothing is prepared
-    pass
-
-
-class Prepared:
-    """A PostgreSQL connection as a compiler uses it, whose cursors bind parameters on the server,
-    so the connection prepares what they run (`prepare_threshold` in settings): parsed and planned
-    once per connection (a generic plan after five runs), then only executed. Django's own
-    cursors keep binding on the client, and the shop's other queries are never prepared. The
-    cursor is wrapped as Django wraps its own, so these queries are logged, counted and their
-    errors translated as any other."""
-
-    def __init__(self, connection):
-        self._connection = connection
-
-    def __getattr__(self, name):
-        return getattr(self._connection, name)
-
-    def cursor(self):
-        db = self._connection
-        db.close_if_health_check_failed()  # what BaseDatabaseWrapper.cursor() does first
-        db.ensure_connection()
-        with db.wrap_database_errors:
-            cursor = _ServerBinding(db.connection)
-            loader = db.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
-            if db.timezone != loader.timezone:  # as Django's create_cursor()
-                register_tzloader(db.timezone, cursor)
-            return db._prepare_cursor(cursor)
 
 
 class _Compiled:
