@@ -93,3 +93,18 @@ def test_a_session_deleted_meanwhile_is_not_written_back():
     with pytest.raises(UpdateError):
         session.save()
     assert not Session.objects.filter(pk=session.session_key).exists()
+
+
+def test_a_new_cached_session_is_written_to_the_cache_once():
+    """The session middleware saves a new session with no key yet: `create()` draws one and
+    saves with it, cache included, and Django's cached_db then cached it a second time."""
+    store = import_module("shop.sessions.cached_db").SessionStore()
+    store["catalogue:just-added"] = [1, "/checkout/"]
+    real_set = store._cache.set
+    with mock.patch.object(store._cache, "set", side_effect=real_set) as cache_set:
+        store.save()
+
+    assert [call.args[0] for call in cache_set.call_args_list] == [store.cache_key]
+    again = import_module("shop.sessions.cached_db").SessionStore(store.session_key)
+    assert again.load() == {"catalogue:just-added": [1, "/checkout/"]}
+    assert Session.objects.get(pk=store.session_key).get_decoded() == again.load()
