@@ -88,20 +88,23 @@ CSRF_PLACEHOLDER = b"\x00csrf\x00"
 COUNTED = ("hit", "built", "waited", "stale", "stock-read")
 
 
-def count_key(outcome: str) -> str:
-    return f"shop:pages:count:{outcome}"
+def count_key(outcome: str, path: str) -> str:
+    return f"shop:pages:count:{outcome}:{path}"
 
 
-def count(outcome: str) -> None:
-    """With `SHOP_PAGE_CACHE_COUNTS` (the benchmark's settings), count how pages were served
-    (`COUNTED`: a fresh hit, a render, a wait for another's render, a previous version during a
-    rebuild, a hit that read stock again) in the shared cache, across workers."""
+def count(outcome: str, request) -> None:
+    """With `SHOP_PAGE_CACHE_COUNTS` (the benchmark's settings), count how the pages at the
+    request's path were served (`COUNTED`: a fresh hit, a render, a wait for another's render, a
+    previous version during a rebuild, a hit that read stock again) in the shared cache, across
+    workers: per path, so that a page's figures are its own, not also those of the product pages
+    shoppers open meanwhile."""
     if not settings.SHOP_PAGE_CACHE_COUNTS:
         return
+    key = count_key(outcome, request.path)
     try:
-        cache.incr(count_key(outcome))
+        cache.incr(key)
     except ValueError:
-        cache.add(count_key(outcome), 1, None)
+        cache.add(key, 1, None)
 
 
 def current_versions(tags, *, also=()) -> tuple[dict, dict] | None:
@@ -148,7 +151,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         stored, checked = self.lookup(key)
         if checked is not None:
-            count("hit")
+            count("hit", request)
             confirmed(key, stored[1])
             return self.serve(request, stored, checked)
         return build_once(
@@ -194,11 +197,11 @@ class PageCacheMiddleware:
         stored, checked = self.lookup(key)
         if checked is None:
             return None
-        count("waited")
+        count("waited", request)
         return self.serve(request, stored, checked)
 
     def render(self, request, key: str, *, from_replica: bool = False):
-        count("built")
+        count("built", request)
         started = time.time_ns()
         with (
             replicas.reading() if from_replica else nullcontext(replicas.Reading()) as read,
@@ -247,13 +250,13 @@ class PageCacheMiddleware:
         if punched:
             token, slots = punched
             if checked is None:  # a previous version, served while it is rebuilt
-                count("stale")
+                count("stale", request)
                 tags, keys = stock_slots.tags_and_keys(slots)
                 checked = generations.versions(tags, also=keys)
             now, found = checked
             strategy = getattr(request, "strategy", None) or Selector().strategy(request)
             states = stock_slots.states_for(
-                slots, now, found, strategy=strategy, on_read=lambda: count("stock-read")
+                slots, now, found, strategy=strategy, on_read=lambda: count("stock-read", request)
             )
             body = _filled(body, token, slots, states)
         return self.replay(request, content_type, body)

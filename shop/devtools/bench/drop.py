@@ -555,9 +555,9 @@ def warm_up_checkout(placer, items: list[Buyable], *, servers: int) -> int:
 
 def _measured_page(tool, servers, page, reader, connections, duration, warmup, stream) -> dict:
     """One page's load (load._load_page) on the first of `servers` (their ports), with what the
-    servers did meanwhile: the CPU seconds their processes used, how the page cache served
-    (shop.pagecache.middleware.count) and the orders completed. The warm-up runs before, outside
-    these counts."""
+    servers did meanwhile: the CPU seconds their processes used, how the page cache served the
+    page (its path's counts, shop.pagecache.middleware.count) and the orders completed. The
+    warm-up runs before, outside these counts."""
     port = servers[0]
     if warmup > 0:
         load.drive(
@@ -568,14 +568,14 @@ def _measured_page(tool, servers, page, reader, connections, duration, warmup, s
             connections=min(connections, load.WARMUP_CONNECTIONS),
             duration=warmup,
         )
-    cpu, counts = server_cpu_seconds(*servers), page_cache_counts()
+    cpu, counts = server_cpu_seconds(*servers), page_cache_counts(page.url)
     machine, own = machine_busy_seconds(), own_cpu_seconds()
     orders = stream.done if stream is not None else 0
     row = load._load_page(tool, port, page, reader, connections, duration, 0)
     row["cpu_s"] = round(server_cpu_seconds(*servers) - cpu, 3)
     row["machine_cpu_s"] = round(machine_busy_seconds() - machine, 3)
     row["bench_cpu_s"] = round(own_cpu_seconds() - own, 3)
-    after = page_cache_counts()
+    after = page_cache_counts(page.url)
     row["page_cache"] = {outcome: after[outcome] - counts[outcome] for outcome in after}
     row["orders_done"] = (stream.done if stream is not None else 0) - orders
     return row
@@ -642,9 +642,11 @@ def cores_used(rows: list[dict]) -> list[dict]:
     return phases
 
 
-def page_cache_counts() -> dict[str, int]:
-    found = cache.get_many([count_key(outcome) for outcome in COUNTED])
-    return {outcome: int(found.get(count_key(outcome)) or 0) for outcome in COUNTED}
+def page_cache_counts(url: str) -> dict[str, int]:
+    """How the page cache has served the page at `url` so far (its path's counts)."""
+    keys = {outcome: count_key(outcome, urlsplit(url).path) for outcome in COUNTED}
+    found = cache.get_many(list(keys.values()))
+    return {outcome: int(found.get(key) or 0) for outcome, key in keys.items()}
 
 
 def orders_cpu(rows: list[dict]) -> list[dict]:
