@@ -14,6 +14,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from oscar.apps.basket import views as oscar_views
 from oscar.core.loading import get_model
+from oscar.core.utils import redirect_to_referrer
 
 from blog import attribution
 from catalogue.buying import remember_added
@@ -103,12 +104,22 @@ class BasketAddView(oscar_views.BasketAddView):
         Line.objects.filter(pk=self.line.pk).update(post_id=post_id)
         self.line.post_id = post_id
 
+    def sold_out(self) -> bool:
+        info = self.request.strategy.fetch_for_product(self.product)
+        return not info.availability.is_available_to_buy
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["consent"] = consent_for(self.request)
         return kwargs
 
     def form_invalid(self, form):
+        if not form.has_error(NON_FIELD_ERRORS, ADULT_UNCONFIRMED) and self.sold_out():
+            # Oscar keeps the POST so that the product page shows the form again, but a sold-out
+            # product's page has none. Kept, it wrote a session for every shopper a drop's
+            # sell-out turned away; the message alone fits in its cookie.
+            messages.error(self.request, refusal(form))
+            return redirect_to_referrer(self.request, "basket:summary")
         response = super().form_invalid(form)  # the message and the kept POST data are Oscar's
         if form.has_error(NON_FIELD_ERRORS, ADULT_UNCONFIRMED):
             # Oscar keeps the POST to re-show the form with its errors; here the message says it
@@ -116,6 +127,12 @@ class BasketAddView(oscar_views.BasketAddView):
             self.request.session.pop(f"add_to_basket_form_post_data_{self.product.pk}", None)
             return HttpResponseRedirect(self.product.get_absolute_url())
         return response
+
+
+def refusal(form) -> str:
+    """Oscar's message for a refused add: the form's errors, one after another."""
+    errors = (error.as_text() for error in form.errors.values())
+    return ",".join(e.replace("* ", "") for e in errors if e.startswith("* "))
 
 
 # Showing the basket writes nothing, so it needs no transaction (SQLite's IMMEDIATE mode would
