@@ -187,6 +187,9 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     # A connection the server dropped (a restart) is replaced on the next request, no worker
     # restart; one that cannot be made fails within connect_timeout (a 503, shop/errors.py).
+    # Django's backend, checking a kept connection without a query (shop/postgresql).
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "shop.postgresql"
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
@@ -210,6 +213,8 @@ else:
 # every write, stays on the primary. A replica that does not answer within a second is skipped.
 for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
     replica = environ.Env.db_url_config(url)
+    if replica["ENGINE"] == "django.db.backends.postgresql":
+        replica["ENGINE"] = "shop.postgresql"
     replica["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
     replica["CONN_HEALTH_CHECKS"] = True
     replica.setdefault("OPTIONS", {}).update(
