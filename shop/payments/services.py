@@ -18,6 +18,7 @@ from decimal import Decimal
 import stripe
 from django.conf import settings
 from django.db import IntegrityError, router, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
@@ -286,9 +287,19 @@ def record_capture(attempt: PaymentAttempt, amount_minor: int) -> None:
         if locked.status == PaymentAttempt.Status.CAPTURED or locked.order_id is None:
             return
         amount = from_minor_units(amount_minor, locked.currency)
-        source = Source.objects.filter(order_id=locked.order_id, reference=locked.payment_intent_id)
-        for each in source:
-            each.debit(amount, reference=locked.payment_intent_id, status=IntentStatus.SUCCEEDED)
+        if locked.card_source_id is not None:
+            # Oscar's `Source.debit()`, without reading the source first or saving its every
+            # column: the sum is added in the database, under the attempt's lock.
+            Source.objects.filter(pk=locked.card_source_id).update(
+                amount_debited=F("amount_debited") + amount
+            )
+            Transaction.objects.create(
+                source_id=locked.card_source_id,
+                txn_type=Transaction.DEBIT,
+                amount=amount,
+                reference=locked.payment_intent_id,
+                status=IntentStatus.SUCCEEDED,
+            )
         payment_event(locked.order, "Captured", amount, locked.payment_intent_id)
         if locked.order.status == settings.OSCAR_INITIAL_ORDER_STATUS:
             change_status(locked.order, PAID)
@@ -299,15 +310,21 @@ def record_capture(attempt: PaymentAttempt, amount_minor: int) -> None:
 
 
 def _locked_with_order(pk: int) -> PaymentAttempt:
-    """The attempt, row-locked until the transaction ends, with its order: by SQL compiled once
-    per process (shop.statements), as every capture, ours or the webhook's, reads it."""
+    """The attempt, row-locked until the transaction ends, with its order and the id of the
+    order's card source for its PaymentIntent (`card_source_id`, None without one): by SQL
+    compiled once per process (shop.statements), as every capture, ours or the webhook's, reads
+    it."""
     using = router.db_for_write(PaymentAttempt)
+    card_source = Source.objects.filter(
+        order_id=OuterRef("order_id"), reference=OuterRef("payment_intent_id")
+    ).order_by("pk")
     statement = Statement.compiled(
         ("payments:locked-attempt", using),
         lambda: (
             PaymentAttempt.objects.using(using)
             .select_for_update(of=("self",))
             .select_related("order")
+            .annotate(card_source_id=Subquery(card_source.values("pk")[:1]))
             .filter(pk=Statement.PLACEHOLDER)
         ),
     )
