@@ -18,26 +18,23 @@ pytestmark = pytest.mark.django_db
 DETAILS = {**ADDRESS, "email": "fan@example.com", "method_code": "standard"}
 
 
+def country(code: str, name: str, *, ships: bool) -> None:
+    Country.objects.create(
+        iso_3166_1_a2=code,
+        iso_3166_1_a3=f"{code}X",
+        iso_3166_1_numeric="",
+        printable_name=name,
+        name=name,
+        is_shipping_country=ships,
+    )
+
+
 @pytest.fixture
 def basket(client):
     shipping_country()
     # Two countries to ship to: the page offers the choice (with one, Oscar fills it in).
-    Country.objects.create(
-        iso_3166_1_a2="JP",
-        iso_3166_1_a3="JPN",
-        iso_3166_1_numeric="392",
-        printable_name="Japan",
-        name="Japan",
-        is_shipping_country=True,
-    )
-    Country.objects.create(
-        iso_3166_1_a2="FR",
-        iso_3166_1_a3="FRA",
-        iso_3166_1_numeric="250",
-        printable_name="France",
-        name="France",
-        is_shipping_country=False,
-    )
+    country("JP", "Japan", ships=True)
+    country("FR", "France", ships=False)
     add_to_basket(client, merch(price="20.00"))
     client.get(reverse("checkout:shipping-address"))  # warm: sessions, caches
     return client
