@@ -24,6 +24,7 @@ print(json.dumps({
     "cache": s.CACHES["default"]["BACKEND"], "cache_location": s.CACHES["default"].get("LOCATION", ""),
     "session_engine": s.SESSION_ENGINE, "debug": s.DEBUG, "media_root": str(s.MEDIA_ROOT),
     "currency": s.OSCAR_DEFAULT_CURRENCY, "ssl_redirect": s.SECURE_SSL_REDIRECT,
+    "replica_engines": [d["ENGINE"] for alias, d in s.DATABASES.items() if alias != "default"],
 }))
 """
 
@@ -63,6 +64,17 @@ def test_database_url_switches_to_postgresql():
     s = settings_under({"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/pinshop"})
     assert s["engine"] == "shop.postgresql"  # Django's, its health check without a query
     assert (s["name"], s["host"]) == ("pinshop", "127.0.0.1")
+    assert s["replica_engines"] == []
+
+
+def test_read_replicas_use_the_same_backend_as_the_primary():
+    s = settings_under(
+        {
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/pinshop",
+            "DATABASE_REPLICA_URLS": "postgres://postgres@127.0.0.1:5433/pinshop",
+        }
+    )
+    assert s["replica_engines"] == ["shop.postgresql"]
 
 
 def test_redis_url_switches_cache_and_sessions_to_redis():
