@@ -68,13 +68,14 @@ class ShippingDetailsForm(ShippingAddressForm):
     def adjust_country_field(self) -> None:
         """Oscar's (the only country to ship to is filled in; else the choice lists them), with
         the countries read once: the post's country is looked up in that list."""
-        countries = list(Country._default_manager.filter(is_shipping_country=True))
+        shipping = Country._default_manager.filter(is_shipping_country=True)
+        countries = list(shipping)
         if len(countries) == 1:
             self.fields.pop(COUNTRY, None)
             self.instance.country = countries[0]
             return
         field = self.fields[COUNTRY]
-        field.queryset = Country._default_manager.filter(is_shipping_country=True)  # the choices
+        field.queryset = shipping  # the choices shown (a copy, read when the page is rendered)
         field.empty_label = None
         field.listed = {country.pk: country for country in countries}
 
