@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from oscar.core.loading import get_model
 
-from catalogue.buying import just_added
+from catalogue.buying import confirms_adds, just_added
 from catalogue.consent import consent_for, gated_warnings
 from catalogue.parsing import parse_text
 from catalogue.selectors import for_tiles, load_tile_extras
@@ -61,6 +61,7 @@ def index(request):
     return render(request, "blog/glossary/index.html", context)
 
 
+@confirms_adds
 @transaction.non_atomic_requests
 @require_safe
 def detail(request, slug):
@@ -68,6 +69,7 @@ def detail(request, slug):
     return render(request, "blog/glossary/detail.html", entry_context(request, term))
 
 
+@confirms_adds
 @transaction.non_atomic_requests
 @require_safe
 def preview(request, pk):

@@ -16,7 +16,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from catalogue.buying import just_added
+from catalogue.buying import confirms_adds, just_added
 from catalogue.consent import consent_for, gated_warnings
 from catalogue.images import thumbnail_url
 from catalogue.parsing import parse_page
@@ -54,6 +54,7 @@ def category(request, slug):
     )
 
 
+@confirms_adds
 @transaction.non_atomic_requests
 @require_safe
 def detail(request, slug):
@@ -79,6 +80,7 @@ def to_product(request, slug, pk):
     return redirect(link.product.get_absolute_url())
 
 
+@confirms_adds
 @transaction.non_atomic_requests
 @require_safe
 def preview(request, pk):

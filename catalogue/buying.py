@@ -10,6 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class
 
@@ -91,10 +92,25 @@ def purchase_action(product, info, consent, *, takes_options: bool = False) -> P
 JUST_ADDED = "catalogue:just-added"
 
 
+def confirms_adds(view):
+    """Marks a view whose page confirms an add that sent the shopper back to it (`just_added`)."""
+    view.confirms_adds = True
+    return view
+
+
 def remember_added(request, product, *, back_to: str) -> None:
     """After `product` went into the basket and the shopper is sent to `back_to` (a URL of this
-    site): what that page is to confirm."""
-    request.session[JUST_ADDED] = [product.pk, urlsplit(back_to).path]
+    site): what that page is to confirm, when it is a page that confirms adds (`confirms_adds`).
+    An add on the way to the basket or the checkout leaves no note that no page would read: a
+    guest's basket is in a cookie, so it writes no session either (a drop's crowd added, each
+    shopper a session row, the checkout's next page wrote it again)."""
+    path = urlsplit(back_to).path
+    try:
+        view = resolve(path).func
+    except Resolver404:
+        return
+    if getattr(view, "confirms_adds", False):
+        request.session[JUST_ADDED] = [product.pk, path]
 
 
 def just_added(request) -> int | None:
