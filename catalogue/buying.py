@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_script_prefix, resolve
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class
 
@@ -101,12 +101,13 @@ def confirms_adds(view):
 def remember_added(request, product, *, back_to: str) -> None:
     """After `product` went into the basket and the shopper is sent to `back_to` (a URL of this
     site): what that page is to confirm, when it is a page that confirms adds (`confirms_adds`).
-    An add on the way to the basket or the checkout leaves no note that no page would read: a
-    guest's basket is in a cookie, so it writes no session either (a drop's crowd added, each
-    shopper a session row, the checkout's next page wrote it again)."""
+    An add on its way to the basket or the checkout leaves no note, which no page would read; a
+    guest's basket is in a cookie, so that add writes no session at all (in a drop every shopper's
+    add made a session row, and the checkout's next page wrote it again)."""
     path = urlsplit(back_to).path
+    prefix = get_script_prefix()  # in the URL, not in what the URLconf resolves
     try:
-        view = resolve(path).func
+        view = resolve("/" + path.removeprefix(prefix)).func
     except Resolver404:
         return
     if getattr(view, "confirms_adds", False):

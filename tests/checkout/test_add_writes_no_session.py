@@ -5,10 +5,10 @@ for every shopper of a drop, written again by the checkout's next page."""
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
-from django.urls import resolve, reverse
+from django.urls import resolve, reverse, set_script_prefix
 from oscar.core.loading import get_model
 
-from catalogue.buying import JUST_ADDED
+from catalogue.buying import JUST_ADDED, remember_added
 from tests.blog.conftest import write_post
 from tests.factories import merch
 from tests.shopping import to_payment_step
@@ -61,6 +61,20 @@ def test_an_add_back_to_an_article_is_noted_for_its_card():
 
     (session,) = Session.objects.all()
     assert session.get_decoded()[JUST_ADDED] == [pin.pk, article.get_absolute_url()]
+
+
+def test_behind_a_script_prefix_an_add_back_to_an_article_is_still_noted(rf):
+    pin = merch("Prefixed Pin", stock=5)
+    article_url = "/shop" + write_post("Pins under a prefix").get_absolute_url()
+    request = rf.post("/shop/basket/add/")
+    request.session = {}
+    set_script_prefix("/shop/")  # a deployment under /shop/: the URLs carry it, the URLconf not
+    try:
+        remember_added(request, pin, back_to=article_url)
+    finally:
+        set_script_prefix("/")
+
+    assert request.session[JUST_ADDED] == [pin.pk, article_url]
 
 
 @pytest.mark.parametrize(
