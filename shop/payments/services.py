@@ -315,20 +315,20 @@ def _locked_with_order(pk: int) -> PaymentAttempt:
     compiled once per process (shop.statements), as every capture, ours or the webhook's, reads
     it."""
     using = router.db_for_write(PaymentAttempt)
-    card_source = Source.objects.filter(
-        order_id=OuterRef("order_id"), reference=OuterRef("payment_intent_id")
-    ).order_by("pk")
-    statement = Statement.compiled(
-        ("payments:locked-attempt", using),
-        lambda: (
+
+    def locked_attempt():  # built only for the first compile, not on every capture
+        card_source = Source.objects.filter(
+            order_id=OuterRef("order_id"), reference=OuterRef("payment_intent_id")
+        ).order_by("pk")
+        return (
             PaymentAttempt.objects.using(using)
             .select_for_update(of=("self",))
             .select_related("order")
             .annotate(card_source_id=Subquery(card_source.values("pk")[:1]))
             .filter(pk=Statement.PLACEHOLDER)
-        ),
-    )
-    found = statement.run(pk)
+        )
+
+    found = Statement.compiled(("payments:locked-attempt", using), locked_attempt).run(pk)
     if not found:
         raise PaymentAttempt.DoesNotExist(f"No payment attempt {pk}")
     return found[0]
