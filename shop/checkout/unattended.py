@@ -23,7 +23,7 @@ from importlib import import_module
 from django import http
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connection, connections, router, transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import reverse
@@ -75,13 +75,10 @@ def take_over(sender, intent, **kwargs) -> bool:
     """Queue the completion of a payment of ours (inside the webhook's transaction, so the task
     commits with the event). True when it is ours to complete or release, or already placed."""
     key = _attempt_key(intent)
-    ours = PaymentAttempt.objects.filter(payment_intent_id=intent["id"])
-    if key:
-        ours = ours | PaymentAttempt.objects.filter(idempotency_key=key)
-    orders = list(ours.values_list("order_id", flat=True))
+    orders = _orders_of_attempts(intent["id"], key)
     if not orders and key and _checkout_finished(intent):
         # Stripe told us while "Place order" was writing the order: now it has committed.
-        orders = list(ours.values_list("order_id", flat=True))
+        orders = _orders_of_attempts(intent["id"], key)
         if any(orders):
             return True
     if orders:
@@ -186,6 +183,31 @@ def unattended_request(attempt: PaymentAttempt) -> HttpRequest:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _orders_of_attempts(intent_id: str, key: str) -> list[int | None]:
+    """The order (or None) of each of our attempts for the PaymentIntent, found by its id or, when
+    Stripe's reply never reached "Place order", by the attempt `key` the intent carries. Plain
+    SQL: the "money held" webhook of nearly every order asks it, twice when it waits, and the ORM
+    spent more building and compiling its OR of two filters than the database spent answering."""
+    attempts = PaymentAttempt._meta
+    using = router.db_for_read(PaymentAttempt)
+    quote = connections[using].ops.quote_name
+
+    def column(field: str) -> str:
+        return quote(attempts.get_field(field).column)
+
+    sql = (
+        f"SELECT {column('order')} FROM {quote(attempts.db_table)} "
+        f"WHERE {column('payment_intent_id')} = %s"
+    )
+    params = [intent_id]
+    if key:
+        sql += f" OR {column('idempotency_key')} = %s"
+        params.append(key)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [order_id for (order_id,) in cursor.fetchall()]
 
 
 def _checkout_finished(intent) -> bool:
