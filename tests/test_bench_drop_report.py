@@ -13,10 +13,12 @@ from shop.devtools.bench.drop import (
     Buyable,
     OrderFailed,
     OrderStream,
+    alone_cost,
     cores_used,
     drop_text,
     judge,
     orders_cpu,
+    pages_left,
     phase_name,
     warm_up_checkout,
 )
@@ -381,3 +383,53 @@ def test_the_last_quiet_phase_is_named_apart():
         "10 orders/s",
         "quiet again",
     ]
+
+
+def test_the_orders_alone_are_split_between_server_placer_and_the_rest_per_core_and_order():
+    cost = alone_cost(
+        elapsed_s=40.0, orders=400, machine_cpu_s=14.4, server_cpu_s=10.8, bench_cpu_s=2.0
+    )
+
+    assert cost["cores"] == {"machine": 0.36, "server": 0.27, "bench": 0.05, "rest": 0.04}
+    assert cost["ms_per_order"] == {"machine": 36.0, "server": 27.0, "bench": 5.0, "rest": 4.0}
+
+
+def test_what_the_orders_alone_take_is_what_the_pages_have_left():
+    assert pages_left(1.85, 0.37) == pytest.approx(0.8)
+    assert pages_left(1.0, 1.5) == 0.0  # the orders alone fill the machine
+    assert pages_left(0.0, 0.3) is None  # no quiet figure to compare with
+
+
+def test_the_report_says_what_the_orders_alone_cost_and_leave_the_pages():
+    rows = [
+        {**row("catalogue", "quiet", 100.0, cpu_s=15.0), "machine_cpu_s": 18.4, "bench_cpu_s": 0},
+        {**row("catalogue", "10 orders/s", 80.0), "machine_cpu_s": 18.2, "bench_cpu_s": 0.4},
+        {**row("catalogue", "quiet again", 100.0), "machine_cpu_s": 18.6, "bench_cpu_s": 0},
+    ]
+    alone = alone_cost(
+        elapsed_s=40.0, orders=400, machine_cpu_s=14.8, server_cpu_s=10.8, bench_cpu_s=2.0
+    ) | {"orders": orders("orders alone", 10, placed=220, sold_out=180)}
+
+    report = text(
+        rows, [alone["orders"], orders("10 orders/s", 10, placed=100)], orders_alone=alone
+    )
+
+    assert ["cores", "busy", "0.37", "0.27", "0.05", "0.05"] in [
+        x.split() for x in report.splitlines()
+    ]
+    assert ["CPU", "ms", "an", "order", "37.0", "27.0", "5.0", "5.0"] in [
+        x.split() for x in report.splitlines()
+    ]
+    # Quiet, the pages kept 1.85 cores busy (the mean of both quiet phases): 0.37 leaves 80%.
+    assert "220 placed, 180 sold out, 0 failed" in report
+    assert "kept the machine 1.85 cores busy; less the orders' 0.37" in report
+    assert "about 80% of their quiet work at 10 orders/s" in report
+    assert "orders alone    400   400   9.80     220       180       0" in report
+
+
+def test_a_run_without_orders_alone_prints_no_such_table():
+    rows = [row("catalogue", "quiet", 100.0), row("catalogue", "10 orders/s", 80.0)]
+
+    report = text(rows, [orders("10 orders/s", 10, placed=100)])
+
+    assert "Orders alone" not in report and "orders alone" not in report

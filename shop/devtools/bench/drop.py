@@ -4,6 +4,10 @@ rate of --rates. Orders are placed over HTTP as a browser places them and paid t
 simulator; a few products are made scarce so that they sell out during the run. At the end the
 stock must reconcile with the orders: nothing oversold, every allocation an order line's.
 
+Before any page is loaded, the top rate's orders run alone for as long as one of its phases: the
+cores they keep busy by themselves, less what the pages kept busy quiet, is about what the machine
+has left for the pages while those orders come in, a steadier figure than the pages' shares.
+
 The server is the one `--load` runs (load.py: gunicorn, production settings, wrk), on PostgreSQL
 with Redis, whose database is emptied at the start.
 """
@@ -25,7 +29,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from time import monotonic, perf_counter
+from time import monotonic, perf_counter, sleep
 from urllib.parse import urlencode, urlsplit
 
 import redis
@@ -64,6 +68,9 @@ QUIET = "quiet"
 # next) does not read as the orders' doing.
 QUIET_AGAIN = "quiet again"
 QUIET_PHASES = (QUIET, QUIET_AGAIN)
+# Before any page is loaded, the top rate's orders run alone for as long as one of its phases:
+# what they cost the machine by themselves, and so how much of it they leave the pages.
+ORDERS_ALONE = "orders alone"
 
 # What the crowd buys: the featured pin and a few others with stock for the whole run, and a few
 # scarce products that sell out during it (each order is one unit of one of these, at random).
@@ -122,9 +129,10 @@ def buyable(product, *, scarce: bool = False) -> Buyable:
     )
 
 
-def prepare_stock(*, stdout) -> tuple[list[Buyable], dict[int, tuple[int, int]]]:
+def prepare_stock(*, stdout=None) -> tuple[list[Buyable], dict[int, tuple[int, int]]]:
     """Give the plentiful products PLENTY units free and each scarce one SCARCE_UNITS; return what
-    the crowd buys, and each stock record's (on hand, allocated) from then on."""
+    the crowd buys, and each stock record's (on hand, allocated) from then on. Says which products
+    are scarce on `stdout`, when given."""
     demo = [item.code for item in ITEMS if item.code != CHEEKY_PINK_PIN]
     others = (
         Product.objects.filter(upc__in=demo, stockrecords__isnull=False).distinct().order_by("upc")
@@ -140,8 +148,9 @@ def prepare_stock(*, stdout) -> tuple[list[Buyable], dict[int, tuple[int, int]]]
         record.num_in_stock = (record.num_allocated or 0) + (SCARCE_UNITS if scarce else PLENTY)
         save_stock_edit(record, changed={"num_in_stock"})
         buyables.append(buyable(product, scarce=scarce))
-    scarce_titles = ", ".join(b.title for b in buyables if b.scarce)
-    stdout.write(f"Scarce for the drop ({SCARCE_UNITS} units each): {scarce_titles}.")
+    if stdout is not None:
+        scarce_titles = ", ".join(b.title for b in buyables if b.scarce)
+        stdout.write(f"Scarce for the drop ({SCARCE_UNITS} units each): {scarce_titles}.")
     return buyables, stock_snapshot()
 
 
@@ -413,7 +422,7 @@ def run(
     checkout_workers: int = 0,
     checkout_threads: int = 4,
 ) -> dict:
-    """Every page quiet, then at each order rate, then quiet again; write
+    """The top rate's orders alone, then every page quiet, at each order rate and quiet again; write
     var/bench/drop-<size>-<vendor>.txt/.json. `stripe_latency_ms`: how long the simulator takes
     to answer each of the shop's calls (Stripe's servers take hundreds of milliseconds, during
     which a sync worker serves nothing else). With `checkout_workers`, the checkout and Stripe's
@@ -467,6 +476,16 @@ def run(
                 servers=checkout_workers * checkout_threads if checkout_port else workers * threads,
             )
             stdout.write(f"Checkout warmed up: {placed} orders placed before anything is timed.")
+            alone = None
+            if rates:
+                alone = orders_alone(
+                    placer, items, rate=max(rates), seconds=duration * len(pages), servers=servers
+                )
+                orders.append(alone["orders"])
+                stdout.write(f"  {_alone_line(alone)}")
+                # The scarce products sold out alone: they sell out again during the drop.
+                since = timezone.now()
+                items, before = prepare_stock()
             reader = load.HttpShopper(port)  # anonymous: no cookies
             phases = [0, *rates, 0]
             for phase, rate in enumerate(phases):
@@ -514,6 +533,7 @@ def run(
         "orders": orders,
         "orders_cpu": orders_cpu(rows),
         "cores": cores_used(rows),
+        "orders_alone": alone,
         "webhooks": {"accepted": len(accepted), "refused": len(refused)},
         "stock_problems": problems,
     }
@@ -521,6 +541,62 @@ def run(
     result["files"] = [str(out / f"{name}.txt"), str(out / f"{name}.json")]
     report.write(out, name, result, drop_text(result))
     return result
+
+
+def orders_alone(placer, items: list[Buyable], *, rate: float, seconds: float, servers) -> dict:
+    """Orders at `rate` for `seconds` with no page loaded, and what the machine spent meanwhile:
+    all its busy CPU, the servers' (`servers`: their ports), this process's (the placer and the
+    Stripe simulator) and the rest (PostgreSQL, Redis and anything else running). Measured from
+    the first order until the last one started has finished."""
+    server, machine, own = server_cpu_seconds(*servers), machine_busy_seconds(), own_cpu_seconds()
+    started = monotonic()
+    with OrderStream(placer, items, rate=rate) as stream:
+        sleep(seconds)
+    cost = alone_cost(
+        elapsed_s=monotonic() - started,
+        orders=stream.done,
+        machine_cpu_s=machine_busy_seconds() - machine,
+        server_cpu_s=server_cpu_seconds(*servers) - server,
+        bench_cpu_s=own_cpu_seconds() - own,
+    )
+    return cost | {"orders": stream.summary(ORDERS_ALONE)}
+
+
+def alone_cost(
+    *, elapsed_s: float, orders: int, machine_cpu_s: float, server_cpu_s: float, bench_cpu_s: float
+) -> dict:
+    """The cores each part kept busy, and its CPU milliseconds an order."""
+    rest_cpu_s = max(0.0, machine_cpu_s - server_cpu_s - bench_cpu_s)
+    parts = {
+        "machine": machine_cpu_s,
+        "server": server_cpu_s,
+        "bench": bench_cpu_s,
+        "rest": rest_cpu_s,
+    }
+    return {
+        "elapsed_s": round(elapsed_s, 2),
+        "cores": {part: round(cpu / elapsed_s, 2) for part, cpu in parts.items()},
+        "ms_per_order": {
+            part: round(cpu / orders * 1000, 1) if orders else None for part, cpu in parts.items()
+        },
+    }
+
+
+def pages_left(quiet_machine_cores: float, orders_machine_cores: float) -> float | None:
+    """The share of the pages' quiet work the machine has left once the orders alone take theirs:
+    about the most each page can keep while those orders come in (it keeps less when the two
+    get in each other's way, more only if the orders use time the pages leave idle)."""
+    if quiet_machine_cores <= 0:
+        return None
+    return max(0.0, quiet_machine_cores - orders_machine_cores) / quiet_machine_cores
+
+
+def _alone_line(alone: dict) -> str:
+    o, cores, ms = alone["orders"], alone["cores"], alone["ms_per_order"]
+    return (
+        f"orders alone: {_orders_line(o)}; the machine {cores['machine']:.2f} cores busy, "
+        f"{ms['machine'] or 0:.1f} ms of CPU an order (server {ms['server'] or 0:.1f})"
+    )
 
 
 @contextmanager
@@ -796,6 +872,7 @@ def drop_text(result: dict) -> str:
         for c in result.get("cores", [])
     ]
     cores_header = ["cores busy", "machine", "server", "placer + simulator", "rest"]
+    alone_text = _alone_text(result.get("orders_alone"), result.get("cores", []))
     order_rows = [
         [
             o["phase"],
@@ -853,6 +930,7 @@ def drop_text(result: dict) -> str:
             if cores_rows
             else []
         ),
+        *alone_text,
         "Of quiet: of the mean of the page's two quiet phases, before and after the orders, "
         "which bracket the order phases against a machine that drifts during the run.",
         "",
@@ -891,6 +969,41 @@ def drop_text(result: dict) -> str:
             kinds = ", ".join(f"{k}: {n}" for k, n in sorted(row["error_kinds"].items()))
             lines.append(f"! {row['label']}, {row['phase']}: {kinds}")
     return "\n".join(lines) + "\n"
+
+
+def _alone_text(alone: dict | None, cores: list[dict]) -> list[str]:
+    """The orders-alone table and what it leaves the pages, with a blank line after; nothing for
+    a run without it."""
+    if not alone:
+        return []
+    o, busy, ms = alone["orders"], alone["cores"], alone["ms_per_order"]
+    header = ["orders alone", "machine", "server", "placer + simulator", "rest"]
+    rows = [
+        ["cores busy", *(f"{busy[part]:.2f}" for part in ("machine", "server", "bench", "rest"))],
+        [
+            "CPU ms an order",
+            *(
+                "—" if ms[part] is None else f"{ms[part]:.1f}"
+                for part in ("machine", "server", "bench", "rest")
+            ),
+        ],
+    ]
+    quiet = [c["machine"] for c in cores if c["phase"] in QUIET_PHASES]
+    quiet_machine = sum(quiet) / len(quiet) if quiet else 0.0
+    left = pages_left(quiet_machine, busy["machine"])
+    words = [
+        f"Orders alone: {o['rate']:g} orders/s for {alone['elapsed_s']:.0f} s before any page "
+        f"was loaded ({o['placed']:,} placed, {o['sold_out']:,} sold out, {o['failed']:,} "
+        "failed), and what they kept busy."
+    ]
+    if left is not None:
+        words.append(
+            f"Quiet, the pages kept the machine {quiet_machine:.2f} cores busy; less the orders' "
+            f"{busy['machine']:.2f}, that leaves them about {left:.0%} of their quiet work at "
+            f"{o['rate']:g} orders/s (the most a page's share can be, unless the orders use time "
+            "the pages leave idle)."
+        )
+    return [report.table(header, rows), "", " ".join(words), ""]
 
 
 def _stripe_words(latency_ms: float) -> str:
