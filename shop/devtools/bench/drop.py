@@ -584,8 +584,8 @@ def alone_cost(
 
 def pages_left(quiet_machine_cores: float, orders_machine_cores: float) -> float | None:
     """The share of the pages' quiet work the machine has left once the orders alone take theirs:
-    about the most each page can keep while those orders come in (it keeps less when the two
-    get in each other's way, more only if the orders use time the pages leave idle)."""
+    about what each page keeps while those orders come in (less when the two get in each other's
+    way, more when the orders cost less among the pages than alone)."""
     if quiet_machine_cores <= 0:
         return None
     return max(0.0, quiet_machine_cores - orders_machine_cores) / quiet_machine_cores
@@ -1000,8 +1000,9 @@ def _alone_text(alone: dict | None, cores: list[dict]) -> list[str]:
         words.append(
             f"Quiet, the pages kept the machine {quiet_machine:.2f} cores busy; less the orders' "
             f"{busy['machine']:.2f}, that leaves them about {left:.0%} of their quiet work at "
-            f"{o['rate']:g} orders/s (the most a page's share can be, unless the orders use time "
-            "the pages leave idle)."
+            f"{o['rate']:g} orders/s: a guide to each page's share, which comes out higher "
+            "when the orders' requests cost the server less among the pages' than "
+            "alone (their CPU ms per order in the server CPU table)."
         )
     return [report.table(header, rows), "", " ".join(words), ""]
 
