@@ -1,6 +1,8 @@
 """Match Stripe's recent PaymentIntents against our orders; finish or release what a crash left.
 
 - Held (requires_capture) for an order we placed: capture it (the capture after placing failed).
+- Captured for an order we placed that does not say so: record the capture (our capture call's
+  reply was lost, and Stripe's `payment_intent.succeeded` webhook did not reach us either).
 - Held with no order, older than the grace period: offered to the layers above through
   `signals.held_without_order` (one may complete the order, or release the hold itself); if none
   takes it, an orphan (the process died between the authorisation and the order, or the order
@@ -33,7 +35,7 @@ logger = logging.getLogger("shop.payments")
 
 Order = get_model("order", "Order")
 
-COUNTS = ("checked", "captured", "handed_over", "cancelled", "orphans", "unpaired")
+COUNTS = ("checked", "captured", "recorded", "handed_over", "cancelled", "orphans", "unpaired")
 
 
 def reconcile(
@@ -73,6 +75,16 @@ def reconcile(
             tell(f"{intent.id}: order {number} placed, capturing")
             if not dry_run and services.capture(attempt):
                 counts["captured"] += 1
+            continue
+        if (
+            intent.status == IntentStatus.SUCCEEDED
+            and ours
+            and attempt.status != PaymentAttempt.Status.CAPTURED
+        ):
+            tell(f"{intent.id}: captured for order {number}, recording it")
+            if not dry_run:
+                services.record_capture(attempt, intent.amount_received or attempt.amount)
+                counts["recorded"] += 1
             continue
         in_flight = (IntentStatus.REQUIRES_CAPTURE, IntentStatus.REQUIRES_ACTION)
         if intent.status in in_flight and not ours:

@@ -69,3 +69,35 @@ def test_captured_money_without_an_order_is_reported(stripe_sim, sim_client):
     output = reconcile("--grace", "0")
     assert "100888, which does not exist" in output
     assert "1 unpaired" in output
+
+
+def test_a_capture_only_stripe_knows_of_is_recorded_on_the_order(
+    stripe_sim, sim_client, monkeypatch
+):
+    # Our capture call's reply was lost, and so was Stripe's webhook: Stripe took the money, the
+    # order still says it is waiting for it.
+    monkeypatch.setattr(services, "capture", lambda attempt: False)
+    shopper = Client()
+    to_payment_step(shopper, merch("Quiet Capture Pin", price="10.00", stock=3))
+    place_order(shopper, card(sim_client))
+    attempt = PaymentAttempt.objects.get()
+    sim_client.v1.payment_intents.capture(attempt.payment_intent_id)
+    order = attempt.order
+    assert order.status == "Pending payment"
+
+    output = reconcile()
+
+    attempt.refresh_from_db()
+    order.refresh_from_db()
+    assert attempt.status == PaymentAttempt.Status.CAPTURED
+    assert order.status == "Paid"
+    assert order.sources.get().amount_debited == order.total_incl_tax
+    assert [e.event_type.name for e in order.payment_events.order_by("pk")] == [
+        "Authorised",
+        "Captured",
+    ]
+    assert f"{attempt.payment_intent_id}: captured for order {order.number}" in output
+    assert "1 recorded" in output
+    # and running it again records nothing twice
+    assert "0 recorded" in reconcile()
+    assert order.payment_events.count() == 2
