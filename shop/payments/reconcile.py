@@ -3,6 +3,8 @@
 - Held (requires_capture) for an order we placed: capture it (the capture after placing failed).
 - Captured for an order we placed that does not say so: record the capture (our capture call's
   reply was lost, and Stripe's `payment_intent.succeeded` webhook did not reach us either).
+- Cancelled under an order we placed and never captured (cancelled in Stripe's dashboard, or the
+  hold expired), its webhook lost: note on the order that it is not paid.
 - Held with no order, older than the grace period: offered to the layers above through
   `signals.held_without_order` (one may complete the order, or release the hold itself); if none
   takes it, an orphan (the process died between the authorisation and the order, or the order
@@ -35,7 +37,16 @@ logger = logging.getLogger("shop.payments")
 
 Order = get_model("order", "Order")
 
-COUNTS = ("checked", "captured", "recorded", "handed_over", "cancelled", "orphans", "unpaired")
+COUNTS = (
+    "checked",
+    "captured",
+    "recorded",
+    "unpaid",
+    "handed_over",
+    "cancelled",
+    "orphans",
+    "unpaired",
+)
 
 
 def reconcile(
@@ -85,6 +96,15 @@ def reconcile(
             if not dry_run:
                 services.record_capture(attempt, intent.amount_received or attempt.amount)
                 counts["recorded"] += 1
+            continue
+        if (
+            intent.status == IntentStatus.CANCELED
+            and ours
+            and attempt.status == PaymentAttempt.Status.PLACED
+        ):
+            tell(f"{intent.id}: cancelled under order {number}, never captured: noting it unpaid")
+            if not dry_run and services.record_cancellation(attempt):
+                counts["unpaid"] += 1
             continue
         in_flight = (IntentStatus.REQUIRES_CAPTURE, IntentStatus.REQUIRES_ACTION)
         if intent.status in in_flight and not ours:

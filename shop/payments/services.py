@@ -33,6 +33,7 @@ from shop.statements import Statement
 
 logger = logging.getLogger("shop.payments")
 
+OrderNote = get_model("order", "OrderNote")
 PaymentEvent = get_model("order", "PaymentEvent")
 Source = get_model("payment", "Source")
 Transaction = get_model("payment", "Transaction")
@@ -307,6 +308,29 @@ def record_capture(attempt: PaymentAttempt, amount_minor: int) -> None:
         locked.save(update_fields=["status", "updated"])
     attempt.status = PaymentAttempt.Status.CAPTURED
     logger.info("Order %s: payment captured", attempt.order_number)
+
+
+NOT_PAID_NOTE = (
+    "Stripe cancelled the card authorisation before it was captured: this order is NOT paid. "
+    "Contact the customer before shipping."
+)
+
+
+def record_cancellation(attempt: PaymentAttempt) -> bool:
+    """Stripe cancelled the attempt's card hold (by hand, or it expired) before we captured it:
+    note on its placed order, once, that the order is not paid. True when it noted it. Whether
+    Stripe's webhook or reconciliation reports it first, or both at once, under the attempt's
+    lock."""
+    with transaction.atomic():
+        locked = _locked_with_order(attempt.pk)
+        unpaid = locked.order_id is not None and locked.status == PaymentAttempt.Status.PLACED
+        if unpaid:
+            OrderNote.objects.create(order=locked.order, note_type="System", message=NOT_PAID_NOTE)
+        if locked.status != PaymentAttempt.Status.CAPTURED:
+            locked.status = PaymentAttempt.Status.CANCELLED
+            locked.save(update_fields=["status", "updated"])
+    attempt.status = locked.status
+    return unpaid
 
 
 def _locked_with_order(pk: int) -> PaymentAttempt:

@@ -152,19 +152,9 @@ def failed(obj, intent_id):
 
 
 def cancelled(obj, intent_id):
-    attempt = _attempt(intent_id)
-    if attempt is None:
-        return
-    if attempt.order_id and attempt.status == PaymentAttempt.Status.PLACED:
-        # Cancelled in Stripe (or expired) before we captured: the order is unpaid.
-        _note(
-            attempt.order,
-            "Stripe cancelled the card authorisation before it was captured: this order is "
-            "NOT paid. Contact the customer before shipping.",
-        )
-    if attempt.status != PaymentAttempt.Status.CAPTURED:
-        attempt.status = PaymentAttempt.Status.CANCELLED
-        attempt.save(update_fields=["status", "updated"])
+    attempt = _attempt(intent_id, with_order=False)  # record_cancellation reads it under its lock
+    if attempt is not None:
+        services.record_cancellation(attempt)
 
 
 def refunded(obj, intent_id):

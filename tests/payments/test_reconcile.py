@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from oscar.core.loading import get_model
 
 from shop.payments import services
 from shop.payments.models import PaymentAttempt
@@ -12,6 +13,8 @@ from tests.factories import merch
 from tests.shopping import card, held_without_order, place_order, to_payment_step
 
 pytestmark = pytest.mark.django_db
+
+OrderNote = get_model("order", "OrderNote")
 
 
 def reconcile(*args) -> str:
@@ -101,3 +104,27 @@ def test_a_capture_only_stripe_knows_of_is_recorded_on_the_order(
     # and running it again records nothing twice
     assert "0 recorded" in reconcile()
     assert order.payment_events.count() == 2
+
+
+def test_a_hold_stripe_cancelled_under_a_placed_order_warns_staff_once(
+    stripe_sim, sim_client, monkeypatch
+):
+    # The capture failed, then the hold was cancelled in Stripe (by hand, or expired), and its
+    # webhook never reached us: the order must say it is not paid.
+    monkeypatch.setattr(services, "capture", lambda attempt: False)
+    shopper = Client()
+    to_payment_step(shopper, merch("Cancelled Hold Pin", price="10.00", stock=3))
+    place_order(shopper, card(sim_client))
+    attempt = PaymentAttempt.objects.get()
+    sim_client.v1.payment_intents.cancel(attempt.payment_intent_id)
+
+    output = reconcile()
+
+    attempt.refresh_from_db()
+    assert attempt.status == PaymentAttempt.Status.CANCELLED
+    (note,) = OrderNote.objects.filter(order=attempt.order)
+    assert "NOT paid" in note.message
+    assert f"{attempt.payment_intent_id}: cancelled under order {attempt.order.number}" in output
+    assert "1 unpaid" in output
+    assert "0 unpaid" in reconcile()
+    assert OrderNote.objects.filter(order=attempt.order).count() == 1
