@@ -4,8 +4,12 @@ The card is turned into a ConfirmationToken by the simulator (as Stripe.js would
 posted with "Place order", exactly like the payment page's script.
 """
 
+from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
+
+from shop.payments import services
+from shop.payments.models import PaymentAttempt
 
 Country = get_model("address", "Country")
 Basket = get_model("basket", "Basket")
@@ -115,3 +119,16 @@ def review_form(client) -> dict:
 
 def open_basket_id(client) -> int:
     return review_form(client)["basket_id"]
+
+
+def placed_uncaptured(sim_client, monkeypatch, product):
+    """A guest's order for `product`, placed, whose capture call never came back (Stripe holds the
+    money, or took it without our knowing): its payment attempt, "placed". Capturing stays off
+    until the test puts `services.capture` back."""
+    monkeypatch.setattr(services, "capture", lambda attempt: False)
+    shopper = Client()
+    to_payment_step(shopper, product)
+    place_order(shopper, card(sim_client))
+    attempt = PaymentAttempt.objects.order_by("pk").last()
+    assert attempt.status == PaymentAttempt.Status.PLACED
+    return attempt

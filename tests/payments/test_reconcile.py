@@ -4,13 +4,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from oscar.core.loading import get_model
 
 from shop.payments import services
 from shop.payments.models import PaymentAttempt
 from tests.factories import merch
-from tests.shopping import card, held_without_order, place_order, to_payment_step
+from tests.shopping import held_without_order, placed_uncaptured
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +47,7 @@ def test_dry_run_reports_and_changes_nothing(stripe_sim, sim_client):
 
 def test_a_placed_order_whose_capture_failed_is_captured(stripe_sim, sim_client, monkeypatch):
     real_capture = services.capture
-    monkeypatch.setattr(services, "capture", lambda attempt: False)
-    shopper = Client()
-    to_payment_step(shopper, merch("Reconciled Pin", price="10.00", stock=3))
-    place_order(shopper, card(sim_client))
-    attempt = PaymentAttempt.objects.get()
-    assert attempt.status == PaymentAttempt.Status.PLACED
+    attempt = placed_uncaptured(sim_client, monkeypatch, merch("Reconciled Pin", stock=3))
     monkeypatch.setattr(services, "capture", real_capture)
 
     output = reconcile()
@@ -79,11 +73,7 @@ def test_a_capture_only_stripe_knows_of_is_recorded_on_the_order(
 ):
     # Our capture call's reply was lost, and so was Stripe's webhook: Stripe took the money, the
     # order still says it is waiting for it.
-    monkeypatch.setattr(services, "capture", lambda attempt: False)
-    shopper = Client()
-    to_payment_step(shopper, merch("Quiet Capture Pin", price="10.00", stock=3))
-    place_order(shopper, card(sim_client))
-    attempt = PaymentAttempt.objects.get()
+    attempt = placed_uncaptured(sim_client, monkeypatch, merch("Quiet Capture Pin", stock=3))
     sim_client.v1.payment_intents.capture(attempt.payment_intent_id)
     order = attempt.order
     assert order.status == "Pending payment"
@@ -111,11 +101,7 @@ def test_a_hold_stripe_cancelled_under_a_placed_order_warns_staff_once(
 ):
     # The capture failed, then the hold was cancelled in Stripe (by hand, or expired), and its
     # webhook never reached us: the order must say it is not paid.
-    monkeypatch.setattr(services, "capture", lambda attempt: False)
-    shopper = Client()
-    to_payment_step(shopper, merch("Cancelled Hold Pin", price="10.00", stock=3))
-    place_order(shopper, card(sim_client))
-    attempt = PaymentAttempt.objects.get()
+    attempt = placed_uncaptured(sim_client, monkeypatch, merch("Cancelled Hold Pin", stock=3))
     sim_client.v1.payment_intents.cancel(attempt.payment_intent_id)
 
     output = reconcile()

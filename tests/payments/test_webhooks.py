@@ -15,7 +15,7 @@ from oscar.core.loading import get_model
 from shop.payments import webhooks
 from shop.payments.models import PaymentAttempt, Refund, WebhookEvent
 from tests.factories import merch
-from tests.shopping import card, place_order, to_payment_step
+from tests.shopping import card, place_order, placed_uncaptured, to_payment_step
 
 Order = get_model("order", "Order")
 OrderNote = get_model("order", "OrderNote")
@@ -151,14 +151,9 @@ def test_events_never_create_orders(client, stripe_sim, sim_client):
 def test_the_capture_event_reconciles_an_order_whose_capture_reply_was_lost(
     client, stripe_sim, sim_client, monkeypatch
 ):
-    from shop.payments import services
-
-    monkeypatch.setattr(services, "capture", lambda attempt: False)  # our call never came back
-    shopper = Client()
-    to_payment_step(shopper, merch("Lost Reply Pin", price="9.00", stock=2))
-    place_order(shopper, card(sim_client))
-    attempt = PaymentAttempt.objects.get()
-    assert attempt.status == PaymentAttempt.Status.PLACED
+    attempt = placed_uncaptured(
+        sim_client, monkeypatch, merch("Lost Reply Pin", price="9.00", stock=2)
+    )
 
     sim_client.v1.payment_intents.capture(attempt.payment_intent_id)  # it did happen at Stripe
     assert (
@@ -173,13 +168,9 @@ def test_the_capture_event_reconciles_an_order_whose_capture_reply_was_lost(
 def test_an_authorisation_cancelled_in_stripe_warns_staff(
     client, stripe_sim, sim_client, monkeypatch
 ):
-    from shop.payments import services
-
-    monkeypatch.setattr(services, "capture", lambda attempt: False)
-    shopper = Client()
-    to_payment_step(shopper, merch("Cancelled Pin", price="9.00", stock=2))
-    place_order(shopper, card(sim_client))
-    attempt = PaymentAttempt.objects.get()
+    attempt = placed_uncaptured(
+        sim_client, monkeypatch, merch("Cancelled Pin", price="9.00", stock=2)
+    )
 
     sim_client.v1.payment_intents.cancel(attempt.payment_intent_id)
     assert (
