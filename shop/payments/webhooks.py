@@ -6,6 +6,10 @@ order claims (the shopper passed 3-D Secure and closed the tab) is handed to the
 checked on the raw body; each event id is stored in the same transaction as its effect, so a redelivery (even a
 simultaneous one) changes nothing, and a handler failure answers 500 and rolls back, so Stripe's
 retry processes it again.
+
+The event's attempt is read first, outside that transaction: most events of a checkout only report
+what its own request already recorded (the hold its order claims, the capture it made), and those
+are answered then, with no transaction and nothing stored (`ALREADY_RECORDED`).
 """
 
 import json
@@ -51,10 +55,18 @@ def stripe_webhook(request):
     obj = event["data"]["object"]
     intent_id = _payment_intent_id(obj)
     try:
+        # Under READ COMMITTED a read just before BEGIN sees what one just after would. Each
+        # handler that writes checks again under its lock (record_capture, take_over...).
+        attempt = _attempt(intent_id, with_order=handler in WRITES_ON_THE_ORDER)
+        recorded = ALREADY_RECORDED.get(event["type"])
+        if attempt is not None and recorded is not None and recorded(attempt):
+            # Changes nothing, now or on a redelivery: no record, no transaction (a BEGIN, an
+            # INSERT and a COMMIT waiting on the disk, for two of every order's events).
+            return HttpResponse("Already recorded.")
         with transaction.atomic():
             if not WebhookEvent.first_delivery(event["id"], event["type"], intent_id):
                 return HttpResponse("Already processed.")
-            handler(obj, intent_id)
+            handler(obj, attempt)
     except Exception as error:
         if is_outage(error):
             # An outage (a restart, a failover) is one line, not a traceback per event.
@@ -121,9 +133,8 @@ def _attempt(intent_id: str, *, with_order: bool = True) -> PaymentAttempt | Non
     return found[0] if found else None
 
 
-def captured(obj, intent_id):
-    attempt = _attempt(intent_id, with_order=False)  # record_capture reads it under its lock
-    # Our own capture usually got there first: then there is nothing to lock or record.
+def captured(obj, attempt):
+    # record_capture reads the attempt again under its lock.
     if (
         attempt is not None
         and attempt.order_id
@@ -133,17 +144,15 @@ def captured(obj, intent_id):
         services.record_capture(attempt, amount)
 
 
-def authorised(obj, intent_id):
+def authorised(obj, attempt):
     """Money is held: if no order has it yet, the checkout places one (or releases it)."""
-    attempt = _attempt(intent_id, with_order=False)
     if attempt is not None and attempt.order_id:
         return
     if obj.get("status") == IntentStatus.REQUIRES_CAPTURE:
         held_without_order.send(sender=None, intent=obj)
 
 
-def failed(obj, intent_id):
-    attempt = _attempt(intent_id, with_order=False)
+def failed(obj, attempt):
     if attempt is not None and attempt.status == PaymentAttempt.Status.STARTED:
         attempt.status = PaymentAttempt.Status.DECLINED
         error = obj.get("last_payment_error") or {}
@@ -151,23 +160,20 @@ def failed(obj, intent_id):
         attempt.save(update_fields=["status", "message", "updated"])
 
 
-def cancelled(obj, intent_id):
-    attempt = _attempt(intent_id, with_order=False)  # record_cancellation reads it under its lock
-    if attempt is not None:
+def cancelled(obj, attempt):
+    if attempt is not None:  # record_cancellation reads it again under its lock
         services.record_cancellation(attempt)
 
 
-def refunded(obj, intent_id):
+def refunded(obj, attempt):
     """`charge.refunded` lists every refund on the charge; each is recorded once by its id."""
-    attempt = _attempt(intent_id)
     if attempt is None or not attempt.order_id:
         return
     for refund in (obj.get("refunds") or {}).get("data", []):
         _record_refund(attempt.order, refund)
 
 
-def refund_created(obj, intent_id):
-    attempt = _attempt(intent_id)
+def refund_created(obj, attempt):
     if attempt is not None and attempt.order_id:
         _record_refund(attempt.order, obj)
 
@@ -179,10 +185,9 @@ def _record_refund(order, refund: dict) -> None:
     )
 
 
-def dispute_opened(obj, intent_id):
-    attempt = _attempt(intent_id)
+def dispute_opened(obj, attempt):
     if attempt is None or not attempt.order_id:
-        logger.error("Dispute %s for an unknown payment %s", obj.get("id"), intent_id)
+        logger.error("Dispute %s for an unknown payment %s", obj.get("id"), _payment_intent_id(obj))
         return
     amount = from_minor_units(obj.get("amount", 0), obj.get("currency", attempt.currency))
     _note(
@@ -199,6 +204,7 @@ def _note(order, message: str) -> None:
     OrderNote.objects.create(order=order, note_type="System", message=message)
 
 
+# Each handler is given the event's object and its intent's attempt (None when there is none).
 HANDLERS = {
     "payment_intent.amount_capturable_updated": authorised,
     "payment_intent.succeeded": captured,
@@ -207,6 +213,16 @@ HANDLERS = {
     "charge.refunded": refunded,
     "refund.created": refund_created,
     "charge.dispute.created": dispute_opened,
+}
+
+# The handlers that write on the order: their attempt is read with it.
+WRITES_ON_THE_ORDER = {refunded, refund_created, dispute_opened}
+
+# Per event, the attempt's state in which it has nothing left to do: an order has claimed the hold
+# (`authorised`), the capture is recorded (`captured`).
+ALREADY_RECORDED = {
+    "payment_intent.amount_capturable_updated": lambda attempt: attempt.order_id is not None,
+    "payment_intent.succeeded": lambda attempt: attempt.status == PaymentAttempt.Status.CAPTURED,
 }
 
 # The events to enable on Stripe's webhook endpoint (README, "Stripe"): the ones a handler acts

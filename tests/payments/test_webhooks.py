@@ -192,26 +192,59 @@ def test_an_event_the_shop_does_not_act_on_is_answered_without_touching_the_data
     assert not WebhookEvent.objects.exists()
 
 
-def test_the_capture_event_after_our_own_capture_changes_nothing(client, stripe_sim, paid_order):
-    succeeded = last(stripe_sim, "payment_intent.succeeded")
+@pytest.mark.parametrize(
+    "event_type", ["payment_intent.amount_capturable_updated", "payment_intent.succeeded"]
+)
+def test_an_event_reporting_what_the_checkout_recorded_is_answered_after_one_read(
+    client, stripe_sim, paid_order, event_type
+):
+    event = last(stripe_sim, event_type)
     events_before = paid_order.payment_events.count()
 
-    # The event is stored; the attempt, read once, is already captured: no lock, no record.
+    # The hold is the order's and the capture recorded: the attempt, read once, says so. No
+    # transaction, no lock, no record of the event.
     with CaptureQueriesContext(connection) as queries:
-        response = deliver(client, stripe_sim, succeeded)
+        response = deliver(client, stripe_sim, event)
     statements = [q["sql"] for q in queries.captured_queries]
-    assert [sql.split()[0] for sql in statements if "SAVEPOINT" not in sql] == ["INSERT", "SELECT"]
-    assert not any("FOR UPDATE" in sql for sql in statements)
+    assert [sql.split()[0] for sql in statements] == ["SELECT"]
+    assert PaymentAttempt._meta.db_table in statements[0]
+    assert "FOR UPDATE" not in statements[0]
     # The attempt alone: the order's forty columns are read only by a handler that writes on it.
-    assert not any(Order._meta.db_table in sql for sql in statements)
-    # The event's own transaction (a savepoint inside the test's) and no other: a redelivery is
-    # told by the INSERT that stores nothing, not by an error rolled back to a savepoint.
-    assert sum(sql.startswith("SAVEPOINT") for sql in statements) == 1
+    assert Order._meta.db_table not in statements[0]
 
     assert response.status_code == 200
-    assert WebhookEvent.objects.filter(event_id=succeeded["id"]).count() == 1
+    assert not WebhookEvent.objects.exists()
     assert paid_order.payment_events.count() == events_before
     assert paid_order.sources.get().amount_debited == paid_order.total_incl_tax
+    assert deliver(client, stripe_sim, event).status_code == 200  # and again, the same
+    assert paid_order.payment_events.count() == events_before
+
+
+def test_an_event_with_something_to_record_is_stored_in_its_own_transaction(
+    client, stripe_sim, sim_client, monkeypatch
+):
+    attempt = placed_uncaptured(
+        sim_client, monkeypatch, merch("Late Capture Pin", price="9.00", stock=2)
+    )
+    sim_client.v1.payment_intents.capture(attempt.payment_intent_id)
+    succeeded = last(stripe_sim, "payment_intent.succeeded")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert deliver(client, stripe_sim, succeeded).status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries]
+    # The look outside, then the event's own transaction (a savepoint inside the test's), which
+    # stores it first: a redelivery is told by the INSERT that stores nothing, not by an error
+    # rolled back.
+    assert statements[0].startswith("SELECT") and statements[1].startswith("SAVEPOINT")
+    assert statements[2].startswith(f'INSERT INTO "{WebhookEvent._meta.db_table}"')
+    assert not any(sql.startswith("ROLLBACK") for sql in statements)
+    assert WebhookEvent.objects.filter(event_id=succeeded["id"]).count() == 1
+
+    assert deliver(client, stripe_sim, succeeded).status_code == 200  # now recorded: one read
+    assert WebhookEvent.objects.count() == 1
+    attempt.refresh_from_db()
+    assert attempt.order.sources.get().amount_debited == Decimal("13.50")
+    assert attempt.order.payment_events.filter(event_type__name="Captured").count() == 1
 
 
 @pytest.mark.parametrize("body", [b"[]", b'{"object": "event"}', b'{"object": "event", "id": 1}'])
