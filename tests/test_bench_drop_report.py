@@ -60,7 +60,16 @@ def row(kind, phase, rps, *, p99=12.0, errors=0, cpu_s=5.0, orders_done=0, hits=
 
 
 def orders(
-    phase, rate, *, placed, sold_out=0, failed=0, failures=None, asked=None, done_per_s=None
+    phase,
+    rate,
+    *,
+    placed,
+    sold_out=0,
+    failed=0,
+    failures=None,
+    asked=None,
+    done_per_s=None,
+    turned_away=0,
 ):
     return {
         "phase": phase,
@@ -69,6 +78,7 @@ def orders(
         "orders": placed + sold_out + failed,
         "placed": placed,
         "sold_out": sold_out,
+        "turned_away": turned_away,
         "failed": failed,
         "per_second": rate * 0.98 if done_per_s is None else done_per_s,
         "p50_ms": 300.0,
@@ -121,8 +131,8 @@ def test_table_shows_each_page_per_phase_with_its_share_of_quiet_and_verdicts():
         row("article", "10 orders/s", 400.0, errors=2),  # no share target, but errors
     ]
     order_rows = [
-        orders("1 orders/s", 1, placed=38, sold_out=2),
-        orders("10 orders/s", 10, placed=380, sold_out=12),
+        orders("1 orders/s", 1, placed=40, turned_away=2),
+        orders("10 orders/s", 10, placed=392, turned_away=12),
     ]
 
     report = text(rows, order_rows)
@@ -140,7 +150,9 @@ def test_table_shows_each_page_per_phase_with_its_share_of_quiet_and_verdicts():
     assert "Pages: NOT MET" in report
     assert "Orders: met" in report and "Stock: met" in report
     assert "! article, 10 orders/s: HTTP 500: 2" in report
-    assert "10 orders/s    392   392   9.80     380        12       0" in report
+    words = [line.split() for line in report.splitlines()]
+    assert "turned away first" in report
+    assert ["10", "orders/s", "392", "392", "9.80", "392", "12", "0", "0"] in words
     assert "the server, not the order rate" not in report
 
 
@@ -196,6 +208,35 @@ def test_order_stream_counts_each_outcome_and_why_orders_failed():
     assert summary["failed"] == len(seen) // 3
     assert summary["placed"] == len(seen) - len(seen) // 3
     assert summary["failures"] == {"Place order answered 500": len(seen) // 3}
+
+
+def test_a_shopper_a_sold_out_product_turns_away_buys_a_plentiful_one_instead():
+    seen, enough = [], threading.Event()
+
+    by_thread: dict[int, list[Buyable]] = {}
+
+    class Placer:
+        def place(self, item):
+            seen.append(item)
+            by_thread.setdefault(threading.get_ident(), []).append(item)
+            if len(seen) >= 20:
+                enough.set()
+            return SOLD_OUT if item.scarce else PLACED
+
+    plentiful = [Buyable(f"Pin {n}", f"/p{n}/", f"/add{n}/", scarce=False) for n in range(2)]
+    scarce = Buyable("Rare Pin", "/rare/", "/add-rare/", scarce=True)
+    with OrderStream(Placer(), [*plentiful, scarce], rate=1000, buy_another=True) as stream:
+        assert enough.wait(timeout=30)
+
+    summary = stream.summary("1000 orders/s")
+    tries_of_the_rare_pin = seen.count(scarce)
+    assert tries_of_the_rare_pin > 0
+    # Every order is placed: each turned-away shopper's next try is a plentiful pin.
+    assert summary["placed"] == summary["orders"] == len(seen) - tries_of_the_rare_pin
+    assert summary["turned_away"] == tries_of_the_rare_pin
+    assert summary["sold_out"] == summary["failed"] == 0
+    for tries in by_thread.values():  # each order runs on one thread
+        assert all(tries[n + 1] in plentiful for n, item in enumerate(tries) if item is scarce)
 
 
 def test_the_checkout_is_warmed_up_on_every_worker_with_a_plentiful_product():
@@ -408,7 +449,7 @@ def test_the_report_says_what_the_orders_alone_cost_and_leave_the_pages():
     ]
     alone = alone_cost(
         elapsed_s=40.0, orders=400, machine_cpu_s=14.8, server_cpu_s=10.8, bench_cpu_s=2.0
-    ) | {"orders": orders("orders alone", 10, placed=220, sold_out=180)}
+    ) | {"orders": orders("orders alone", 10, placed=400, turned_away=180)}
 
     report = text(
         rows, [alone["orders"], orders("10 orders/s", 10, placed=100)], orders_alone=alone
@@ -421,10 +462,15 @@ def test_the_report_says_what_the_orders_alone_cost_and_leave_the_pages():
         x.split() for x in report.splitlines()
     ]
     # Quiet, the pages kept 1.85 cores busy (the mean of both quiet phases): 0.37 leaves 80%.
-    assert "220 placed, 180 sold out, 0 failed" in report
+    assert (
+        "400 placed (180 after a sold-out product turned the shopper away), 0 sold out, 0 failed"
+        in report
+    )
     assert "kept the machine 1.85 cores busy; less the orders' 0.37" in report
     assert "about 80% of their quiet work at 10 orders/s" in report
-    assert "orders alone    400   400   9.80     220       180       0" in report
+    assert ["orders", "alone", "400", "400", "9.80", "400", "180", "0", "0"] in [
+        line.split() for line in report.splitlines()
+    ]
 
 
 def test_a_run_without_orders_alone_prints_no_such_table():

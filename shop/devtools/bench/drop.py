@@ -1,7 +1,8 @@
 """`manage.py bench --drop`: the pages a drop's crowd reads (listing, search, a product, an article)
 under load while real guest orders go through the checkout, first with none (quiet), then at each
 rate of --rates. Orders are placed over HTTP as a browser places them and paid through the Stripe
-simulator; a few products are made scarce so that they sell out during the run. At the end the
+simulator; a few products are made scarce so that they sell out during the run, and a shopper one
+of them turns away buys a plentiful product instead: a rate is of orders placed. At the end the
 stock must reconcile with the orders: nothing oversold, every allocation an order line's.
 
 Before any page is loaded, the top rate's orders run alone for as long as one of its phases: the
@@ -322,11 +323,25 @@ class OrderPlacer:
 
 class OrderStream:
     """Orders at a steady `rate` per second from background threads, while the pages are loaded.
-    Leaving the `with` block stops it: orders not started are dropped, started ones finish."""
+    Leaving the `with` block stops it: orders not started are dropped, started ones finish.
 
-    def __init__(self, placer: OrderPlacer, items: list[Buyable], *, rate: float, seed: int = 16):
+    With `buy_another`, a shopper whom a sold-out product turns away buys a plentiful one
+    instead (a new visit to its page): every order of the stream is placed, so `rate` is of
+    orders placed, as a drop's target counts them, and the scarce products still turn shoppers
+    away once they are gone (`turned_away`). Without it, such an order ends sold out."""
+
+    def __init__(
+        self,
+        placer: OrderPlacer,
+        items: list[Buyable],
+        *,
+        rate: float,
+        seed: int = 16,
+        buy_another: bool = False,
+    ):
         self.placer = placer
         self.items = items
+        self.instead = [item for item in items if not item.scarce] if buy_another else []
         self.rate = rate
         self.outcomes: Counter[str] = Counter()
         self.failures: Counter[str] = Counter()
@@ -338,6 +353,7 @@ class OrderStream:
         self._pacer = threading.Thread(target=self._pace, name="bench-order-pacer", daemon=True)
         self.asked = 0  # orders the pacer handed to the threads
         self.done = 0  # orders finished, whatever their outcome
+        self.turned_away = 0  # of them, by a sold-out product first (with `buy_another`)
         self.elapsed = 0.0  # seconds the pacer ran: while the pages were loaded
 
     def __enter__(self):
@@ -353,13 +369,19 @@ class OrderStream:
 
     def _pace(self) -> None:
         while not self._stop.wait(max(0.0, self._started + self.asked / self.rate - monotonic())):
-            self._pool.submit(self._one, self._random.choice(self.items))
+            item = self._random.choice(self.items)
+            instead = self._random.choice(self.instead) if self.instead else None
+            self._pool.submit(self._one, item, instead)
             self.asked += 1
 
-    def _one(self, item: Buyable) -> None:
+    def _one(self, item: Buyable, instead: Buyable | None = None) -> None:
         started = perf_counter()
         try:
             outcome = self.placer.place(item)
+            if outcome == SOLD_OUT and instead is not None:
+                with self._lock:
+                    self.turned_away += 1
+                outcome = self.placer.place(instead)
         except (OrderFailed, OSError, ValueError) as exc:
             with self._lock:
                 self.outcomes["failed"] += 1
@@ -381,6 +403,7 @@ class OrderStream:
             "orders": done,
             "placed": self.outcomes[PLACED],
             "sold_out": self.outcomes[SOLD_OUT],
+            "turned_away": self.turned_away,
             "failed": self.outcomes["failed"],
             "per_second": round(done / self.elapsed, 2) if self.elapsed else 0.0,
             "p50_ms": report.percentile(ms, 50) if ms else None,
@@ -490,7 +513,7 @@ def run(
             phases = [0, *rates, 0]
             for phase, rate in enumerate(phases):
                 name = phase_name(rate, again=phase == len(phases) - 1)
-                stream = OrderStream(placer, items, rate=rate) if rate else None
+                stream = OrderStream(placer, items, rate=rate, buy_another=True) if rate else None
                 with stream or nullcontext():
                     # Each phase starts with another page: not always the catalogue while the
                     # scarce products sell out.
@@ -550,7 +573,7 @@ def orders_alone(placer, items: list[Buyable], *, rate: float, seconds: float, s
     the first order until the last one started has finished."""
     server, machine, own = server_cpu_seconds(*servers), machine_busy_seconds(), own_cpu_seconds()
     started = monotonic()
-    with OrderStream(placer, items, rate=rate) as stream:
+    with OrderStream(placer, items, rate=rate, buy_another=True) as stream:
         sleep(seconds)
     cost = alone_cost(
         elapsed_s=monotonic() - started,
@@ -880,12 +903,22 @@ def drop_text(result: dict) -> str:
             f"{o['orders']:,}",
             f"{o['per_second']:.2f}",
             f"{o['placed']:,}",
+            f"{o.get('turned_away', 0):,}",
             f"{o['sold_out']:,}",
             f"{o['failed']:,}",
         ]
         for o in result["orders"]
     ]
-    order_header = ["orders", "asked", "done", "per s", "placed", "sold out", "failed"]
+    order_header = [
+        "orders",
+        "asked",
+        "done",
+        "per s",
+        "placed",
+        "turned away first",
+        "sold out",
+        "failed",
+    ]
     pages_met = all(row["target_met"] for row in result["rows"])
     webhooks = result["webhooks"]
     orders_met = (
@@ -949,8 +982,9 @@ def drop_text(result: dict) -> str:
         f"{MIN_QUIET_SHARE:.0%} of their quiet req/s with p99 under {MAX_P99_MS:.0f} ms while "
         "orders come in; 0 errors on every page).",
         f"Orders: {report.verdict(orders_met)} (some placed in every phase, none failed; "
-        "sold out is the scarce products doing what they should; done per second is of the "
-        "time the pages were loaded; Stripe's webhooks: "
+        "a shopper a sold-out scarce product turned away first buys a plentiful one instead, "
+        "so the orders done are orders placed; done per second is of the time the pages were "
+        "loaded; Stripe's webhooks: "
         f"{webhooks['accepted']:,} accepted, {webhooks['refused']:,} refused).",
         f"Stock: {report.verdict(stock_met)} (nothing oversold; allocations reconcile with the "
         "order lines placed during the run).",
@@ -993,8 +1027,7 @@ def _alone_text(alone: dict | None, cores: list[dict]) -> list[str]:
     left = pages_left(quiet_machine, busy["machine"])
     words = [
         f"Orders alone: {o['rate']:g} orders/s for {alone['elapsed_s']:.0f} s before any page "
-        f"was loaded ({o['placed']:,} placed, {o['sold_out']:,} sold out, {o['failed']:,} "
-        "failed), and what they kept busy."
+        f"was loaded ({_outcomes_words(o)}), and what they kept busy."
     ]
     if left is not None:
         words.append(
@@ -1014,7 +1047,13 @@ def _stripe_words(latency_ms: float) -> str:
 
 
 def _orders_line(summary: dict) -> str:
+    return f"{summary['orders']} done ({summary['per_second']:.2f}/s): {_outcomes_words(summary)}"
+
+
+def _outcomes_words(summary: dict) -> str:
+    turned_away = summary.get("turned_away", 0)
+    first = f" ({turned_away:,} after a sold-out product turned the shopper away)"
     return (
-        f"{summary['orders']} done ({summary['per_second']:.2f}/s): {summary['placed']} placed, "
-        f"{summary['sold_out']} sold out, {summary['failed']} failed"
+        f"{summary['placed']:,} placed{first if turned_away else ''}, "
+        f"{summary['sold_out']:,} sold out, {summary['failed']:,} failed"
     )
