@@ -55,8 +55,9 @@ def stripe_webhook(request):
     obj = event["data"]["object"]
     intent_id = _payment_intent_id(obj)
     try:
-        # Under READ COMMITTED a read just before BEGIN sees what one just after would. Each
-        # handler that writes checks again under its lock (record_capture, take_over...).
+        # Under READ COMMITTED a read just before BEGIN sees what one just after would; the
+        # handlers that record a capture or a cancellation, or take over a checkout, read the
+        # attempt again under their lock.
         attempt = _attempt(intent_id, with_order=handler in WRITES_ON_THE_ORDER)
         recorded = ALREADY_RECORDED.get(event["type"])
         if attempt is not None and recorded is not None and recorded(attempt):
