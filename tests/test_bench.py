@@ -5,6 +5,7 @@ slow for tests: only its choice of load generator and its table are checked."""
 import importlib
 import io
 import json
+import sys
 
 import pytest
 from django.core.management import call_command
@@ -55,8 +56,11 @@ def test_in_process_bench_writes_queries_and_timings_per_page_next_to_the_floor(
     assert rows["article"]["cards"] == 12
     assert result["machine"]["db_vendor"] == connection.vendor
     assert result["machine"]["cpu_count"] >= 1
+    # Which Python build ran it (the venv's base): builds differ in speed.
+    assert result["machine"]["python_home"] == sys.base_prefix
     text = (tmp_path / f"inprocess-demo-{connection.vendor}.txt").read_text()
     assert "checkout preview" in text and "queries ≤ 12" in text
+    assert f"Python {result['machine']['python']} ({sys.base_prefix}) · " in text
     assert text in stdout.getvalue()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,6 +55,9 @@ def machine() -> dict:
         "load_average": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
         "platform": platform.platform(),
         "python": platform.python_version(),
+        # Which build of it: the same shop's Python costs more on some builds than on others (a
+        # build without profile-guided optimisation, as pyenv's default; README "Production").
+        "python_home": sys.base_prefix,
         "django": django.get_version(),
         "oscar": oscar.get_version(),
         "db_vendor": connection.vendor,
@@ -83,9 +87,14 @@ def _db_version() -> str:
 def machine_line(info: dict) -> str:
     return (
         f"{info['date']} · {info['cpu_count']} CPU ({info['cpu']}), load average "
-        f"{info.get('load_average')} · Python {info['python']} · "
+        f"{info.get('load_average')} · Python {info['python']}{_python_home(info)} · "
         f"Django {info['django']} · Oscar {info['oscar']} · {info['db_vendor']} {info['db_version']}"
     )
+
+
+def _python_home(info: dict) -> str:
+    home = info.get("python_home")  # not in the results of runs before it was recorded
+    return f" ({home})" if home else ""
 
 
 def verdict(met: bool | None, *, binding: bool = True) -> str:
