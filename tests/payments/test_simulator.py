@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +22,7 @@ from shop.devtools.stripe_simulator import (
 )
 from shop.devtools.stripe_simulator import http as simulator_http
 from shop.devtools.stripe_simulator.forms import FormError, as_list, parse_form
+from shop.devtools.stripe_simulator.store import ALPHABET, json_copy, new_id
 
 RETURN_URL = "http://127.0.0.1:8000/checkout/payment-return/?step=3ds"
 
@@ -962,6 +964,9 @@ def test_a_payment_made_before_a_restart_is_captured_and_refunded_after_it(tmp_p
     assert refund.status == "succeeded"
     charge = Simulator(state_path=state).charges[captured.latest_charge]
     assert (charge["amount_refunded"], charge["refunded"]) == (2500, True)
+    # The charge still lists its refunds, newest first: the dashboard's, then the shop's.
+    assert [r["amount"] for r in charge["refunds"]["data"]] == [1500, 1000]
+    assert charge["refunds"]["data"][1]["id"] == refund.id
     assert event_types(after)[-5:] == [
         "payment_intent.succeeded",
         "refund.created",
@@ -1109,3 +1114,26 @@ def test_without_latency_nothing_is_held(sim, server, monkeypatch):
 
     assert intent.status == "requires_capture"
     assert held.held == []
+
+
+def test_ids_are_shaped_like_stripes_and_never_repeat():
+    ids = {new_id("pi") for _ in range(2000)}
+    assert len(ids) == 2000
+    assert all(re.fullmatch(r"pi_[A-Za-z0-9]{24}", found) for found in ids)
+    # Every letter and digit turns up: no character of the alphabet is left out.
+    assert set("".join(found[3:] for found in ids)) == set(ALPHABET)
+
+
+def test_a_view_is_a_copy_the_caller_may_change():
+    sim = Simulator()
+    intent = pay(client_for(sim))
+    view = sim.payment_intents[intent.id]
+    view["metadata"]["changed"] = "by the caller"
+    view["amount"] = 1
+    again = sim.payment_intents[intent.id]
+    assert "changed" not in again["metadata"] and again["amount"] == 2500
+    data = {"a": [{"b": 1}, (2, {"c": 3})]}
+    copied = json_copy(data)
+    assert copied == data
+    assert copied["a"] is not data["a"] and copied["a"][0] is not data["a"][0]
+    assert copied["a"][1][1] is not data["a"][1][1]

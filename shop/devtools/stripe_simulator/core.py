@@ -75,6 +75,7 @@ class Simulator(
         self._clock = clock
         self._lock = threading.RLock()
         self._objects: dict[str, dict] = {}
+        self._refunds_by_charge: dict[str, dict[str, None]] = {}  # refund ids by charge id
         # What the parts remember beside the objects (kept in the state file too).
         self._card_behaviour: dict[str, CardBehaviour] = {}  # by PaymentMethod id (cards.py)
         self._token_payment_methods: dict[str, str] = {}  # by ConfirmationToken id

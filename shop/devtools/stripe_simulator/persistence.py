@@ -56,6 +56,7 @@ class Persistence:
             )
             return
         self._objects = objects
+        self._index_refunds()
         self._card_behaviour = card_behaviour
         self._token_payment_methods = token_payment_methods
         self._return_urls = return_urls

@@ -4,7 +4,6 @@
 that answers it (`_create_payment_intent`, ...), found on the other parts of the Simulator.
 """
 
-import copy
 import json
 import re
 from collections.abc import Mapping
@@ -16,7 +15,7 @@ import stripe
 
 from . import forms
 from .errors import InvalidParams, NetworkFailure, SimulatorError
-from .store import new_id
+from .store import json_copy, new_id
 
 # Events carry the API version the SDK is pinned to, as Stripe's would for this account.
 API_VERSION = stripe.api_version
@@ -152,11 +151,11 @@ class Routing:
                 )
                 return error.status, error.payload, {}
             replayed = {"Idempotent-Replayed": "true", "Original-Request": saved.request_id}
-            return saved.status, copy.deepcopy(saved.payload), replayed
+            return saved.status, json_copy(saved.payload), replayed
         status, payload, is_saved = self._run(route, path_args, params, request_id, key)
         if is_saved:
             self._saved_responses[key] = SavedResponse(
-                fingerprint, status, copy.deepcopy(payload), request_id
+                fingerprint, status, json_copy(payload), request_id
             )
         return status, payload, {}
 

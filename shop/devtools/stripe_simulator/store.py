@@ -1,7 +1,6 @@
 """The account's objects in memory: ids, lookups, the views the API returns (with `expand[]`)
 and Stripe's paginated lists. Every other part of the Simulator reads and writes through these."""
 
-import copy
 import secrets
 import string
 from collections.abc import Iterable
@@ -16,9 +15,27 @@ def new_id(prefix: str, length: int = 24) -> str:
     return f"{prefix}_{random_text(length)}"
 
 
+ALPHABET = string.ascii_letters + string.digits
+
+
 def random_text(length: int) -> str:
-    alphabet = string.ascii_letters + string.digits
-    return "".join(secrets.choice(alphabet) for _ in range(length))
+    # One read of the system's randomness, not one per character (`secrets.choice`): a drop's
+    # orders make a dozen ids each. Each byte picks a character; the slight lean of 256 bytes
+    # over 62 characters matters to no one reading a simulator's ids.
+    return "".join(ALPHABET[byte % len(ALPHABET)] for byte in secrets.token_bytes(length))
+
+
+def json_copy(value):
+    """A deep copy of JSON-shaped data (dicts, lists, tuples and scalars), as `copy.deepcopy` makes
+    it without the memo and the dispatch on every value's type: several times cheaper, and every
+    answer and event is one."""
+    if isinstance(value, dict):
+        return {key: json_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_copy(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(json_copy(item) for item in value)
+    return value
 
 
 # The error messages name objects the way Stripe's do ("No such PaymentMethod: 'pm_x'").
@@ -78,7 +95,18 @@ class Store:
 
     def _store(self, obj: dict) -> dict:
         self._objects[obj["id"]] = obj
+        self._index(obj)
         return obj
+
+    def _index_refunds(self) -> None:
+        """Each charge's refunds, oldest first, from the objects (after they are loaded)."""
+        self._refunds_by_charge = {}
+        for obj in self._objects.values():
+            self._index(obj)
+
+    def _index(self, obj: dict) -> None:
+        if obj["object"] == "refund":
+            self._refunds_by_charge.setdefault(obj["charge"], {})[obj["id"]] = None
 
     def _get(self, kind: str, object_id: str, *, param: str | None = None) -> dict:
         obj = self._objects.get(object_id) if isinstance(object_id, str) else None
@@ -96,12 +124,13 @@ class Store:
 
     def _view(self, obj: dict, expand: Iterable[str] = ()) -> dict:
         """A copy for the outside world, with what Stripe computes (a charge's refunds)."""
-        view = copy.deepcopy(obj)
+        view = json_copy(obj)
         if obj["object"] == "charge":
+            # By the charge's own index: a scan of every object made each view of a charge
+            # slower as the account grew, a drop's harness slower by the minute.
             refunds = [
-                self._view(refund)
-                for refund in reversed(self._objects.values())
-                if refund["object"] == "refund" and refund["charge"] == obj["id"]
+                self._view(self._objects[refund_id])
+                for refund_id in reversed(self._refunds_by_charge.get(obj["id"], {}))
             ]
             view["refunds"] = {
                 "object": "list",
