@@ -23,7 +23,7 @@ from importlib import import_module
 from django import http
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import OperationalError, connection, connections, router, transaction
+from django.db import connections, router, transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import reverse
@@ -31,7 +31,6 @@ from django.utils import timezone
 from django_tasks import task
 from oscar.core.loading import get_class, get_model
 
-from catalogue.parsing import parse_id
 from shop.checkout import emails, fingerprint
 from shop.checkout.views import PaymentDetailsView
 from shop.payments import services as payments
@@ -59,8 +58,6 @@ OPEN = (
 NOT_COMPLETED_EMAIL = "PAYMENT_NOT_COMPLETED"
 # Seconds: longer than any "Place order" request can take (Stripe's budget is far shorter).
 LOOK_AGAIN_AFTER = 120
-# Seconds a webhook waits for "Place order" to commit the order it is writing (_checkout_finished).
-CHECKOUT_WAIT = 2.0
 
 
 class Completion(StrEnum):
@@ -74,13 +71,9 @@ class Completion(StrEnum):
 def take_over(sender, intent, **kwargs) -> bool:
     """Queue the completion of a payment of ours (inside the webhook's transaction, so the task
     commits with the event). True when it is ours to complete or release, or already placed."""
+    # Stripe's webhook has waited for a "Place order" still writing (webhooks.checkout_finished).
     key = _attempt_key(intent)
     orders = _orders_of_attempts(intent["id"], key)
-    if not orders and key and _checkout_finished(intent):
-        # Stripe told us while "Place order" was writing the order: now it has committed.
-        orders = _orders_of_attempts(intent["id"], key)
-        if any(orders):
-            return True
     if orders:
         complete_held_payment.enqueue(intent["id"])
         return True
@@ -208,35 +201,6 @@ def _orders_of_attempts(intent_id: str, key: str) -> list[int | None]:
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         return [order_id for (order_id,) in cursor.fetchall()]
-
-
-def _checkout_finished(intent) -> bool:
-    """Whether "Place order" for the intent's basket, if it is running, has finished, after
-    waiting at most CHECKOUT_WAIT seconds: it holds the basket's row lock
-    (Basket.locked_for_order) from before it asks Stripe to hold the money until its order is
-    committed. Stripe's news of the hold often comes while the order is being written, for a few
-    milliseconds: waiting for it spares the task worker a look two minutes later (205 orders
-    placed at ten a second on two sync workers queued 150 looks; with the wait, 4). PostgreSQL
-    only: SQLite has no row locks to wait for."""
-    basket_id = parse_id(_metadata(intent).get("basket_id"))
-    if basket_id is None or connection.vendor != "postgresql":
-        return False
-    table = connection.ops.quote_name(Basket._meta.db_table)
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            # Local to this savepoint's transaction: the setting before is put back below.
-            cursor.execute(
-                "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
-                [f"{int(CHECKOUT_WAIT * 1000)}ms"],
-            )
-            (before, _set) = cursor.fetchone()
-            # KEY SHARE waits for "Place order"'s FOR UPDATE. Held until the webhook commits, it
-            # holds back only another FOR UPDATE of the basket, not updates of its row.
-            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE", [basket_id])
-            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
-    except OperationalError:  # still placing after CHECKOUT_WAIT: look again later
-        return False
-    return True
 
 
 def _find_attempt(intent_id: str) -> PaymentAttempt | None:
