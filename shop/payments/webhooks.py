@@ -183,9 +183,11 @@ def checkout_finished(intent: dict) -> bool:
 
 
 def _basket_id(intent: dict) -> int | None:
-    """The basket id the checkout put in the intent's metadata, if it is one."""
+    """The basket id the checkout put in the intent's metadata, if it is one (catalogue.parsing's
+    parse_id, which payments may not import)."""
     raw = (intent.get("metadata") or {}).get("basket_id")
-    if not isinstance(raw, str) or not raw.isdigit() or len(raw) > 10:
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
         return None
     found = int(raw)
     return found if 0 < found <= MAX_ID else None
