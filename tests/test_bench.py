@@ -166,6 +166,14 @@ def test_threads_below_one_are_refused_before_anything_starts():
         call_command("bench", "--load", "--threads", "0", stdout=io.StringIO())
 
 
+@pytest.mark.parametrize("sizes", ["1²", "\uff11\uff10", "many"])  # "\uff11\uff10": a full-width 10
+def test_a_size_that_is_not_ascii_digits_is_refused_with_the_option_named(sizes):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=r"--sizes: .* is neither 'demo' nor a number"):
+        call_command("bench", "--sizes", sizes, stdout=io.StringIO())
+
+
 def test_the_suggestions_are_judged_on_their_own_50_ms_target_other_pages_on_150():
     def row(kind, p95_ms):
         series = {"median_ms": 1.0, "p95_ms": p95_ms, "queries": 5}

@@ -307,6 +307,11 @@ def test_test_card_numbers_typed_by_the_shopper_decline_like_stripe(client, numb
     assert raised.value.user_message == "Your card was declined."
 
 
+def full_width(digits: str) -> str:
+    """The digits as a Japanese keyboard's full-width mode types them: int() reads them."""
+    return digits.translate({ord("0") + i: 0xFF10 + i for i in range(10)})
+
+
 def card(number, exp_month="12", exp_year="2040", cvc="123"):
     return {"number": number, "exp_month": exp_month, "exp_year": exp_year, "cvc": cvc}
 
@@ -319,6 +324,12 @@ def card(number, exp_month="12", exp_year="2040", cvc="123"):
         (card("4242424242424242", exp_year="2001"), "invalid_expiry_year"),
         (card("4242424242424242", exp_month="13"), "invalid_expiry_month"),
         (card("4242424242424242", cvc=""), "incomplete_cvc"),
+        # Stripe reads ASCII digits only: str.isdigit() also takes "²" (which int() refuses)
+        # and full-width digits (which int() reads).
+        (card("424242424242424²"), "incorrect_number"),
+        (card(full_width("4242424242424242")), "incorrect_number"),
+        (card("4242424242424242", cvc="12²"), "invalid_cvc"),
+        (card("4242424242424242", cvc=full_width("123")), "invalid_cvc"),
     ],
 )
 def test_card_details_are_checked_when_the_token_is_made(client, fields, code):
@@ -329,6 +340,34 @@ def test_card_details_are_checked_when_the_token_is_made(client, fields, code):
 
     assert raised.value.code == code
     assert raised.value.json_body["error"]["type"] == "card_error"
+
+
+@pytest.mark.parametrize("month", ["1²", full_width("12")])
+def test_an_expiry_month_not_in_ascii_digits_is_an_invalid_integer(client, month):
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        client.v1.test_helpers.confirmation_tokens.create(
+            {"payment_method_data": {"type": "card", "card": card("4242424242424242", month)}}
+        )
+
+    assert raised.value.code == "parameter_invalid_integer"
+    assert raised.value.param == "payment_method_data[card][exp_month]"
+
+
+@pytest.mark.parametrize("amount", ["9" * 5000, full_width("1200"), "12²"])
+def test_an_amount_not_in_ascii_digits_or_too_long_is_an_invalid_integer(client, amount):
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        client.v1.payment_intents.create({"amount": amount, "currency": "usd"})
+
+    assert raised.value.code == "parameter_invalid_integer"
+    assert raised.value.param == "amount"
+
+
+@pytest.mark.parametrize("bound", ["1²", full_width("12"), "9" * 5000])
+def test_a_created_filter_not_in_ascii_digits_is_refused(client, bound):
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        client.v1.payment_intents.list({"created": {"gte": bound}})
+
+    assert raised.value.param == "created"
 
 
 def test_confirmation_token_previews_the_card_and_works_once(client):
@@ -937,11 +976,16 @@ def test_dashboard_actions_and_health_over_loopback(sim, server):
         timeout=5,
     )
     missing = requests.post(f"{server.url}/_sim/refund", data={"payment_intent": "pi_x"}, timeout=5)
+    superscript = requests.post(
+        f"{server.url}/_sim/refund", data={"payment_intent": intent.id, "amount": "7²"}, timeout=5
+    )
 
     assert health.status_code == 200
     assert (refund.status_code, refund.json()["amount"]) == (200, 700)
     assert (dispute.status_code, dispute.json()["reason"]) == (200, "product_not_received")
     assert missing.status_code == 404
+    assert superscript.status_code == 400
+    assert "Invalid integer" in superscript.json()["error"]["message"]
     assert event_types(sim)[-3:] == ["refund.created", "charge.refunded", "charge.dispute.created"]
 
 
@@ -1038,6 +1082,8 @@ def test_form_parsing_reads_the_sdks_and_the_browsers_encodings():
         parse_form("metadata=x&metadata[a]=1")
     with pytest.raises(FormError):
         as_list("latest_charge", "expand")
+    with pytest.raises(FormError):  # "²".isdigit(), yet int("²") fails: an index is ASCII digits
+        as_list(parse_form("expand[²]=latest_charge")["expand"], "expand")
 
 
 def test_body_sent_by_the_sdk_round_trips():

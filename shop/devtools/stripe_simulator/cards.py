@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from hashlib import sha256
 
 from .errors import InvalidCard, InvalidParams
+from .forms import is_digits
 from .store import new_id
 
 
@@ -114,7 +115,7 @@ def _card_number(value, param: str) -> str:
             f"Missing required param: {param}.", param=param, code="parameter_missing"
         )
     number = re.sub(r"[\s-]", "", value) if isinstance(value, str) else ""
-    if not (number.isdigit() and 13 <= len(number) <= 19 and passes_luhn(number)):
+    if not (is_digits(number) and 13 <= len(number) <= 19 and passes_luhn(number)):
         raise InvalidCard("incorrect_number", "Your card number is incorrect.", param)
     return number
 
@@ -124,7 +125,7 @@ def _card_int(value, param: str) -> int:
         raise InvalidParams(
             f"Missing required param: {param}.", param=param, code="parameter_missing"
         )
-    if not isinstance(value, str) or not value.isdigit():
+    if not is_digits(value):
         raise InvalidParams(
             f"Invalid integer: {value}", param=param, code="parameter_invalid_integer"
         )
@@ -135,7 +136,7 @@ def _check_cvc(value, number: str, param: str) -> None:
     if not value:
         raise InvalidCard("incomplete_cvc", "Your card's security code is incomplete.", param)
     length = 4 if card_brand(number) == "amex" else 3
-    if not (isinstance(value, str) and value.isdigit() and len(value) == length):
+    if not (is_digits(value) and len(value) == length):
         raise InvalidCard("invalid_cvc", "Your card's security code is invalid.", param)
 
 

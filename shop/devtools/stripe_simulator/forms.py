@@ -40,11 +40,20 @@ def parse_form(encoded: str | bytes) -> dict:
     return params
 
 
+# Stripe's integers and card digits are ASCII: str.isdigit() also takes "²", which int() refuses,
+# and `\d` full-width digits, which int() reads. 19 digits hold a card number and any int64.
+DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+def is_digits(value) -> bool:
+    return isinstance(value, str) and DIGITS.fullmatch(value) is not None
+
+
 def as_list(value, param: str) -> list:
     """An array parameter as a list, whichever way it was encoded."""
     if isinstance(value, list):
         return value
-    if isinstance(value, dict) and all(index.isdigit() for index in value):
+    if isinstance(value, dict) and all(is_digits(index) for index in value):
         return [value[index] for index in sorted(value, key=int)]
     raise FormError(f"Invalid array: {param} must be an array.", param=param)
 
@@ -65,7 +74,7 @@ def positive_int(params: dict, name: str, *, required: bool = False) -> int | No
                 f"Missing required param: {name}.", param=name, code="parameter_missing"
             )
         return None
-    if not isinstance(value, str) or not re.fullmatch(r"-?\d+", value):
+    if not isinstance(value, str) or not is_digits(value.removeprefix("-")):
         raise FormError(f"Invalid integer: {value}", param=name, code="parameter_invalid_integer")
     if int(value) < 1:
         raise FormError("Invalid positive integer", param=name, code="parameter_invalid_integer")
@@ -127,7 +136,7 @@ def created_filter(value) -> Callable[[int], bool]:
     bounds = value if isinstance(value, dict) else {"eq": value}
     checks = []
     for name, bound in bounds.items():
-        if name not in _COMPARISONS or not isinstance(bound, str) or not bound.isdigit():
+        if name not in _COMPARISONS or not is_digits(bound):
             raise FormError(f"Invalid created filter: {name}", param="created")
         checks.append((_COMPARISONS[name], int(bound)))
     return lambda created: all(compare(created, bound) for compare, bound in checks)

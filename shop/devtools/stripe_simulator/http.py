@@ -26,7 +26,7 @@ import stripe
 from shop.devtools.stripe_simulator.amounts import format_amount
 from shop.devtools.stripe_simulator.core import Simulator
 from shop.devtools.stripe_simulator.errors import NetworkFailure, SimulatorError
-from shop.devtools.stripe_simulator.forms import FormError, parse_form
+from shop.devtools.stripe_simulator.forms import FormError, is_digits, parse_form
 
 NETWORK_ERROR = (
     "Unexpected error communicating with Stripe. If this problem persists, let us know at "
@@ -221,7 +221,7 @@ def _challenge_result(
 def _dashboard_refund(simulator: Simulator, request: Request) -> Response:
     form = request.form
     amount = form.get("amount")
-    if amount is not None and not amount.isdigit():
+    if amount is not None and not is_digits(amount):
         raise SimulatorError(400, "invalid_request_error", f"Invalid integer: {amount}")
     refund = simulator.dashboard_refund(
         form.get("payment_intent", ""), int(amount) if amount else None

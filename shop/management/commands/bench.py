@@ -252,7 +252,7 @@ class Command(BaseCommand):
         for size in (s.strip() for s in value.split(",") if s.strip()):
             if size == "demo":
                 sizes.append(0)
-            elif size.isdigit():
+            elif size.isascii() and size.isdigit():  # int() refuses "²", reads full-width digits
                 sizes.append(int(size))
             else:
                 raise CommandError(f"--sizes: {size!r} is neither 'demo' nor a number.")
